@@ -1,0 +1,58 @@
+//! The client's build script.
+//!
+//! With feature `codegen`, it generates the client from the spec into OUT_DIR through the
+//! one pipeline in client/codegen/, and the crate compiles that. Without it (the default,
+//! what consumers get), it compiles no generator at all and only guards the link from spec
+//! to client: when the spec no longer matches the fingerprint in client/generated.rs, the
+//! build stops with one line that says what to do.
+
+#[cfg(feature = "codegen")]
+#[path = "client/codegen/mod.rs"]
+mod codegen;
+#[cfg(not(feature = "codegen"))]
+#[path = "client/codegen/fingerprint.rs"]
+mod fingerprint;
+
+const SPEC: &str = "openapi/answering-agent.yaml";
+const GENERATED: &str = "client/generated.rs";
+
+fn main() {
+    println!("cargo::rerun-if-changed={SPEC}");
+    println!("cargo::rerun-if-changed={GENERATED}");
+    println!("cargo::rerun-if-changed=client/codegen");
+    if let Err(message) = run() {
+        println!("cargo::error={message}");
+    }
+}
+
+#[cfg(feature = "codegen")]
+fn run() -> Result<(), String> {
+    let text = std::fs::read_to_string(SPEC).map_err(|e| format!("{SPEC}: cannot read: {e}"))?;
+    let code = codegen::generate(SPEC, &text).map_err(|errors| {
+        let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        all.join("; ")
+    })?;
+    let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
+    std::fs::write(out.join("generated.rs"), code)
+        .map_err(|e| format!("cannot write into OUT_DIR: {e}"))
+}
+
+#[cfg(not(feature = "codegen"))]
+fn run() -> Result<(), String> {
+    let spec = match std::fs::read_to_string(SPEC) {
+        Ok(text) => text,
+        // A packaged copy without the spec has nothing to guard.
+        Err(_) => return Ok(()),
+    };
+    let generated =
+        std::fs::read_to_string(GENERATED).map_err(|e| format!("{GENERATED}: cannot read: {e}"))?;
+    match fingerprint::recorded_in(&generated) {
+        Some(recorded) if recorded == fingerprint::of_spec(&spec) => Ok(()),
+        Some(_) => Err(format!(
+            "{SPEC} changed since {GENERATED} was generated from it: run `cargo xtask gen` and commit both files"
+        )),
+        None => Err(format!(
+            "{GENERATED} has no `spec-fnv1a64` header line: run `cargo xtask gen`"
+        )),
+    }
+}

@@ -1,0 +1,208 @@
+//! [`Client`] and its [`ClientBuilder`]: the key, the environment, timeouts, the HTTP client.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::header::HeaderValue;
+
+use crate::environment::Environment;
+use crate::error::ConfigError;
+use crate::generated;
+use crate::hooks::{CallContext, Shared};
+
+/// The variable [`Client::from_env`] reads the API key from.
+pub const API_KEY_VARIABLE: &str = "ANSWERING_AGENT_API_KEY";
+/// The variable [`Client::from_env`] reads the environment from: `playground` (the
+/// default), `production`, or a base URL.
+pub const ENVIRONMENT_VARIABLE: &str = "ANSWERING_AGENT_ENVIRONMENT";
+
+/// How long a connection may take to open, by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a whole request may take, response body included, by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION"));
+
+/// A client of the Answering Agent Partner API. Cheap to clone; clones share connections.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use answering_agent::{Client, types::{CreateOrganizationRequest, OwnerInput}};
+///
+/// let client = Client::from_env()?; // ANSWERING_AGENT_API_KEY, playground by default
+/// let created = client
+///     .create_organization()
+///     .body(
+///         CreateOrganizationRequest::builder()
+///             .name("Acme Corporation")
+///             .owner(OwnerInput::builder().external_id("user_123").email("john@acme.com")),
+///     )
+///     .send()
+///     .await?;
+/// println!("organization {} created", created.organization.id);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    environment: Environment,
+    http: reqwest::Client,
+    shared: Arc<Shared>,
+}
+
+impl Client {
+    /// A client of the playground with default settings.
+    pub fn new(api_key: impl AsRef<str>) -> Result<Client, ConfigError> {
+        Client::builder().api_key(api_key).build()
+    }
+
+    /// A client configured from the process environment: the key from
+    /// `ANSWERING_AGENT_API_KEY` (required) and the server from
+    /// `ANSWERING_AGENT_ENVIRONMENT` (`playground` when unset).
+    pub fn from_env() -> Result<Client, ConfigError> {
+        Client::builder().from_env()?.build()
+    }
+
+    /// A builder for every setting.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The server this client talks to.
+    pub fn environment(&self) -> &Environment {
+        &self.environment
+    }
+
+    /// A generated client for one call, with that call's own context.
+    pub(crate) fn for_call(&self) -> generated::Client {
+        generated::Client::new_with_client(
+            self.environment.base_url(),
+            self.http.clone(),
+            CallContext::new(self.shared.clone()),
+        )
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("environment", &self.environment)
+            .field("api_key", &"<redacted>")
+            .field("timeout", &self.shared.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Settings for a [`Client`]; start with [`Client::builder`].
+#[derive(Default)]
+pub struct ClientBuilder {
+    api_key: Option<Result<HeaderValue, ConfigError>>,
+    environment: Environment,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// The partner API key, sent as `X-API-KEY` on every request. Required.
+    pub fn api_key(mut self, api_key: impl AsRef<str>) -> Self {
+        self.api_key = Some(api_key_header(api_key.as_ref()));
+        self
+    }
+
+    /// The server: [`Environment::Playground`] (the default), [`Environment::Production`]
+    /// or [`Environment::custom`].
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// How long a whole request may take, response body included
+    /// ([`DEFAULT_TIMEOUT`] unless you bring your own `reqwest::Client`).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long opening a connection may take ([`DEFAULT_CONNECT_TIMEOUT`]). Ignored with
+    /// [`ClientBuilder::http_client`]: set it on that client instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Your own `reqwest::Client` (proxies, custom roots, connection pools). The key,
+    /// User-Agent and, when you set one here, the timeout are still added to each request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Reads `ANSWERING_AGENT_API_KEY` (required) and `ANSWERING_AGENT_ENVIRONMENT`
+    /// (optional) from the process environment.
+    pub fn from_env(self) -> Result<Self, ConfigError> {
+        let key = std::env::var(API_KEY_VARIABLE)
+            .ok()
+            .filter(|k| !k.trim().is_empty());
+        let Some(key) = key else {
+            return Err(ConfigError::MissingApiKey {
+                variable: API_KEY_VARIABLE,
+            });
+        };
+        let mut builder = self.api_key(key);
+        if let Some(value) = std::env::var(ENVIRONMENT_VARIABLE)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+        {
+            builder = builder.environment(Environment::parse(&value)?);
+        }
+        Ok(builder)
+    }
+
+    /// The client, or why it cannot be built.
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let api_key = self.api_key.ok_or(ConfigError::InvalidApiKey {
+            reason: "no key was given",
+        })??;
+        let (http, timeout) = match self.http {
+            Some(http) => (http, self.timeout),
+            None => {
+                let http = http_client(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?;
+                (http, Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)))
+            }
+        };
+        Ok(Client {
+            environment: self.environment,
+            http,
+            shared: Arc::new(Shared {
+                api_key,
+                user_agent: HeaderValue::from_static(USER_AGENT),
+                timeout,
+            }),
+        })
+    }
+}
+
+/// The key as a sensitive header value; the error never contains the key.
+fn api_key_header(key: &str) -> Result<HeaderValue, ConfigError> {
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(ConfigError::InvalidApiKey {
+            reason: "it is empty",
+        });
+    }
+    let mut value = HeaderValue::from_str(key).map_err(|_| ConfigError::InvalidApiKey {
+        reason: "it contains characters that an HTTP header cannot carry",
+    })?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, ConfigError> {
+    let builder = reqwest::Client::builder().connect_timeout(connect_timeout);
+    #[cfg(feature = "rustls")]
+    let builder = builder.tls_backend_preconfigured(crate::tls::config()?);
+    builder
+        .build()
+        .map_err(|e| ConfigError::Http(e.to_string()))
+}

@@ -1,0 +1,328 @@
+//! The errors users match on: [`Error`] for calls, [`ConfigError`] for building a client.
+//!
+//! A call's error is chosen by the HTTP status, never by the shape of the body, and keeps
+//! the status, the headers and the raw body (up to [`MAX_KEPT_BODY`] bytes), also when the
+//! body is not JSON. No error ever holds the API key.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+use crate::types;
+
+/// How many bytes of a response body an error keeps.
+pub const MAX_KEPT_BODY: usize = 64 * 1024;
+
+/// Why a call failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// Nothing was sent: the request body did not convert to the spec's type (for example
+    /// a required field was never set).
+    InvalidRequest(String),
+    /// 401: the API key is missing, invalid or revoked.
+    Unauthorized(ErrorResponse),
+    /// 403: the key is valid but may not do this.
+    Forbidden(ErrorResponse),
+    /// 404: the resource does not exist or does not belong to your partner account.
+    NotFound(ErrorResponse),
+    /// 422: the server rejected the request data; see [`ErrorResponse::field_errors`].
+    Validation(ErrorResponse),
+    /// 429: too many requests.
+    RateLimited(ErrorResponse),
+    /// 5xx: an error on the server's side or in a proxy in front of it.
+    Server(ErrorResponse),
+    /// Another error status, one the spec does not document (such as 400 or 409).
+    UnexpectedStatus(ErrorResponse),
+    /// A success status whose body is not what the spec describes (or is too large).
+    /// The response is kept whole, up to [`MAX_KEPT_BODY`] bytes.
+    InvalidResponse {
+        /// The response as received.
+        response: ErrorResponse,
+        /// Why it could not be read, with the line and column for JSON errors.
+        reason: String,
+    },
+    /// The request or its response did not make it across the network: connection
+    /// refused, DNS or TLS failure, timeout, connection reset.
+    Transport(reqwest::Error),
+}
+
+impl Error {
+    /// The HTTP status, when a response arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(ErrorResponse::status)
+    }
+
+    /// The response, when one arrived.
+    pub fn response(&self) -> Option<&ErrorResponse> {
+        match self {
+            Error::Unauthorized(r)
+            | Error::Forbidden(r)
+            | Error::NotFound(r)
+            | Error::Validation(r)
+            | Error::RateLimited(r)
+            | Error::Server(r)
+            | Error::UnexpectedStatus(r)
+            | Error::InvalidResponse { response: r, .. } => Some(r),
+            Error::InvalidRequest(_) | Error::Transport(_) => None,
+        }
+    }
+
+    /// The error for a response with an error status.
+    pub(crate) fn from_status(response: ErrorResponse) -> Error {
+        match response.status.as_u16() {
+            401 => Error::Unauthorized(response),
+            403 => Error::Forbidden(response),
+            404 => Error::NotFound(response),
+            422 => Error::Validation(response),
+            429 => Error::RateLimited(response),
+            500..=599 => Error::Server(response),
+            _ => Error::UnexpectedStatus(response),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(why) => write!(f, "the request was not sent: {why}"),
+            Error::Unauthorized(r) => write!(
+                f,
+                "the API key was refused ({}){}; check the key and that it belongs to this environment",
+                r.status,
+                r.summary()
+            ),
+            Error::Forbidden(r) => write!(
+                f,
+                "the API key may not do this ({}){}",
+                r.status,
+                r.summary()
+            ),
+            Error::NotFound(r) => write!(
+                f,
+                "not found, or not in your partner account ({}){}",
+                r.status,
+                r.summary()
+            ),
+            Error::Validation(r) => {
+                write!(
+                    f,
+                    "the server rejected the request data ({}){}",
+                    r.status,
+                    r.summary()
+                )?;
+                let mut fields: Vec<_> = r.field_errors().iter().collect();
+                fields.sort();
+                for (field, messages) in fields {
+                    write!(f, "; {field}: {}", messages.join(" "))?;
+                }
+                Ok(())
+            }
+            Error::RateLimited(r) => write!(f, "too many requests ({}){}", r.status, r.summary()),
+            Error::Server(r) => write!(f, "the server failed ({}){}", r.status, r.summary()),
+            Error::UnexpectedStatus(r) => write!(
+                f,
+                "the server answered with a status the spec does not document ({}){}",
+                r.status,
+                r.summary()
+            ),
+            Error::InvalidResponse { response, reason } => write!(
+                f,
+                "the response ({}) is not what the spec describes: {reason}",
+                response.status
+            ),
+            Error::Transport(e) => {
+                write!(f, "the request failed in transport: {e}")?;
+                let mut source = std::error::Error::source(e);
+                while let Some(cause) = source {
+                    write!(f, ": {cause}")?;
+                    source = cause.source();
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// A response that ended a call in an error: status, headers and the raw body.
+#[derive(Clone, Debug)]
+pub struct ErrorResponse {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+    body_truncated: bool,
+    detail: Option<types::Error>,
+}
+
+impl ErrorResponse {
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        mut body: Bytes,
+        mut body_truncated: bool,
+    ) -> Self {
+        // Decoded before truncation, so a long but complete JSON body still yields details.
+        let detail = serde_json::from_slice::<types::Error>(&body).ok();
+        if body.len() > MAX_KEPT_BODY {
+            body.truncate(MAX_KEPT_BODY);
+            body_truncated = true;
+        }
+        ErrorResponse {
+            status,
+            headers,
+            body,
+            body_truncated,
+            detail,
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The response headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The raw body, at most [`MAX_KEPT_BODY`] bytes of it.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The raw body as text (invalid UTF-8 replaced).
+    pub fn body_text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// Whether [`ErrorResponse::body`] is only the start of a longer body.
+    pub fn is_body_truncated(&self) -> bool {
+        self.body_truncated
+    }
+
+    /// The body decoded as the spec's error object, when it is one.
+    pub fn detail(&self) -> Option<&types::Error> {
+        self.detail.as_ref()
+    }
+
+    /// The `message` of the error body, when there is one.
+    pub fn message(&self) -> Option<&str> {
+        self.detail.as_ref()?.message.as_deref()
+    }
+
+    /// The messages for each invalid field (the `errors` of a 422 body); empty when none.
+    pub fn field_errors(&self) -> &HashMap<String, Vec<String>> {
+        static EMPTY: std::sync::OnceLock<HashMap<String, Vec<String>>> =
+            std::sync::OnceLock::new();
+        match &self.detail {
+            Some(detail) => &detail.errors,
+            None => EMPTY.get_or_init(HashMap::new),
+        }
+    }
+
+    /// The request id the server or a proxy sent (`X-Request-Id` or a common alias), to quote
+    /// to support.
+    pub fn request_id(&self) -> Option<&str> {
+        request_id(&self.headers)
+    }
+
+    /// `: message` or `: start of the body`, for `Display`.
+    fn summary(&self) -> String {
+        let text = match self.message() {
+            Some(message) => message.to_string(),
+            None => {
+                let text = self.body_text();
+                let text = text.trim();
+                let mut short: String = text.chars().take(200).collect();
+                if short.len() < text.len() {
+                    short.push('…');
+                }
+                short
+            }
+        };
+        let id = self
+            .request_id()
+            .map(|id| format!(" (request id {id})"))
+            .unwrap_or_default();
+        if text.is_empty() {
+            id
+        } else {
+            format!(": {text}{id}")
+        }
+    }
+}
+
+/// The request id in response headers, under the names servers and proxies commonly use.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<&str> {
+    ["x-request-id", "request-id", "x-amzn-requestid", "cf-ray"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok())
+}
+
+/// Why a client could not be built.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No API key: the environment variable is unset or empty.
+    MissingApiKey {
+        /// The variable that was read.
+        variable: &'static str,
+    },
+    /// The API key cannot be sent as an HTTP header value. The key itself is not kept.
+    InvalidApiKey {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A custom base URL that cannot be used.
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// An environment name that is neither `playground`, `production` nor a URL.
+    InvalidEnvironment {
+        /// The value as given.
+        value: String,
+    },
+    /// The HTTP client could not be built (for example the TLS configuration failed).
+    Http(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingApiKey { variable } => write!(
+                f,
+                "no API key: set {variable} to a partner API key (Settings > API Keys in the partner dashboard)"
+            ),
+            ConfigError::InvalidApiKey { reason } => {
+                write!(f, "the API key is not usable: {reason}")
+            }
+            ConfigError::InvalidBaseUrl { url, reason } => {
+                write!(f, "the base URL `{url}` is not usable: {reason}")
+            }
+            ConfigError::InvalidEnvironment { value } => write!(
+                f,
+                "unknown environment `{value}`: use `playground`, `production` or a base URL such as http://127.0.0.1:8080/api/v1"
+            ),
+            ConfigError::Http(why) => write!(f, "the HTTP client could not be built: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}

@@ -1,0 +1,122 @@
+//! `cargo xtask gen [--check]`: regenerate client/generated.rs, or prove it fresh.
+
+use std::process::ExitCode;
+
+use similar::TextDiff;
+
+use crate::codegen::{self, spec::SpecError};
+use crate::surface::{self, Surface};
+use crate::workspace;
+
+pub fn run(check: bool) -> Result<ExitCode, String> {
+    let root = workspace::root();
+    let target = root.join(codegen::GENERATED_PATH);
+    let spec_text = workspace::read(&root.join(codegen::SPEC_PATH))?;
+    let fresh =
+        codegen::generate(codegen::SPEC_PATH, &spec_text).map_err(|errors| render(&errors))?;
+
+    let current = match std::fs::read_to_string(&target) {
+        Ok(text) => text.replace("\r\n", "\n"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => {
+            return Err(format!(
+                "error: {}: cannot read: {e}",
+                codegen::GENERATED_PATH
+            ));
+        }
+    };
+    if current == fresh {
+        println!(
+            "{} is up to date with {}",
+            codegen::GENERATED_PATH,
+            codegen::SPEC_PATH
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let diff = TextDiff::from_lines(&current, &fresh);
+    if check {
+        let old_name = format!("a/{} (checked in)", codegen::GENERATED_PATH);
+        let new_name = format!("b/{} (from the spec)", codegen::GENERATED_PATH);
+        print!(
+            "{}",
+            diff.unified_diff()
+                .context_radius(3)
+                .header(&old_name, &new_name)
+        );
+        eprintln!(
+            "error: {} is stale: it differs from what {} generates (diff above). Run `cargo xtask gen` and commit the result.",
+            codegen::GENERATED_PATH,
+            codegen::SPEC_PATH
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    workspace::write_atomically(&target, &fresh)?;
+    println!(
+        "wrote {} from {}",
+        codegen::GENERATED_PATH,
+        codegen::SPEC_PATH
+    );
+    print!("{}", summary(&current, &fresh, &diff));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a regeneration changed, for the maintainer: operations, types, members, lines.
+fn summary(old: &str, new: &str, diff: &TextDiff<'_, '_, str>) -> String {
+    let mut out = String::new();
+    // An unreadable old file (hand-broken, or absent) counts as empty.
+    let old = Surface::of(old).unwrap_or_default();
+    if let Ok(new) = Surface::of(new) {
+        for (label, old_items, new_items) in [
+            ("operations", &old.operations, &new.operations),
+            ("types", &old.types, &new.types),
+            ("fields and variants", &old.members, &new.members),
+        ] {
+            let (added, removed, changed) = surface::compare(old_items, new_items);
+            if added.len() + removed.len() + changed.len() == 0 {
+                continue;
+            }
+            out.push_str(&format!("  {label}:"));
+            for (sign, names) in [("+", added), ("-", removed), ("~", changed)] {
+                if !names.is_empty() {
+                    out.push_str(&format!(" {sign}{} ({})", names.len(), abbreviate(&names)));
+                }
+            }
+            out.push('\n');
+        }
+    }
+    let (mut inserted, mut deleted) = (0, 0);
+    for change in diff.iter_all_changes() {
+        match change.tag() {
+            similar::ChangeTag::Insert => inserted += 1,
+            similar::ChangeTag::Delete => deleted += 1,
+            similar::ChangeTag::Equal => {}
+        }
+    }
+    out.push_str(&format!("  lines: +{inserted} -{deleted}\n"));
+    out
+}
+
+fn abbreviate(names: &[&str]) -> String {
+    const SHOWN: usize = 6;
+    let mut text = names
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        text.push_str(&format!(", and {} more", names.len() - SHOWN));
+    }
+    text
+}
+
+/// Spec problems, one per line, then what happened.
+pub fn render(errors: &[SpecError]) -> String {
+    let mut out: String = errors.iter().map(|e| format!("error: {e}\n")).collect();
+    out.push_str(&format!(
+        "{} problem{} in the spec; nothing was written.",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    ));
+    out
+}
