@@ -199,10 +199,29 @@ fn api_key_header(key: &str) -> Result<HeaderValue, ConfigError> {
 }
 
 fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, ConfigError> {
-    let builder = reqwest::Client::builder().connect_timeout(connect_timeout);
-    #[cfg(feature = "rustls")]
-    let builder = builder.tls_backend_preconfigured(crate::tls::config()?);
+    let builder = http_client_builder()?.connect_timeout(connect_timeout);
     builder
         .build()
         .map_err(|e| ConfigError::Http(e.to_string()))
+}
+
+/// A `reqwest::ClientBuilder` with this crate's TLS setup, to customize (proxies, pools)
+/// and pass to [`ClientBuilder::http_client`].
+///
+/// With the default `rustls` feature, reqwest has no crypto provider of its own, so a
+/// plain `reqwest::Client::new()` would panic unless your application installs one; this
+/// builder brings the `ring` provider with it.
+///
+/// ```
+/// let http = answering_agent::http_client_builder()?
+///     .pool_max_idle_per_host(2)
+///     .build()?;
+/// let client = answering_agent::Client::builder().api_key("sk_test").http_client(http).build()?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
+    let builder = reqwest::Client::builder();
+    #[cfg(feature = "rustls")]
+    let builder = builder.tls_backend_preconfigured(crate::tls::config()?);
+    Ok(builder)
 }

@@ -46,7 +46,7 @@ mod generated {
 
 pub use client::{
     API_KEY_VARIABLE, Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT,
-    ENVIRONMENT_VARIABLE,
+    ENVIRONMENT_VARIABLE, http_client_builder,
 };
 pub use environment::Environment;
 pub use error::{ConfigError, Error, ErrorResponse, MAX_KEPT_BODY};

@@ -4,6 +4,11 @@
 //! consumers who never compile a generator. The hash is FNV-1a (64 bit). It detects edits,
 //! not attacks, and a ten-line hash spares every consumer the build of a digest crate.
 
+/// The spec, relative to the workspace root.
+pub const SPEC_PATH: &str = "openapi/answering-agent.yaml";
+/// The checked-in generated client, relative to the workspace root.
+pub const GENERATED_PATH: &str = "client/generated.rs";
+
 /// The header line that carries the fingerprint; `build.rs` looks for it.
 pub const HEADER_PREFIX: &str = "// spec-fnv1a64: ";
 
@@ -26,8 +31,6 @@ pub fn of_spec(text: &str) -> String {
 }
 
 /// The fingerprint recorded in the header of a generated file, if it has one.
-// Only build.rs reads it back; the pipeline and the xtask only write it.
-#[allow(dead_code)]
 pub fn recorded_in(generated: &str) -> Option<&str> {
     generated
         .lines()

@@ -359,13 +359,13 @@ fn check_schemas(spec: &Spec, errors: &mut Vec<SpecError>) {
         if !in_schema || pointer.contains("/example") {
             return;
         }
-        if let Some(Value::String(kind)) = schema.get("type") {
-            if !SCHEMA_TYPES.contains(&kind.as_str()) {
-                errors.push(spec.error(
-                    &format!("{pointer}/type"),
-                    format!("unknown schema type `{kind}`"),
-                ));
-            }
+        if let Some(Value::String(kind)) = schema.get("type")
+            && !SCHEMA_TYPES.contains(&kind.as_str())
+        {
+            errors.push(spec.error(
+                &format!("{pointer}/type"),
+                format!("unknown schema type `{kind}`"),
+            ));
         }
         for (flag, bound) in [
             ("exclusiveMinimum", "minimum"),

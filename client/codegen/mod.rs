@@ -13,10 +13,7 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 
 use self::spec::{Spec, SpecError};
 
-/// The spec, relative to the workspace root.
-pub const SPEC_PATH: &str = "openapi/answering-agent.yaml";
-/// The checked-in generated client, relative to the workspace root.
-pub const GENERATED_PATH: &str = "client/generated.rs";
+pub use self::fingerprint::{GENERATED_PATH, SPEC_PATH};
 /// The generator, as the header names it. Bump it with the pinned version in Cargo.toml.
 pub const GENERATOR: &str = "progenitor 0.15.1";
 

@@ -377,21 +377,19 @@ fn locate_nodes(text: &str) -> HashMap<String, Location> {
             continue;
         }
         // A map expecting a key?
-        if let Some(Frame::Map { pointer, key }) = stack.last_mut() {
-            if key.is_none() {
-                match &event {
-                    Event::Scalar(value, ..) => {
-                        let child = format!("{pointer}/{}", escape(value));
-                        locations.entry(child).or_insert(at);
-                        *key = Some(value.to_string());
-                    }
-                    Event::MappingStart(..) | Event::SequenceStart(..) => {
-                        stack.push(Frame::Skip(1))
-                    }
-                    _ => *key = Some("?".to_string()),
+        if let Some(Frame::Map { pointer, key }) = stack.last_mut()
+            && key.is_none()
+        {
+            match &event {
+                Event::Scalar(value, ..) => {
+                    let child = format!("{pointer}/{}", escape(value));
+                    locations.entry(child).or_insert(at);
+                    *key = Some(value.to_string());
                 }
-                continue;
+                Event::MappingStart(..) | Event::SequenceStart(..) => stack.push(Frame::Skip(1)),
+                _ => *key = Some("?".to_string()),
             }
+            continue;
         }
         let pointer = match stack.last() {
             None => String::new(),
@@ -451,7 +449,9 @@ mod tests {
 
     #[test]
     fn yaml_errors_have_a_line() {
-        let err = Spec::parse("bad.yaml", "a: [1, 2\nb: 3\n").unwrap_err();
+        let Err(err) = Spec::parse("bad.yaml", "a: [1, 2\nb: 3\n") else {
+            panic!("parsed")
+        };
         assert!(err.location.is_some(), "{err}");
         assert!(err.to_string().starts_with("bad.yaml:"), "{err}");
     }

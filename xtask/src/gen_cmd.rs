@@ -63,6 +63,16 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
 /// What a regeneration changed, for the maintainer: operations, types, members, lines.
 fn summary(old: &str, new: &str, diff: &TextDiff<'_, '_, str>) -> String {
     let mut out = String::new();
+    let fingerprint = |code| {
+        codegen::fingerprint::recorded_in(code)
+            .unwrap_or("none")
+            .to_string()
+    };
+    out.push_str(&format!(
+        "  spec fingerprint: {} -> {}\n",
+        fingerprint(old),
+        fingerprint(new)
+    ));
     // An unreadable old file (hand-broken, or absent) counts as empty.
     let old = Surface::of(old).unwrap_or_default();
     if let Ok(new) = Surface::of(new) {

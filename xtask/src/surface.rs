@@ -28,7 +28,10 @@ impl Surface {
                 Item::Impl(block) if block.trait_.is_none() && text(&block.self_ty) == "Client" => {
                     for member in &block.items {
                         if let ImplItem::Fn(method) = member {
-                            if matches!(method.vis, Visibility::Public(_)) {
+                            // Operations return their request builder; `new` and
+                            // `new_with_client` are constructors.
+                            let returns_builder = text(&method.sig.output).contains("builder ::");
+                            if matches!(method.vis, Visibility::Public(_)) && returns_builder {
                                 surface.operations.insert(
                                     format!("Client::{}", method.sig.ident),
                                     text(&method.sig),

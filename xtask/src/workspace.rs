@@ -3,8 +3,12 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// The workspace root (the parent of this crate's folder).
+/// The workspace root: the parent of this crate's folder, or `XTASK_ROOT` when set (the
+/// xtask's own tests run it on copies of the workspace).
 pub fn root() -> PathBuf {
+    if let Some(root) = std::env::var_os("XTASK_ROOT") {
+        return PathBuf::from(root);
+    }
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in a folder of the workspace")

@@ -1,0 +1,218 @@
+//! `cargo xtask gen` on copies of the workspace: it writes, reports, checks, and refuses bad
+//! specs with the file and line, never a panic, never touching the generated file.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SPEC: &str = "openapi/answering-agent.yaml";
+const GENERATED: &str = "client/generated.rs";
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// A temporary workspace with the real spec and generated file.
+fn copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for file in [SPEC, GENERATED] {
+        let to = dir.path().join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(workspace().join(file), to).unwrap();
+    }
+    dir
+}
+
+fn xtask(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env("XTASK_ROOT", root)
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn edit_spec(root: &Path, from: &str, to: &str) {
+    let path = root.join(SPEC);
+    let spec = std::fs::read_to_string(&path).unwrap();
+    assert!(spec.contains(from), "the spec no longer contains {from:?}");
+    std::fs::write(&path, spec.replacen(from, to, 1)).unwrap();
+}
+
+/// Runs `gen` on a broken spec: it must fail with `expected` on stderr and leave the
+/// generated file as it was.
+fn refuses(root: &Path, expected: &[&str]) -> String {
+    let before = std::fs::read(root.join(GENERATED)).unwrap();
+    let output = xtask(root, &["gen"]);
+    let stderr = text(&output.stderr);
+    assert!(
+        !output.status.success(),
+        "gen accepted a broken spec: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "a panic trace: {stderr}");
+    for part in expected {
+        assert!(stderr.contains(part), "missing {part:?} in: {stderr}");
+    }
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert_eq!(
+        std::fs::read(root.join(GENERATED)).unwrap(),
+        before,
+        "the generated file was touched"
+    );
+    stderr
+}
+
+#[test]
+fn an_up_to_date_client_is_left_alone_and_passes_the_check() {
+    let root = copy();
+    let output = xtask(root.path(), &["gen"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(
+        text(&output.stdout).contains("is up to date"),
+        "{}",
+        text(&output.stdout)
+    );
+    assert!(xtask(root.path(), &["gen", "--check"]).status.success());
+}
+
+#[test]
+fn a_spec_change_is_regenerated_and_summarized_and_check_shows_the_diff() {
+    let root = copy();
+    edit_spec(
+        root.path(),
+        "        - manager\n        - user\n",
+        "        - manager\n        - user\n        - billing\n",
+    );
+    let before = std::fs::read_to_string(root.path().join(GENERATED)).unwrap();
+
+    let check = xtask(root.path(), &["gen", "--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let diff = text(&check.stdout);
+    assert!(diff.contains("+        Billing,"), "{diff}");
+    assert!(diff.starts_with("--- a/client/generated.rs"), "{diff}");
+    assert!(
+        text(&check.stderr).contains("is stale"),
+        "{}",
+        text(&check.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.path().join(GENERATED)).unwrap(),
+        before,
+        "--check wrote"
+    );
+
+    let generate = xtask(root.path(), &["gen"]);
+    let summary = text(&generate.stdout);
+    assert!(generate.status.success(), "{}", text(&generate.stderr));
+    assert!(summary.contains("wrote client/generated.rs"), "{summary}");
+    assert!(summary.contains("types: ~1 (types::Role)"), "{summary}");
+    assert!(
+        summary.contains("fields and variants: +1 (types::Role::Billing)"),
+        "{summary}"
+    );
+    assert!(summary.contains("lines: +"), "{summary}");
+    assert!(xtask(root.path(), &["gen", "--check"]).status.success());
+    let leftovers: Vec<_> = std::fs::read_dir(root.path().join("client"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        leftovers,
+        ["generated.rs"],
+        "a temporary file was left behind"
+    );
+}
+
+#[test]
+fn invalid_yaml_is_reported_with_line_and_column() {
+    let root = copy();
+    edit_spec(
+        root.path(),
+        "  title: Answering Agent Partner API\n",
+        "  title: [Answering Agent\n",
+    );
+    refuses(
+        root.path(),
+        &["error: openapi/answering-agent.yaml:", "invalid YAML"],
+    );
+}
+
+#[test]
+fn a_document_that_is_not_openapi_3_0_is_refused() {
+    let root = copy();
+    edit_spec(root.path(), "openapi: 3.0.3", "openapi: 3.1.0");
+    refuses(
+        root.path(),
+        &[
+            "openapi/answering-agent.yaml:5:1: not an OpenAPI 3.0.x document",
+            "(at /openapi)",
+        ],
+    );
+}
+
+#[test]
+fn a_dangling_ref_names_its_line_and_pointer() {
+    let root = copy();
+    edit_spec(
+        root.path(),
+        "$ref: '#/components/schemas/OwnerInput'",
+        "$ref: '#/components/schemas/Owner'",
+    );
+    let stderr = refuses(
+        root.path(),
+        &[
+            "dangling `$ref: #/components/schemas/Owner`",
+            "(at /components/schemas/CreateOrganizationRequest/properties/owner/$ref)",
+        ],
+    );
+    let spec = std::fs::read_to_string(root.path().join(SPEC)).unwrap();
+    let line = spec
+        .lines()
+        .position(|l| l.contains("schemas/Owner'"))
+        .unwrap()
+        + 1;
+    assert!(
+        stderr.contains(&format!("openapi/answering-agent.yaml:{line}:")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_shape_progenitor_cannot_take_names_the_operation() {
+    let root = copy();
+    // A 200 with another body than the 201: progenitor would panic.
+    edit_spec(
+        root.path(),
+        "        '200':\n          $ref: '#/components/responses/OrganizationCreated'\n",
+        "        '200':\n          $ref: '#/components/responses/Unauthorized'\n",
+    );
+    refuses(
+        root.path(),
+        &[
+            "operation `createOrganization`: progenitor needs one success body type",
+            "(at /paths/~1organizations/post/responses)",
+        ],
+    );
+}
+
+#[test]
+fn a_field_that_does_not_fit_openapi_names_its_pointer() {
+    let root = copy();
+    edit_spec(
+        root.path(),
+        "      required:\n        - name\n        - owner\n",
+        "      required: yes\n",
+    );
+    refuses(
+        root.path(),
+        &[
+            "not valid OpenAPI 3.0",
+            "/components/schemas/CreateOrganizationRequest",
+        ],
+    );
+}
