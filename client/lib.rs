@@ -59,3 +59,8 @@ pub use progenitor_client::ResponseValue;
 pub mod types {
     pub use crate::generated::types::*;
 }
+
+/// The README's Rust examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
