@@ -4,60 +4,63 @@ use std::process::ExitCode;
 
 use similar::TextDiff;
 
-use crate::codegen::{self, spec::SpecError};
-use crate::surface::{self, Surface};
-use crate::workspace;
+use xtask::codegen::{self, spec::SpecError};
+use xtask::decoders;
+use xtask::surface::{self, Surface};
+use xtask::workspace;
 
 pub fn run(check: bool) -> Result<ExitCode, String> {
     let root = workspace::root();
-    let target = root.join(codegen::GENERATED_PATH);
     let spec_text = workspace::read(&root.join(codegen::SPEC_PATH))?;
-    let fresh =
+    let client =
         codegen::generate(codegen::SPEC_PATH, &spec_text).map_err(|errors| render(&errors))?;
+    let spec =
+        codegen::spec::Spec::parse(codegen::SPEC_PATH, &spec_text).map_err(|e| render(&[e]))?;
+    let table = decoders::table_source(&spec, &client).map_err(|e| format!("error: {e}"))?;
 
-    let current = match std::fs::read_to_string(&target) {
-        Ok(text) => text.replace("\r\n", "\n"),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => {
-            return Err(format!(
-                "error: {}: cannot read: {e}",
-                codegen::GENERATED_PATH
-            ));
+    let mut stale = false;
+    for (path, fresh) in [
+        (codegen::GENERATED_PATH, &client),
+        (decoders::TABLE_PATH, &table),
+    ] {
+        let target = root.join(path);
+        let current = match std::fs::read_to_string(&target) {
+            Ok(text) => text.replace("\r\n", "\n"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(e) => return Err(format!("error: {path}: cannot read: {e}")),
+        };
+        if current == *fresh {
+            println!("{path} is up to date with {}", codegen::SPEC_PATH);
+            continue;
         }
-    };
-    if current == fresh {
-        println!(
-            "{} is up to date with {}",
-            codegen::GENERATED_PATH,
-            codegen::SPEC_PATH
-        );
-        return Ok(ExitCode::SUCCESS);
+        let diff = TextDiff::from_lines(&current, fresh.as_str());
+        if check {
+            let old_name = format!("a/{path} (checked in)");
+            let new_name = format!("b/{path} (from the spec)");
+            print!(
+                "{}",
+                diff.unified_diff()
+                    .context_radius(3)
+                    .header(&old_name, &new_name)
+            );
+            eprintln!(
+                "error: {path} is stale: it differs from what {} generates (diff above). Run `cargo xtask gen` and commit the result.",
+                codegen::SPEC_PATH
+            );
+            stale = true;
+            continue;
+        }
+        workspace::write_atomically(&target, fresh)?;
+        println!("wrote {path} from {}", codegen::SPEC_PATH);
+        if path == codegen::GENERATED_PATH {
+            print!("{}", summary(&current, fresh, &diff));
+        }
     }
-    let diff = TextDiff::from_lines(&current, &fresh);
-    if check {
-        let old_name = format!("a/{} (checked in)", codegen::GENERATED_PATH);
-        let new_name = format!("b/{} (from the spec)", codegen::GENERATED_PATH);
-        print!(
-            "{}",
-            diff.unified_diff()
-                .context_radius(3)
-                .header(&old_name, &new_name)
-        );
-        eprintln!(
-            "error: {} is stale: it differs from what {} generates (diff above). Run `cargo xtask gen` and commit the result.",
-            codegen::GENERATED_PATH,
-            codegen::SPEC_PATH
-        );
-        return Ok(ExitCode::FAILURE);
-    }
-    workspace::write_atomically(&target, &fresh)?;
-    println!(
-        "wrote {} from {}",
-        codegen::GENERATED_PATH,
-        codegen::SPEC_PATH
-    );
-    print!("{}", summary(&current, &fresh, &diff));
-    Ok(ExitCode::SUCCESS)
+    Ok(if stale {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// What a regeneration changed, for the maintainer: operations, types, members, lines.

@@ -1,13 +1,13 @@
-//! `cargo xtask <command>`: the maintainers' tooling. Argument parsing and dispatch only;
-//! each command lives in a module of its own.
+//! `cargo xtask <command>`: argument parsing and dispatch only.
+//!
+//! This binary never compiles the generated client, so it works even when
+//! client/generated.rs is broken (a bad merge, a hand edit): `cargo xtask gen` can always
+//! repair it. `verify` runs in the `xtask-verify` binary, which does compile it.
 
-#[path = "../../client/codegen/mod.rs"]
-mod codegen;
 mod gen_cmd;
-mod surface;
-mod workspace;
 
-use std::process::ExitCode;
+use std::ffi::OsString;
+use std::process::{Command as Process, ExitCode};
 
 use clap::{Arg, ArgAction, Command};
 
@@ -19,28 +19,75 @@ fn cli() -> Command {
         .arg_required_else_help(true)
         .subcommand(
             Command::new("gen")
-                .about("Regenerate client/generated.rs from openapi/answering-agent.yaml")
+                .about("Regenerate client/generated.rs from openapi/answering-agent.yaml, then verify the examples")
                 .arg(
                     Arg::new("check")
                         .long("check")
                         .short('c')
                         .action(ArgAction::SetTrue)
-                        .help("Write nothing; fail with a diff when the checked-in file is stale"),
+                        .help("Write nothing; fail with a diff when a generated file is stale"),
                 ),
         )
+        .subcommand(xtask::verify::command())
 }
 
 fn main() -> ExitCode {
     let matches = cli().get_matches();
     let outcome = match matches.subcommand() {
-        Some(("gen", args)) => gen_cmd::run(args.get_flag("check")),
+        Some(("gen", args)) => gen_cmd::run(args.get_flag("check")).and_then(|generated| {
+            let verified = verify(&[])?;
+            Ok(if generated == ExitCode::SUCCESS {
+                verified
+            } else {
+                generated
+            })
+        }),
+        Some(("verify", _)) => {
+            let forwarded: Vec<OsString> = std::env::args_os()
+                .skip_while(|a| a != "verify")
+                .skip(1)
+                .collect();
+            verify(&forwarded)
+        }
         _ => unreachable!("clap requires a known subcommand"),
     };
     match outcome {
         Ok(code) => code,
         Err(message) => {
             eprintln!("{message}");
-            ExitCode::FAILURE
+            ExitCode::from(2)
         }
     }
+}
+
+/// Runs `xtask-verify` with `args`: the binary named by `XTASK_VERIFY_BIN` (tests set it),
+/// else through cargo, which rebuilds it when the generated client changed.
+fn verify(args: &[OsString]) -> Result<ExitCode, String> {
+    let mut process = match std::env::var_os("XTASK_VERIFY_BIN") {
+        Some(binary) => Process::new(binary),
+        None => {
+            let mut cargo =
+                Process::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+            cargo.args([
+                "run",
+                "--quiet",
+                "--package",
+                "xtask",
+                "--bin",
+                "xtask-verify",
+                "--",
+            ]);
+            cargo.current_dir(xtask::workspace::root());
+            cargo
+        }
+    };
+    let status = process
+        .args(args)
+        .status()
+        .map_err(|e| format!("error: cannot run xtask-verify: {e}"))?;
+    Ok(match status.code() {
+        Some(0) => ExitCode::SUCCESS,
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        None => ExitCode::FAILURE,
+    })
 }

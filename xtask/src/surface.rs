@@ -93,7 +93,7 @@ impl Surface {
     }
 }
 
-fn text(node: &impl ToTokens) -> String {
+pub fn text(node: &impl ToTokens) -> String {
     node.to_token_stream().to_string()
 }
 

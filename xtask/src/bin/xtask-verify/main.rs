@@ -1,0 +1,28 @@
+//! The half of `cargo xtask verify` that compiles the generated client, to decode every
+//! example into its types. `cargo xtask verify` and `cargo xtask gen` run it.
+
+// The generated client and its decoder table, exactly as the client crate compiles them.
+#[allow(dead_code, unused_imports, missing_docs, clippy::all)]
+#[rustfmt::skip]
+#[path = "../../../../client/generated.rs"]
+mod generated;
+#[rustfmt::skip]
+mod decoders;
+mod hooks;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let matches = xtask::verify::command()
+        .bin_name("cargo xtask verify")
+        .get_matches();
+    match xtask::verify::options(&matches)
+        .and_then(|options| xtask::verify::run(&options, decoders::DECODERS))
+    {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! The maintainers' tooling behind `cargo xtask`, as a library shared by its two binaries:
+//! `xtask` (gen, and everything that must work while the generated client is broken) and
+//! `xtask-verify` (which also compiles the generated client, to decode examples into it).
+
+pub mod allow;
+#[path = "../../client/codegen/mod.rs"]
+pub mod codegen;
+pub mod decoders;
+pub mod examples;
+pub mod report;
+pub mod schema;
+pub mod surface;
+pub mod verify;
+pub mod workspace;

@@ -1,0 +1,320 @@
+//! OpenAPI 3.0 schema objects as the JSON Schema (draft 4) that the `jsonschema` crate
+//! validates, and finding the spec's schema for any place in a JSON instance.
+
+use serde_json::{Map, Value};
+
+use crate::codegen::spec::{escape, ref_target};
+
+/// Which way a body travels: `readOnly` properties are not required in requests,
+/// `writeOnly` ones not in responses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// A request body.
+    Request,
+    /// A response body.
+    Response,
+}
+
+/// OpenAPI-only keywords that JSON Schema does not know (or knows differently).
+const OPENAPI_ONLY: [&str; 8] = [
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "example",
+    "discriminator",
+    "xml",
+    "externalDocs",
+    "deprecated",
+];
+
+/// A JSON Schema document that validates instances against the schema at `target` (a JSON
+/// pointer into `spec`): the translated target, with the translated component schemas
+/// beside it so that `#/components/schemas/...` references resolve.
+pub fn validation_document(spec: &Value, target: &Value, direction: Direction) -> Value {
+    let mut components = Map::new();
+    if let Some(Value::Object(schemas)) = spec.pointer("/components/schemas") {
+        for (name, schema) in schemas {
+            components.insert(name.clone(), translate(spec, schema, direction));
+        }
+    }
+    let mut root = Map::new();
+    root.insert(
+        "allOf".into(),
+        Value::Array(vec![translate(spec, target, direction)]),
+    );
+    root.insert(
+        "components".into(),
+        serde_json::json!({ "schemas": components }),
+    );
+    Value::Object(root)
+}
+
+/// One schema object translated: `nullable` becomes a `null` type (and enum value),
+/// `required` drops the properties that do not travel in this direction, and OpenAPI-only
+/// keywords and extensions go.
+pub fn translate(spec: &Value, schema: &Value, direction: Direction) -> Value {
+    let Value::Object(object) = schema else {
+        return schema.clone();
+    };
+    if let Some(reference) = object.get("$ref") {
+        // OpenAPI 3.0 ignores a reference's siblings.
+        return serde_json::json!({ "$ref": reference });
+    }
+    let mut out = Map::new();
+    for (key, value) in object {
+        if OPENAPI_ONLY.contains(&key.as_str()) || key.starts_with("x-") {
+            continue;
+        }
+        let translated = match key.as_str() {
+            "properties" => match value {
+                Value::Object(properties) => Value::Object(
+                    properties
+                        .iter()
+                        .map(|(name, property)| {
+                            (name.clone(), translate(spec, property, direction))
+                        })
+                        .collect(),
+                ),
+                other => other.clone(),
+            },
+            "items" | "not" => translate(spec, value, direction),
+            "additionalProperties" if value.is_object() => translate(spec, value, direction),
+            "allOf" | "anyOf" | "oneOf" => match value {
+                Value::Array(branches) => Value::Array(
+                    branches
+                        .iter()
+                        .map(|b| translate(spec, b, direction))
+                        .collect(),
+                ),
+                other => other.clone(),
+            },
+            "required" => Value::Array(
+                value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter(|name| {
+                        let property = name.as_str().and_then(|n| object.get("properties")?.get(n));
+                        !property.is_some_and(|p| skipped_in(spec, p, direction))
+                    })
+                    .cloned()
+                    .collect(),
+            ),
+            _ => value.clone(),
+        };
+        out.insert(key.clone(), translated);
+    }
+    if object.get("nullable") == Some(&Value::Bool(true)) {
+        if let Some(Value::String(kind)) = out.get("type") {
+            let kind = kind.clone();
+            out.insert("type".into(), serde_json::json!([kind, "null"]));
+        }
+        if let Some(Value::Array(values)) = out.get_mut("enum")
+            && !values.contains(&Value::Null)
+        {
+            values.push(Value::Null);
+        }
+    }
+    if out
+        .get("required")
+        .is_some_and(|r| r.as_array().is_some_and(Vec::is_empty))
+    {
+        // Draft 4 wants at least one name in `required`.
+        out.remove("required");
+    }
+    Value::Object(out)
+}
+
+fn skipped_in(spec: &Value, property: &Value, direction: Direction) -> bool {
+    let (property, _) = deref(spec, property, "");
+    let flag = match direction {
+        Direction::Request => "readOnly",
+        Direction::Response => "writeOnly",
+    };
+    property.get(flag) == Some(&Value::Bool(true))
+}
+
+/// Follows `$ref`s from `node` (at `pointer`) to the schema they name.
+pub fn deref<'a>(spec: &'a Value, node: &'a Value, pointer: &str) -> (&'a Value, String) {
+    let mut node = node;
+    let mut pointer = pointer.to_string();
+    for _ in 0..32 {
+        let Some(target) = node
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(ref_target)
+        else {
+            break;
+        };
+        match spec.pointer(&target) {
+            Some(next) => {
+                node = next;
+                pointer = target;
+            }
+            None => break,
+        }
+    }
+    (node, pointer)
+}
+
+/// The schema of one child of an instance node whose schema is `parent`: a property (or an
+/// `additionalProperties` value) for objects, `items` for arrays. Looks into `allOf`.
+pub fn child<'a>(
+    spec: &'a Value,
+    parent: (&'a Value, &str),
+    key: &str,
+    array: bool,
+) -> Option<(&'a Value, String)> {
+    let (schema, pointer) = deref(spec, parent.0, parent.1);
+    if array {
+        let items = schema.get("items")?;
+        return Some(deref(spec, items, &format!("{pointer}/items")));
+    }
+    if let Some(property) = schema.get("properties").and_then(|p| p.get(key)) {
+        return Some(deref(
+            spec,
+            property,
+            &format!("{pointer}/properties/{}", escape(key)),
+        ));
+    }
+    if let Some(Value::Array(branches)) = schema.get("allOf") {
+        for (index, branch) in branches.iter().enumerate() {
+            if let Some(found) = child(
+                spec,
+                (branch, &format!("{pointer}/allOf/{index}")),
+                key,
+                false,
+            ) {
+                return Some(found);
+            }
+        }
+    }
+    match schema.get("additionalProperties") {
+        Some(extra @ Value::Object(_)) => Some(deref(
+            spec,
+            extra,
+            &format!("{pointer}/additionalProperties"),
+        )),
+        _ => None,
+    }
+}
+
+/// The schema for the instance node at `instance_pointer`, walking down from `root`.
+pub fn at<'a>(
+    spec: &'a Value,
+    root: (&'a Value, &str),
+    instance: &Value,
+    instance_pointer: &str,
+) -> Option<(&'a Value, String)> {
+    let mut current = deref(spec, root.0, root.1);
+    let mut node = instance;
+    for raw in instance_pointer.split('/').skip(1) {
+        let key = raw.replace("~1", "/").replace("~0", "~");
+        let array = node.is_array();
+        current = child(spec, (current.0, &current.1), &key, array)?;
+        node = if array {
+            node.get(key.parse::<usize>().ok()?)?
+        } else {
+            node.get(&key)?
+        };
+    }
+    Some(current)
+}
+
+/// Whether `schema` (an object schema) lists `name` in `required`, also through `allOf`.
+pub fn requires(spec: &Value, schema: &Value, name: &str) -> bool {
+    let (schema, _) = deref(spec, schema, "");
+    let direct = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|r| r.iter().any(|n| n == name));
+    direct
+        || schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .is_some_and(|b| b.iter().any(|b| requires(spec, b, name)))
+}
+
+/// Whether the schema says `nullable: true`.
+pub fn nullable(schema: &Value) -> bool {
+    schema.get("nullable") == Some(&Value::Bool(true))
+}
+
+/// Whether an object schema describes its properties and says nothing of others: then a
+/// property it does not list is drift. An explicit `additionalProperties` (true or a
+/// schema) means others are expected.
+pub fn closed_to_unknown_properties(schema: &Value) -> bool {
+    schema.get("properties").is_some() && schema.get("additionalProperties").is_none()
+}
+
+/// What a schema says, in one line: `string, format date-time, nullable`.
+pub fn describe(schema: &Value) -> String {
+    let mut parts = Vec::new();
+    match schema.get("type") {
+        Some(Value::String(kind)) => parts.push(kind.clone()),
+        Some(other) => parts.push(other.to_string()),
+        None => parts.push("any type".to_string()),
+    }
+    if let Some(Value::String(format)) = schema.get("format") {
+        parts.push(format!("format {format}"));
+    }
+    if let Some(Value::Array(values)) = schema.get("enum") {
+        let values: Vec<String> = values.iter().map(Value::to_string).collect();
+        parts.push(format!("one of {}", values.join(", ")));
+    }
+    if let Some(Value::Array(required)) = schema.get("required") {
+        let names: Vec<&str> = required.iter().filter_map(Value::as_str).collect();
+        parts.push(format!("requires {}", names.join(", ")));
+    }
+    parts.push(if nullable(schema) {
+        "nullable".to_string()
+    } else {
+        "not nullable".to_string()
+    });
+    parts.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn nullable_and_read_only_are_translated() {
+        let spec = json!({});
+        let schema = json!({
+            "type": "object", "required": ["id", "name"], "x-internal": true, "example": {},
+            "properties": {
+                "id": {"type": "integer", "readOnly": true},
+                "name": {"type": "string", "nullable": true},
+                "kind": {"type": "string", "enum": ["a"], "nullable": true}
+            }
+        });
+        let request = translate(&spec, &schema, Direction::Request);
+        assert_eq!(request["required"], json!(["name"]));
+        assert_eq!(
+            request["properties"]["name"]["type"],
+            json!(["string", "null"])
+        );
+        assert_eq!(request["properties"]["kind"]["enum"], json!(["a", null]));
+        assert!(request.get("x-internal").is_none() && request.get("example").is_none());
+        assert_eq!(
+            translate(&spec, &schema, Direction::Response)["required"],
+            json!(["id", "name"])
+        );
+    }
+
+    #[test]
+    fn the_schema_of_a_nested_value_is_found_through_refs() {
+        let spec = json!({"components": {"schemas": {
+            "A": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/B"}}}},
+            "B": {"type": "object", "properties": {"when": {"type": "string", "format": "date-time"}}}
+        }}});
+        let root = json!({"$ref": "#/components/schemas/A"});
+        let instance = json!({"items": [{"when": "x"}]});
+        let (schema, pointer) = at(&spec, (&root, "/root"), &instance, "/items/0/when").unwrap();
+        assert_eq!(schema["format"], "date-time");
+        assert_eq!(pointer, "/components/schemas/B/properties/when");
+    }
+}

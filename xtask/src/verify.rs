@@ -1,0 +1,916 @@
+//! `cargo xtask verify [PATH...]`: every recorded example (and every example in the spec)
+//! checked three ways, in one report: against the spec's schema (`jsonschema`), by decoding
+//! into the generated Rust type, and by encoding that again and comparing.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::rc::Rc;
+
+use jsonschema::error::ValidationErrorKind;
+use serde_json::Value;
+
+use crate::codegen::spec::{Spec, escape};
+use crate::decoders::{Decoder, Slot};
+use crate::examples::{self, ExampleName, MAX_EXAMPLE_BYTES};
+use crate::report::{self, Class, Finding, Format, SpecPlace};
+use crate::schema::{self, Direction};
+use crate::{allow, workspace};
+
+/// The folder of recorded examples, relative to the workspace root.
+pub const EXAMPLES_DIR: &str = "openapi/examples";
+
+/// The command line of `verify`, shared by `xtask` (for help) and `xtask-verify`.
+pub fn command() -> clap::Command {
+    use clap::{Arg, ArgAction};
+    clap::Command::new("verify")
+        .about("Check the recorded examples against the spec and the generated types")
+        .long_about(
+            "Checks every example under openapi/examples/ and the examples inside the spec, plus \
+             any file or folder given: against the spec's schema, by decoding into the generated \
+             Rust type, and by encoding that again. Exits 1 on any finding not allowed in \
+             openapi/examples/allowed-drift.toml. Never writes.",
+        )
+        .arg(Arg::new("paths").value_name("PATH").num_args(0..).action(ArgAction::Append).help(
+            "More example files or folders, named <operationId>/<status>-<case>.json or <operationId>/request-<case>.json",
+        ))
+        .arg(
+            Arg::new("format")
+                .long("format")
+                .value_parser(["text", "json", "github"])
+                .default_value("text")
+                .help("text (colour on a terminal), json (one object per finding) or github (annotations)"),
+        )
+}
+
+/// The options in parsed arguments.
+pub fn options(matches: &clap::ArgMatches) -> Result<Options, String> {
+    let format = matches
+        .get_one::<String>("format")
+        .map(String::as_str)
+        .unwrap_or("text");
+    Ok(Options {
+        paths: matches
+            .get_many::<String>("paths")
+            .into_iter()
+            .flatten()
+            .map(PathBuf::from)
+            .collect(),
+        format: Format::parse(format).ok_or_else(|| format!("error: unknown format `{format}`"))?,
+    })
+}
+
+/// What `verify` was asked to do.
+pub struct Options {
+    /// Files or folders to check besides `openapi/examples/`.
+    pub paths: Vec<PathBuf>,
+    /// How to print findings.
+    pub format: Format,
+}
+
+/// Runs `verify`: 0 when nothing disagrees (or only allowed drift), 1 on findings, and an
+/// error (exit 2) when the input itself cannot be used. Never writes a file.
+pub fn run(options: &Options, decoders: &[Decoder]) -> Result<ExitCode, String> {
+    let root = workspace::root();
+    let spec_text = workspace::read(&root.join(crate::codegen::SPEC_PATH))?;
+    let spec =
+        Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| format!("error: {e}"))?;
+    let verifier = Verifier::new(&spec, decoders);
+
+    let mut paths = Vec::new();
+    let examples_dir = root.join(EXAMPLES_DIR);
+    if examples_dir.is_dir() {
+        paths.push(examples_dir.clone());
+    }
+    paths.extend(options.paths.iter().cloned());
+    let files = if paths.is_empty() {
+        Vec::new()
+    } else {
+        examples::collect(&paths).map_err(|e| format!("error: {e}"))?
+    };
+
+    let mut findings = Vec::new();
+    for file in &files {
+        findings.extend(verifier.check_file(file, &display(&root, file)));
+    }
+    let (spec_examples, spec_findings) = verifier.check_spec_examples();
+    findings.extend(spec_findings);
+
+    let allow_path = examples_dir.join(allow::FILE_NAME);
+    let allow_list = allow::AllowList::load(&allow_path, &display(&root, &allow_path))?;
+    let findings = allow_list.apply(findings, |file| relative_to(&examples_dir, &root, file));
+
+    let failing = findings.iter().filter(|f| f.allowed.is_none()).count();
+    let colour = options.format == Format::Text && report::stdout_wants_colour();
+    print!("{}", report::render(&findings, options.format, colour));
+    let summary = format!(
+        "verified {} example file{} and {} example{} in the spec: {} finding{}{}",
+        files.len(),
+        plural(files.len()),
+        spec_examples,
+        plural(spec_examples),
+        failing,
+        plural(failing),
+        match findings.len() - failing {
+            0 => String::new(),
+            allowed => format!(" ({allowed} allowed drift)"),
+        }
+    );
+    if options.format == Format::Text {
+        println!("{summary}");
+    } else {
+        eprintln!("{summary}");
+    }
+    Ok(if failing == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A path as the user should read it: relative to the workspace when inside it.
+fn display(root: &Path, path: &Path) -> String {
+    let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    absolute
+        .strip_prefix(&root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// A finding's file relative to `openapi/examples/`, as allow-list entries name it.
+fn relative_to(examples_dir: &Path, root: &Path, file: &str) -> String {
+    let prefix = display(root, examples_dir);
+    file.strip_prefix(&prefix)
+        .map(|f| f.trim_start_matches('/').to_string())
+        .unwrap_or_else(|| file.to_string())
+}
+
+/// What an example is checked against.
+#[derive(Clone)]
+struct Target {
+    operation: String,
+    slot: Slot,
+    direction: Direction,
+    /// The JSON pointer of the body's schema in the spec.
+    schema: String,
+}
+
+/// A schema compiled for `jsonschema`, or why it does not compile.
+type Compiled = Rc<Result<jsonschema::Validator, String>>;
+
+/// The checks, with the validators it has compiled so far.
+pub struct Verifier<'a> {
+    spec: &'a Spec,
+    decoders: &'a [Decoder],
+    operations: HashMap<String, String>,
+    validators: RefCell<HashMap<(String, Direction), Compiled>>,
+}
+
+impl<'a> Verifier<'a> {
+    /// A verifier for a spec and the generated client's decoders.
+    pub fn new(spec: &'a Spec, decoders: &'a [Decoder]) -> Self {
+        let mut operations = HashMap::new();
+        if let Some(Value::Object(paths)) = spec.get("/paths") {
+            for (path, item) in paths {
+                for (method, operation) in item.as_object().into_iter().flatten() {
+                    if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+                        operations
+                            .insert(id.to_string(), format!("/paths/{}/{method}", escape(path)));
+                    }
+                }
+            }
+        }
+        Verifier {
+            spec,
+            decoders,
+            operations,
+            validators: RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Checks one example file; `name` is how findings name it.
+    pub fn check_file(&self, path: &Path, name: &str) -> Vec<Finding> {
+        let target = match ExampleName::parse(path) {
+            Ok(example) => match self.target(&example) {
+                Ok(target) => target,
+                Err(finding) => return vec![finding.with_file(name)],
+            },
+            Err(why) => {
+                let mut finding = Finding::new(
+                    Class::UnmappedFile,
+                    name,
+                    "",
+                    format!("the name maps to no operation or status: {why}"),
+                );
+                finding.fix = Some(format!(
+                    "name it {EXAMPLES_DIR}/<operationId>/<status>-<case>.json (a response) or .../request-<case>.json (a request body)"
+                ));
+                return vec![finding];
+            }
+        };
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size >= MAX_EXAMPLE_BYTES {
+            let message = format!(
+                "the file has {size} bytes; examples of {MAX_EXAMPLE_BYTES} bytes or more are not read"
+            );
+            return vec![Finding::new(Class::UnreadableFile, name, "", message)];
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                return vec![Finding::new(
+                    Class::UnreadableFile,
+                    name,
+                    "",
+                    format!("cannot read: {e}"),
+                )];
+            }
+        };
+        let value: Value = match serde_json::from_slice(&bytes) {
+            Ok(value) => value,
+            Err(e) => {
+                let mut finding =
+                    Finding::new(Class::InvalidJson, name, "", format!("not JSON: {e}"));
+                finding.line = Some(e.line());
+                finding.column = Some(e.column());
+                return vec![finding];
+            }
+        };
+        let mut findings = self.check_value(name, &value, &target);
+        if !findings.is_empty() {
+            // Lines are worth a second parse only when there is something to point at.
+            let text = String::from_utf8_lossy(&bytes);
+            if let Ok(located) = Spec::parse(name, &text) {
+                for finding in &mut findings {
+                    if let Some(at) = located.locate(&finding.pointer) {
+                        finding.line = Some(at.line);
+                        finding.column = Some(at.column);
+                    }
+                }
+            }
+        }
+        findings
+    }
+
+    /// Checks the `example` and `examples` of request and response bodies in the spec (all
+    /// three ways) and the `example` of each component schema property (against its schema).
+    /// Returns how many examples were checked, and the findings.
+    pub fn check_spec_examples(&self) -> (usize, Vec<Finding>) {
+        let mut findings = Vec::new();
+        let mut checked = std::collections::HashSet::new();
+        let mut operations: Vec<_> = self.operations.iter().collect();
+        operations.sort();
+        for (operation, pointer) in operations {
+            let mut bodies = vec![(format!("{pointer}/requestBody"), None)];
+            if let Some(Value::Object(responses)) = self.spec.get(&format!("{pointer}/responses")) {
+                for status in responses.keys() {
+                    bodies.push((
+                        format!("{pointer}/responses/{}", escape(status)),
+                        Some(status.clone()),
+                    ));
+                }
+            }
+            for (body, status) in bodies {
+                let Ok((_, resolved)) = self.spec.resolve(&body) else {
+                    continue;
+                };
+                let media = format!("{resolved}/content/application~1json");
+                let Some(media_value) = self.spec.get(&media) else {
+                    continue;
+                };
+                let slot = match status.as_deref() {
+                    None => Slot::Request,
+                    Some(s) if s.starts_with('2') || s == "default" => Slot::Success,
+                    Some(_) => Slot::Error,
+                };
+                let target = Target {
+                    operation: operation.clone(),
+                    slot,
+                    direction: if slot == Slot::Request {
+                        Direction::Request
+                    } else {
+                        Direction::Response
+                    },
+                    schema: format!("{media}/schema"),
+                };
+                let mut values = Vec::new();
+                if media_value.get("example").is_some() {
+                    values.push(format!("{media}/example"));
+                }
+                for name in media_value
+                    .get("examples")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flat_map(|m| m.keys())
+                {
+                    values.push(format!("{media}/examples/{}/value", escape(name)));
+                }
+                for at in values {
+                    // A response component shared by 200 and 201 is checked once.
+                    if !checked.insert((at.clone(), operation.clone(), slot)) {
+                        continue;
+                    }
+                    let Some(value) = self.spec.get(&at) else {
+                        continue;
+                    };
+                    let label = format!("{}#{at}", self.spec.file);
+                    let mut found = self.check_value(&label, value, &target);
+                    for finding in &mut found {
+                        finding.line = self
+                            .spec
+                            .locate(&format!("{at}{}", finding.pointer))
+                            .map(|l| l.line);
+                    }
+                    findings.extend(found);
+                }
+            }
+        }
+        let mut property_examples = Vec::new();
+        crate::codegen::spec::walk(
+            self.spec.get("/components/schemas").unwrap_or(&Value::Null),
+            &mut "/components/schemas".to_string(),
+            &mut |pointer, node| {
+                if node.get("example").is_some()
+                    && (node.get("type").is_some() || node.get("enum").is_some())
+                {
+                    property_examples.push(pointer.to_string());
+                }
+            },
+        );
+        for schema_pointer in &property_examples {
+            let Some(example) = self.spec.get(&format!("{schema_pointer}/example")) else {
+                continue;
+            };
+            let label = format!("{}#{schema_pointer}/example", self.spec.file);
+            let mut found =
+                self.schema_findings(&label, example, schema_pointer, Direction::Response);
+            for finding in &mut found {
+                finding.line = self
+                    .spec
+                    .locate(&format!("{schema_pointer}/example"))
+                    .map(|l| l.line);
+            }
+            findings.extend(found);
+            checked.insert((schema_pointer.clone(), String::new(), Slot::Success));
+        }
+        (checked.len(), findings)
+    }
+
+    /// What the spec says an example with this name is, or why it says nothing.
+    fn target(&self, example: &ExampleName) -> Result<Target, Box<Finding>> {
+        let Some(operation) = self.operations.get(&example.operation) else {
+            let mut known: Vec<&String> = self.operations.keys().collect();
+            known.sort();
+            let mut finding = Finding::new(
+                Class::UnmappedFile,
+                "",
+                "",
+                format!(
+                    "no operation `{}` in the spec (the folder names the operationId)",
+                    example.operation
+                ),
+            );
+            finding.fix = Some(format!(
+                "move the file into a folder named after one of: {}",
+                join(&known)
+            ));
+            return Err(Box::new(finding));
+        };
+        let body = match example.status {
+            None => format!("{operation}/requestBody"),
+            Some(status) => {
+                let responses = format!("{operation}/responses");
+                let keys = [
+                    status.to_string(),
+                    format!("{}XX", status / 100),
+                    "default".to_string(),
+                ];
+                let Some(key) = keys
+                    .iter()
+                    .find(|k| self.spec.get(&format!("{responses}/{k}")).is_some())
+                else {
+                    let documented: Vec<String> = self
+                        .spec
+                        .get(&responses)
+                        .and_then(Value::as_object)
+                        .map(|m| m.keys().cloned().collect())
+                        .unwrap_or_default();
+                    let mut finding = Finding::new(
+                        Class::UndocumentedStatus,
+                        "",
+                        "",
+                        format!(
+                            "operation `{}` documents no {status} response",
+                            example.operation
+                        ),
+                    );
+                    finding.expected = Some(format!("one of {}", documented.join(", ")));
+                    finding.actual = Some(status.to_string());
+                    finding.spec = Some(self.place(&responses));
+                    finding.fix = Some(format!(
+                        "document a {status} response in the spec, or rename the file"
+                    ));
+                    return Err(Box::new(finding));
+                };
+                format!("{responses}/{key}")
+            }
+        };
+        let no_body = |what: &str| {
+            let mut finding = Finding::new(
+                Class::UndocumentedStatus,
+                "",
+                "",
+                format!("the spec documents no JSON body for {what}"),
+            );
+            finding.spec = Some(self.place(&body));
+            finding
+        };
+        let what = if example.status.is_some() {
+            "this status"
+        } else {
+            "the request"
+        };
+        let Ok((_, resolved)) = self.spec.resolve(&body) else {
+            return Err(Box::new(no_body(what)));
+        };
+        let schema = format!("{resolved}/content/application~1json/schema");
+        if self.spec.get(&schema).is_none() {
+            return Err(Box::new(no_body(what)));
+        }
+        let slot = match example.status {
+            None => Slot::Request,
+            Some(status) if (200..300).contains(&status) => Slot::Success,
+            Some(_) => Slot::Error,
+        };
+        Ok(Target {
+            operation: example.operation.clone(),
+            slot,
+            direction: if slot == Slot::Request {
+                Direction::Request
+            } else {
+                Direction::Response
+            },
+            schema,
+        })
+    }
+
+    /// The three checks of one body. Schema findings come first and cover what follows
+    /// from them: a type or round-trip finding at or below (or above) the same place is the
+    /// same disagreement seen again, and is not repeated.
+    fn check_value(&self, file: &str, value: &Value, target: &Target) -> Vec<Finding> {
+        let mut findings = self.schema_findings(file, value, &target.schema, target.direction);
+        let root = self.spec.get(&target.schema).unwrap_or(&Value::Null);
+        self.unknown_fields(
+            file,
+            value,
+            (root, target.schema.clone()),
+            &mut String::new(),
+            &mut findings,
+        );
+
+        let covered = |pointer: &str, findings: &[Finding]| {
+            findings.iter().any(|f| related(&f.pointer, pointer))
+        };
+        let decoder = self
+            .decoders
+            .iter()
+            .find(|d| d.operation == target.operation && d.slot == target.slot);
+        let Some(decoder) = decoder else {
+            return findings;
+        };
+        match (decoder.decode)(value) {
+            Err(error) => {
+                if !covered(&error.pointer, &findings) {
+                    let mut finding = Finding::new(
+                        Class::TypeMismatch,
+                        file,
+                        error.pointer.clone(),
+                        format!("the generated type refuses this value: {}", error.message),
+                    );
+                    self.annotate(&mut finding, value, (root, &target.schema));
+                    finding.fix = Some(
+                        "the schema accepts what the generated type refuses: run `cargo xtask gen` if client/generated.rs is stale, else tighten the schema".to_string(),
+                    );
+                    findings.push(finding);
+                }
+            }
+            Ok(encoded) => {
+                let mut round_trip = Vec::new();
+                self.compare(
+                    file,
+                    value,
+                    &encoded,
+                    Some((root, target.schema.clone())),
+                    &mut String::new(),
+                    &mut round_trip,
+                );
+                round_trip.retain(|f| !covered(&f.pointer, &findings));
+                findings.extend(round_trip);
+            }
+        }
+        findings
+    }
+
+    /// The `jsonschema` verdict on `value`, one finding per error, classified.
+    fn schema_findings(
+        &self,
+        file: &str,
+        value: &Value,
+        schema_pointer: &str,
+        direction: Direction,
+    ) -> Vec<Finding> {
+        let validator = self.validator(schema_pointer, direction);
+        let validator = match validator.as_ref() {
+            Ok(validator) => validator,
+            Err(why) => {
+                let mut finding = Finding::new(
+                    Class::SchemaViolation,
+                    file,
+                    "",
+                    format!("the spec's schema does not compile: {why}"),
+                );
+                finding.spec = Some(self.place(schema_pointer));
+                return vec![finding];
+            }
+        };
+        if validator.is_valid(value) {
+            return Vec::new();
+        }
+        let root = self.spec.get(schema_pointer).unwrap_or(&Value::Null);
+        let mut findings = Vec::new();
+        for error in validator.iter_errors(value) {
+            let at = error.instance_path().as_str().to_string();
+            let instance = value.pointer(&at).unwrap_or(&Value::Null);
+            let (class, pointer, fix) = match error.kind() {
+                ValidationErrorKind::Required { property } => {
+                    let name = property.as_str().unwrap_or_default();
+                    (
+                        Class::MissingRequired,
+                        format!("{at}/{}", escape(name)),
+                        format!("if the server may leave out `{name}`, drop it from `required`"),
+                    )
+                }
+                ValidationErrorKind::Type { .. } if instance.is_null() => (
+                    Class::NullNotNullable,
+                    at.clone(),
+                    "if the server may send null here, add `nullable: true`".to_string(),
+                ),
+                ValidationErrorKind::Type { .. } => (
+                    Class::InvalidType,
+                    at.clone(),
+                    "correct the `type` in the spec, or the example".to_string(),
+                ),
+                ValidationErrorKind::Format { format } => (
+                    Class::InvalidFormat,
+                    at.clone(),
+                    format!("if the server really sends this, drop or change `format: {format}`"),
+                ),
+                ValidationErrorKind::Enum { .. } if instance.is_string() => (
+                    Class::UnknownEnumValue,
+                    at.clone(),
+                    format!(
+                        "add {instance} to the enum, or list the value in {EXAMPLES_DIR}/{}",
+                        allow::FILE_NAME
+                    ),
+                ),
+                ValidationErrorKind::AdditionalProperties { unexpected } => {
+                    for name in unexpected {
+                        let pointer = format!("{at}/{}", escape(name));
+                        let mut finding = Finding::new(
+                            Class::UnknownField,
+                            file,
+                            pointer.clone(),
+                            format!("`{name}` is not a property the spec describes"),
+                        );
+                        self.annotate(&mut finding, value, (root, schema_pointer));
+                        finding.fix = Some(format!("describe `{name}` in the spec's properties"));
+                        findings.push(finding);
+                    }
+                    continue;
+                }
+                _ => (
+                    Class::SchemaViolation,
+                    at.clone(),
+                    "correct the schema or the example".to_string(),
+                ),
+            };
+            let mut finding = Finding::new(class, file, pointer.clone(), error.to_string());
+            self.annotate(&mut finding, value, (root, schema_pointer));
+            finding.fix = Some(fix);
+            findings.push(finding);
+        }
+        findings
+    }
+
+    /// Properties the spec does not describe, where the schema says nothing of others.
+    fn unknown_fields(
+        &self,
+        file: &str,
+        value: &Value,
+        schema: (&Value, String),
+        pointer: &mut String,
+        out: &mut Vec<Finding>,
+    ) {
+        let (resolved, resolved_pointer) = schema::deref(&self.spec.value, schema.0, &schema.1);
+        let length = pointer.len();
+        match value {
+            Value::Object(object) => {
+                let closed = schema::closed_to_unknown_properties(resolved);
+                for (key, child_value) in object {
+                    pointer.push('/');
+                    pointer.push_str(&escape(key));
+                    match schema::child(&self.spec.value, (resolved, &resolved_pointer), key, false)
+                    {
+                        Some(child) => self.unknown_fields(file, child_value, child, pointer, out),
+                        None if closed => {
+                            let mut finding = Finding::new(
+                                Class::UnknownField,
+                                file,
+                                pointer.clone(),
+                                format!("`{key}` is not a property the spec describes"),
+                            );
+                            finding.actual = Some(short(child_value));
+                            finding.expected = Some(format!(
+                                "the properties {}",
+                                join(&property_names(resolved))
+                            ));
+                            finding.spec = Some(self.place(&resolved_pointer));
+                            finding.fix = Some(format!(
+                                "describe `{key}` in the properties at {}, or list it in {EXAMPLES_DIR}/{}",
+                                self.place(&resolved_pointer)
+                                    .line
+                                    .map_or(String::new(), |l| format!("{}:{l}", self.spec.file)),
+                                allow::FILE_NAME
+                            ));
+                            out.push(finding);
+                        }
+                        None => {}
+                    }
+                    pointer.truncate(length);
+                }
+            }
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                    if let Some(child) =
+                        schema::child(&self.spec.value, (resolved, &resolved_pointer), "", true)
+                    {
+                        self.unknown_fields(file, item, child, pointer, out);
+                    }
+                    pointer.truncate(length);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Compares an example with what the generated type made of it.
+    fn compare(
+        &self,
+        file: &str,
+        original: &Value,
+        encoded: &Value,
+        schema: Option<(&Value, String)>,
+        pointer: &mut String,
+        out: &mut Vec<Finding>,
+    ) {
+        if original == encoded {
+            return;
+        }
+        let length = pointer.len();
+        let child = |key: &str, array: bool| {
+            let (node, at) = schema.as_ref()?;
+            schema::child(&self.spec.value, (node, at), key, array)
+        };
+        match (original, encoded) {
+            (Value::Object(before), Value::Object(after)) => {
+                for (key, value) in before {
+                    pointer.push('/');
+                    pointer.push_str(&escape(key));
+                    let property = child(key, false);
+                    match after.get(key) {
+                        Some(again) => self.compare(file, value, again, property, pointer, out),
+                        // Not in the spec: reported as an unknown field, or expected extra.
+                        None if property.is_none() => {}
+                        None => {
+                            let required = schema.as_ref().is_some_and(|(node, _)| {
+                                schema::requires(&self.spec.value, node, key)
+                            });
+                            let default =
+                                property.as_ref().and_then(|(node, _)| node.get("default"));
+                            if (value.is_null() || default == Some(value)) && !required {
+                                // For an optional property, null and its default mean the
+                                // same as absent.
+                            } else {
+                                let (class, message) = if value.is_null() {
+                                    (
+                                        Class::RoundTripChanged,
+                                        "null became absent, but the spec requires the property"
+                                            .to_string(),
+                                    )
+                                } else {
+                                    (
+                                        Class::DroppedByType,
+                                        format!("the generated type dropped `{key}`"),
+                                    )
+                                };
+                                let mut finding =
+                                    Finding::new(class, file, pointer.clone(), message);
+                                finding.actual = Some(short(value));
+                                finding.expected =
+                                    property.as_ref().map(|(node, _)| schema::describe(node));
+                                finding.spec = property.as_ref().map(|(_, at)| self.place(at));
+                                finding.fix = Some("check how the schema of this property generates (client/generated.rs)".to_string());
+                                out.push(finding);
+                            }
+                        }
+                    }
+                    pointer.truncate(length);
+                }
+                for (key, value) in after {
+                    if before.contains_key(key) {
+                        continue;
+                    }
+                    pointer.push('/');
+                    pointer.push_str(&escape(key));
+                    let property = child(key, false);
+                    let default = property.as_ref().and_then(|(node, _)| node.get("default"));
+                    if default != Some(value) {
+                        let mut finding = Finding::new(
+                            Class::RoundTripChanged,
+                            file,
+                            pointer.clone(),
+                            format!("the generated type added `{key}`, absent from the example"),
+                        );
+                        finding.actual = Some("absent".to_string());
+                        finding.expected = Some(format!("re-encoded as {}", short(value)));
+                        finding.spec = property.as_ref().map(|(_, at)| self.place(at));
+                        out.push(finding);
+                    }
+                    pointer.truncate(length);
+                }
+            }
+            (Value::Array(before), Value::Array(after)) if before.len() == after.len() => {
+                for (index, (value, again)) in before.iter().zip(after).enumerate() {
+                    pointer.push('/');
+                    pointer.push_str(&index.to_string());
+                    self.compare(file, value, again, child("", true), pointer, out);
+                    pointer.truncate(length);
+                }
+            }
+            _ if same_on_the_wire(original, encoded, schema.as_ref().map(|(node, _)| *node)) => {}
+            _ => {
+                let mut finding = Finding::new(
+                    Class::RoundTripChanged,
+                    file,
+                    pointer.clone(),
+                    "decoding into the generated type and encoding again changed the value",
+                );
+                finding.actual = Some(short(original));
+                finding.expected = Some(format!(
+                    "the same value; re-encoded as {}{}",
+                    short(encoded),
+                    schema
+                        .as_ref()
+                        .map(|(node, _)| format!(" (spec: {})", schema::describe(node)))
+                        .unwrap_or_default()
+                ));
+                finding.spec = schema.as_ref().map(|(_, at)| self.place(at));
+                finding.fix =
+                    Some("check the type and format of this property in the spec".to_string());
+                out.push(finding);
+            }
+        }
+    }
+
+    /// Fills in what the spec says at the finding's place, and where.
+    fn annotate(&self, finding: &mut Finding, value: &Value, root: (&Value, &str)) {
+        let pointer = finding.pointer.clone();
+        finding.actual = Some(match value.pointer(&pointer) {
+            Some(found) => short(found),
+            None => "absent".to_string(),
+        });
+        if let Some((node, at)) = schema::at(&self.spec.value, root, value, &pointer) {
+            let mut said = schema::describe(node);
+            if let Some((parent, name)) = pointer.rsplit_once('/')
+                && let Some((parent_node, _)) = schema::at(&self.spec.value, root, value, parent)
+            {
+                let required = schema::requires(
+                    &self.spec.value,
+                    parent_node,
+                    &name.replace("~1", "/").replace("~0", "~"),
+                );
+                said.push_str(if required { ", required" } else { ", optional" });
+            }
+            finding.expected = Some(said);
+            finding.spec = Some(self.place(&at));
+        } else if let Some((parent, _)) = pointer.rsplit_once('/')
+            && let Some((node, at)) = schema::at(&self.spec.value, root, value, parent)
+        {
+            finding.expected = Some(schema::describe(node));
+            finding.spec = Some(self.place(&at));
+        }
+    }
+
+    fn place(&self, pointer: &str) -> SpecPlace {
+        SpecPlace {
+            file: self.spec.file.clone(),
+            pointer: pointer.to_string(),
+            line: self.spec.locate(pointer).map(|l| l.line),
+        }
+    }
+
+    fn validator(
+        &self,
+        schema_pointer: &str,
+        direction: Direction,
+    ) -> Rc<Result<jsonschema::Validator, String>> {
+        let key = (schema_pointer.to_string(), direction);
+        if let Some(found) = self.validators.borrow().get(&key) {
+            return found.clone();
+        }
+        let target = self.spec.get(schema_pointer).unwrap_or(&Value::Null);
+        let document = schema::validation_document(&self.spec.value, target, direction);
+        let built = jsonschema::draft4::options()
+            .should_validate_formats(true)
+            .build(&document)
+            .map_err(|e| e.to_string());
+        let built = Rc::new(built);
+        self.validators.borrow_mut().insert(key, built.clone());
+        built
+    }
+}
+
+impl Finding {
+    fn with_file(mut self: Box<Self>, file: &str) -> Finding {
+        self.file = file.to_string();
+        *self
+    }
+}
+
+/// Whether two pointers name the same place or one contains the other.
+fn related(a: &str, b: &str) -> bool {
+    let within = |outer: &str, inner: &str| {
+        inner == outer || inner.starts_with(&format!("{outer}/")) || outer.is_empty()
+    };
+    within(a, b) || within(b, a)
+}
+
+/// Equal as the wire means them: `1` and `1.0`; the same instant written `...09Z`,
+/// `...09.000000Z` or `+00:00` where the spec says `date-time`.
+fn same_on_the_wire(a: &Value, b: &Value, schema: Option<&Value>) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        (Value::String(x), Value::String(y)) => {
+            let format = schema.and_then(|s| s.get("format")).and_then(Value::as_str);
+            match format {
+                Some("date-time") => match (
+                    chrono::DateTime::parse_from_rfc3339(x),
+                    chrono::DateTime::parse_from_rfc3339(y),
+                ) {
+                    (Ok(x), Ok(y)) => x == y,
+                    _ => false,
+                },
+                _ => x == y,
+            }
+        }
+        _ => a == b,
+    }
+}
+
+fn property_names(schema: &Value) -> Vec<String> {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+fn join<T: AsRef<str>>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(|i| format!("`{}`", i.as_ref()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A value in at most 80 characters, for reports.
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= 80 {
+        text
+    } else {
+        format!("{}…", text.chars().take(79).collect::<String>())
+    }
+}
