@@ -11,6 +11,7 @@ use serde_json::Value;
 use syn::{ImplItem, Item};
 
 use crate::codegen::spec::Spec;
+use crate::roundtrip::PathIndex;
 
 /// The generated table, relative to the workspace root.
 pub const TABLE_PATH: &str = "xtask/src/bin/xtask-verify/decoders.rs";
@@ -27,8 +28,9 @@ pub enum Slot {
     Error,
 }
 
-/// The generated type's verdict on a value: decoded and encoded again, or refused.
-pub type Decode = fn(&Value) -> Result<Value, TypeError>;
+/// The generated type's verdict on a value: decoded and encoded back the same (as the wire
+/// means it), decoded and encoded into something else, or refused.
+pub type Decode = fn(&Value, &PathIndex) -> Result<RoundTrip, TypeError>;
 
 /// One row of the table.
 pub struct Decoder {
@@ -38,6 +40,14 @@ pub struct Decoder {
     pub slot: Slot,
     /// Decodes into the generated type and encodes again.
     pub decode: Decode,
+}
+
+/// What decoding and encoding again gave.
+pub enum RoundTrip {
+    /// The same value, as the wire means it.
+    Same,
+    /// Another value: the encoded one, to compare in detail.
+    Changed(Value),
 }
 
 /// Why the generated type refused a value.
@@ -50,12 +60,18 @@ pub struct TypeError {
 }
 
 /// Decodes `value` into `T` and encodes it again.
-pub fn roundtrip<T: DeserializeOwned + Serialize>(value: &Value) -> Result<Value, TypeError> {
+pub fn roundtrip<T: DeserializeOwned + Serialize>(
+    value: &Value,
+    index: &PathIndex,
+) -> Result<RoundTrip, TypeError> {
     match T::deserialize(value) {
-        Ok(typed) => serde_json::to_value(&typed).map_err(|e| TypeError {
-            pointer: String::new(),
-            message: format!("does not encode again: {e}"),
-        }),
+        Ok(typed) if crate::roundtrip::matches(&typed, value, index) => Ok(RoundTrip::Same),
+        Ok(typed) => serde_json::to_value(&typed)
+            .map(RoundTrip::Changed)
+            .map_err(|e| TypeError {
+                pointer: String::new(),
+                message: format!("does not encode again: {e}"),
+            }),
         // The slow path, only on failure: where in the value it failed.
         Err(error) => {
             let pointer = match serde_path_to_error::deserialize::<_, T>(value) {

@@ -56,8 +56,9 @@ impl ExampleName {
 }
 
 /// Every `.json` file under the given paths (files as they are, folders recursively), in a
-/// stable order. A path that does not exist, or a folder with no `.json` file, is an error.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// stable order. A path that does not exist is an error, and so is a folder with no `.json`
+/// file when `require_files` is set.
+pub fn collect(paths: &[PathBuf], require_files: bool) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
         let metadata = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -67,7 +68,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         }
         let before = files.len();
         walk(path, &mut files).map_err(|e| format!("{}: {e}", path.display()))?;
-        if files.len() == before {
+        if require_files && files.len() == before {
             return Err(format!("{}: no .json files in this folder", path.display()));
         }
     }

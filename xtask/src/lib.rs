@@ -8,6 +8,7 @@ pub mod codegen;
 pub mod decoders;
 pub mod examples;
 pub mod report;
+pub mod roundtrip;
 pub mod schema;
 pub mod surface;
 pub mod verify;

@@ -115,6 +115,16 @@ pub fn translate(spec: &Value, schema: &Value, direction: Direction) -> Value {
             values.push(Value::Null);
         }
     }
+    // A schema that lists its properties and says nothing of others: in OpenAPI others are
+    // allowed, but here a property it does not list is drift, and jsonschema reports it
+    // (as `additionalProperties`) on the same pass. Not under composition, where another
+    // branch may list the property.
+    let composed = ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|k| object.contains_key(*k));
+    if closed_to_unknown_properties(schema) && !composed {
+        out.insert("additionalProperties".into(), Value::Bool(false));
+    }
     if out
         .get("required")
         .is_some_and(|r| r.as_array().is_some_and(Vec::is_empty))

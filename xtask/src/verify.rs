@@ -12,9 +12,10 @@ use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
 use crate::codegen::spec::{Spec, escape};
-use crate::decoders::{Decoder, Slot};
+use crate::decoders::{Decode, Decoder, RoundTrip, Slot};
 use crate::examples::{self, ExampleName, MAX_EXAMPLE_BYTES};
 use crate::report::{self, Class, Finding, Format, SpecPlace};
+use crate::roundtrip::PathIndex;
 use crate::schema::{self, Direction};
 use crate::{allow, workspace};
 
@@ -78,17 +79,17 @@ pub fn run(options: &Options, decoders: &[Decoder]) -> Result<ExitCode, String> 
         Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| format!("error: {e}"))?;
     let verifier = Verifier::new(&spec, decoders);
 
-    let mut paths = Vec::new();
+    // The project's examples folder may be empty; a folder the user names may not.
     let examples_dir = root.join(EXAMPLES_DIR);
-    if examples_dir.is_dir() {
-        paths.push(examples_dir.clone());
-    }
-    paths.extend(options.paths.iter().cloned());
-    let files = if paths.is_empty() {
-        Vec::new()
+    let mut files = if examples_dir.is_dir() {
+        examples::collect(std::slice::from_ref(&examples_dir), false)
+            .map_err(|e| format!("error: {e}"))?
     } else {
-        examples::collect(&paths).map_err(|e| format!("error: {e}"))?
+        Vec::new()
     };
+    files.extend(examples::collect(&options.paths, true).map_err(|e| format!("error: {e}"))?);
+    files.sort();
+    files.dedup();
 
     let mut findings = Vec::new();
     for file in &files {
@@ -153,14 +154,18 @@ fn relative_to(examples_dir: &Path, root: &Path, file: &str) -> String {
 }
 
 /// What an example is checked against.
-#[derive(Clone)]
 struct Target {
-    operation: String,
-    slot: Slot,
-    direction: Direction,
     /// The JSON pointer of the body's schema in the spec.
     schema: String,
+    validator: Compiled,
+    /// What the round trip's fast path needs to know of the schema.
+    index: Rc<PathIndex>,
+    /// The generated type's decoder, when the generated client has this body.
+    decode: Option<Decode>,
 }
+
+/// What an example name means, or the finding that says it means nothing.
+type TargetOrWhyNot = Result<Rc<Target>, Box<Finding>>;
 
 /// A schema compiled for `jsonschema`, or why it does not compile.
 type Compiled = Rc<Result<jsonschema::Validator, String>>;
@@ -171,6 +176,8 @@ pub struct Verifier<'a> {
     decoders: &'a [Decoder],
     operations: HashMap<String, String>,
     validators: RefCell<HashMap<(String, Direction), Compiled>>,
+    /// What each example name means, by operation and status (`None`: the request).
+    targets: RefCell<HashMap<(String, Option<u16>), TargetOrWhyNot>>,
 }
 
 impl<'a> Verifier<'a> {
@@ -192,16 +199,18 @@ impl<'a> Verifier<'a> {
             decoders,
             operations,
             validators: RefCell::new(HashMap::new()),
+            targets: RefCell::new(HashMap::new()),
         }
     }
 
     /// Checks one example file; `name` is how findings name it.
     pub fn check_file(&self, path: &Path, name: &str) -> Vec<Finding> {
-        let target = match ExampleName::parse(path) {
-            Ok(example) => match self.target(&example) {
-                Ok(target) => target,
-                Err(finding) => return vec![finding.with_file(name)],
-            },
+        match ExampleName::parse(path) {
+            Ok(example) => {
+                if let Err(finding) = self.cached_target(example) {
+                    return vec![finding.with_file(name)];
+                }
+            }
             Err(why) => {
                 let mut finding = Finding::new(
                     Class::UnmappedFile,
@@ -214,7 +223,7 @@ impl<'a> Verifier<'a> {
                 ));
                 return vec![finding];
             }
-        };
+        }
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if size >= MAX_EXAMPLE_BYTES {
             let message = format!(
@@ -222,18 +231,29 @@ impl<'a> Verifier<'a> {
             );
             return vec![Finding::new(Class::UnreadableFile, name, "", message)];
         }
-        let bytes = match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                return vec![Finding::new(
-                    Class::UnreadableFile,
-                    name,
-                    "",
-                    format!("cannot read: {e}"),
-                )];
-            }
+        match std::fs::read(path) {
+            Ok(bytes) => self.check_bytes(path, name, &bytes),
+            Err(e) => vec![Finding::new(
+                Class::UnreadableFile,
+                name,
+                "",
+                format!("cannot read: {e}"),
+            )],
+        }
+    }
+
+    /// Checks the contents of an example file named `path` (for its operation and status);
+    /// `name` is how findings name it.
+    pub fn check_bytes(&self, path: &Path, name: &str, bytes: &[u8]) -> Vec<Finding> {
+        let target = match ExampleName::parse(path) {
+            Ok(example) => self.cached_target(example),
+            Err(why) => Err(Box::new(Finding::new(Class::UnmappedFile, name, "", why))),
         };
-        let value: Value = match serde_json::from_slice(&bytes) {
+        let target = match target {
+            Ok(target) => target,
+            Err(finding) => return vec![finding.with_file(name)],
+        };
+        let value: Value = match serde_json::from_slice(bytes) {
             Ok(value) => value,
             Err(e) => {
                 let mut finding =
@@ -246,7 +266,7 @@ impl<'a> Verifier<'a> {
         let mut findings = self.check_value(name, &value, &target);
         if !findings.is_empty() {
             // Lines are worth a second parse only when there is something to point at.
-            let text = String::from_utf8_lossy(&bytes);
+            let text = String::from_utf8_lossy(bytes);
             if let Ok(located) = Spec::parse(name, &text) {
                 for finding in &mut findings {
                     if let Some(at) = located.locate(&finding.pointer) {
@@ -290,16 +310,7 @@ impl<'a> Verifier<'a> {
                     Some(s) if s.starts_with('2') || s == "default" => Slot::Success,
                     Some(_) => Slot::Error,
                 };
-                let target = Target {
-                    operation: operation.clone(),
-                    slot,
-                    direction: if slot == Slot::Request {
-                        Direction::Request
-                    } else {
-                        Direction::Response
-                    },
-                    schema: format!("{media}/schema"),
-                };
+                let target = self.build_target(operation, slot, format!("{media}/schema"));
                 let mut values = Vec::new();
                 if media_value.get("example").is_some() {
                     values.push(format!("{media}/example"));
@@ -349,8 +360,12 @@ impl<'a> Verifier<'a> {
                 continue;
             };
             let label = format!("{}#{schema_pointer}/example", self.spec.file);
-            let mut found =
-                self.schema_findings(&label, example, schema_pointer, Direction::Response);
+            let mut found = self.schema_findings(
+                &label,
+                example,
+                schema_pointer,
+                &self.validator(schema_pointer, Direction::Response),
+            );
             for finding in &mut found {
                 finding.line = self
                     .spec
@@ -361,6 +376,42 @@ impl<'a> Verifier<'a> {
             checked.insert((schema_pointer.clone(), String::new(), Slot::Success));
         }
         (checked.len(), findings)
+    }
+
+    /// `target`, computed once per operation and status.
+    fn cached_target(&self, example: ExampleName) -> Result<Rc<Target>, Box<Finding>> {
+        let key = (example.operation, example.status);
+        if let Some(found) = self.targets.borrow().get(&key) {
+            return found.clone();
+        }
+        let example = ExampleName {
+            operation: key.0.clone(),
+            status: key.1,
+            case: String::new(),
+        };
+        let target = self.target(&example).map(Rc::new);
+        self.targets.borrow_mut().insert(key, target.clone());
+        target
+    }
+
+    /// Everything a body's checks need, compiled once.
+    fn build_target(&self, operation: &str, slot: Slot, schema: String) -> Target {
+        let direction = if slot == Slot::Request {
+            Direction::Request
+        } else {
+            Direction::Response
+        };
+        let root = self.spec.get(&schema).unwrap_or(&Value::Null);
+        Target {
+            validator: self.validator(&schema, direction),
+            index: Rc::new(PathIndex::of(&self.spec.value, root, &schema)),
+            decode: self
+                .decoders
+                .iter()
+                .find(|d| d.operation == operation && d.slot == slot)
+                .map(|d| d.decode),
+            schema,
+        }
     }
 
     /// What the spec says an example with this name is, or why it says nothing.
@@ -449,43 +500,23 @@ impl<'a> Verifier<'a> {
             Some(status) if (200..300).contains(&status) => Slot::Success,
             Some(_) => Slot::Error,
         };
-        Ok(Target {
-            operation: example.operation.clone(),
-            slot,
-            direction: if slot == Slot::Request {
-                Direction::Request
-            } else {
-                Direction::Response
-            },
-            schema,
-        })
+        Ok(self.build_target(&example.operation, slot, schema))
     }
 
     /// The three checks of one body. Schema findings come first and cover what follows
     /// from them: a type or round-trip finding at or below (or above) the same place is the
     /// same disagreement seen again, and is not repeated.
     fn check_value(&self, file: &str, value: &Value, target: &Target) -> Vec<Finding> {
-        let mut findings = self.schema_findings(file, value, &target.schema, target.direction);
+        let mut findings = self.schema_findings(file, value, &target.schema, &target.validator);
         let root = self.spec.get(&target.schema).unwrap_or(&Value::Null);
-        self.unknown_fields(
-            file,
-            value,
-            (root, target.schema.clone()),
-            &mut String::new(),
-            &mut findings,
-        );
-
         let covered = |pointer: &str, findings: &[Finding]| {
             findings.iter().any(|f| related(&f.pointer, pointer))
         };
-        let decoder = self
-            .decoders
-            .iter()
-            .find(|d| d.operation == target.operation && d.slot == target.slot);
-        let Some(decoder) = decoder else {
+        let Some(decode) = target.decode else {
             return findings;
         };
-        match (decoder.decode)(value) {
+        match decode(value, &target.index) {
+            Ok(RoundTrip::Same) => {}
             Err(error) => {
                 if !covered(&error.pointer, &findings) {
                     let mut finding = Finding::new(
@@ -501,7 +532,7 @@ impl<'a> Verifier<'a> {
                     findings.push(finding);
                 }
             }
-            Ok(encoded) => {
+            Ok(RoundTrip::Changed(encoded)) => {
                 let mut round_trip = Vec::new();
                 self.compare(
                     file,
@@ -524,9 +555,8 @@ impl<'a> Verifier<'a> {
         file: &str,
         value: &Value,
         schema_pointer: &str,
-        direction: Direction,
+        validator: &Compiled,
     ) -> Vec<Finding> {
-        let validator = self.validator(schema_pointer, direction);
         let validator = match validator.as_ref() {
             Ok(validator) => validator,
             Err(why) => {
@@ -590,7 +620,23 @@ impl<'a> Verifier<'a> {
                             format!("`{name}` is not a property the spec describes"),
                         );
                         self.annotate(&mut finding, value, (root, schema_pointer));
-                        finding.fix = Some(format!("describe `{name}` in the spec's properties"));
+                        if let Some((parent, _)) =
+                            schema::at(&self.spec.value, (root, schema_pointer), value, &at)
+                        {
+                            finding.expected = Some(format!(
+                                "only the properties {}",
+                                join(&property_names(parent))
+                            ));
+                        }
+                        finding.fix = Some(format!(
+                            "describe `{name}` in the properties at {}, or list it in {EXAMPLES_DIR}/{}",
+                            finding.spec.as_ref().map_or(String::new(), |s| format!(
+                                "{}:{}",
+                                s.file,
+                                s.line.unwrap_or(0)
+                            )),
+                            allow::FILE_NAME
+                        ));
                         findings.push(finding);
                     }
                     continue;
@@ -607,69 +653,6 @@ impl<'a> Verifier<'a> {
             findings.push(finding);
         }
         findings
-    }
-
-    /// Properties the spec does not describe, where the schema says nothing of others.
-    fn unknown_fields(
-        &self,
-        file: &str,
-        value: &Value,
-        schema: (&Value, String),
-        pointer: &mut String,
-        out: &mut Vec<Finding>,
-    ) {
-        let (resolved, resolved_pointer) = schema::deref(&self.spec.value, schema.0, &schema.1);
-        let length = pointer.len();
-        match value {
-            Value::Object(object) => {
-                let closed = schema::closed_to_unknown_properties(resolved);
-                for (key, child_value) in object {
-                    pointer.push('/');
-                    pointer.push_str(&escape(key));
-                    match schema::child(&self.spec.value, (resolved, &resolved_pointer), key, false)
-                    {
-                        Some(child) => self.unknown_fields(file, child_value, child, pointer, out),
-                        None if closed => {
-                            let mut finding = Finding::new(
-                                Class::UnknownField,
-                                file,
-                                pointer.clone(),
-                                format!("`{key}` is not a property the spec describes"),
-                            );
-                            finding.actual = Some(short(child_value));
-                            finding.expected = Some(format!(
-                                "the properties {}",
-                                join(&property_names(resolved))
-                            ));
-                            finding.spec = Some(self.place(&resolved_pointer));
-                            finding.fix = Some(format!(
-                                "describe `{key}` in the properties at {}, or list it in {EXAMPLES_DIR}/{}",
-                                self.place(&resolved_pointer)
-                                    .line
-                                    .map_or(String::new(), |l| format!("{}:{l}", self.spec.file)),
-                                allow::FILE_NAME
-                            ));
-                            out.push(finding);
-                        }
-                        None => {}
-                    }
-                    pointer.truncate(length);
-                }
-            }
-            Value::Array(items) => {
-                for (index, item) in items.iter().enumerate() {
-                    pointer.push('/');
-                    pointer.push_str(&index.to_string());
-                    if let Some(child) =
-                        schema::child(&self.spec.value, (resolved, &resolved_pointer), "", true)
-                    {
-                        self.unknown_fields(file, item, child, pointer, out);
-                    }
-                    pointer.truncate(length);
-                }
-            }
-            _ => {}
-        }
     }
 
     /// Compares an example with what the generated type made of it.

@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 const SPEC: &str = "openapi/answering-agent.yaml";
 const GENERATED: &str = "client/generated.rs";
+const TABLE: &str = "xtask/src/bin/xtask-verify/decoders.rs";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -17,7 +18,7 @@ fn workspace() -> PathBuf {
 /// A temporary workspace with the real spec and generated file.
 fn copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for file in [SPEC, GENERATED] {
+    for file in [SPEC, GENERATED, TABLE] {
         let to = dir.path().join(file);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(workspace().join(file), to).unwrap();
@@ -29,6 +30,7 @@ fn xtask(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask"))
         .args(args)
         .env("XTASK_ROOT", root)
+        .env("XTASK_VERIFY_BIN", env!("CARGO_BIN_EXE_xtask-verify"))
         .output()
         .unwrap()
 }

@@ -1,0 +1,188 @@
+//! Verifying 10,000 create-organization responses, against a bare
+//! `serde_json::from_slice` into the generated type, in one run on the same bytes.
+//!
+//! `cargo bench -p xtask --bench verify` prints the medians of 5 rounds and their ratios,
+//! then times the `xtask-verify` binary on a folder of the same 10,000 files.
+
+#[allow(dead_code, unused_imports, missing_docs, clippy::all)]
+#[rustfmt::skip]
+#[path = "../../client/generated.rs"]
+mod generated;
+#[rustfmt::skip]
+#[path = "../src/bin/xtask-verify/decoders.rs"]
+mod decoders;
+#[path = "../src/bin/xtask-verify/hooks.rs"]
+mod hooks;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use xtask::codegen::spec::Spec;
+use xtask::verify::Verifier;
+
+const RESPONSES: usize = 10_000;
+const ROUNDS: usize = 5;
+
+fn main() {
+    let bodies = bodies();
+    let bytes: usize = bodies.iter().map(Vec::len).sum();
+    let spec_text =
+        std::fs::read_to_string(xtask::workspace::root().join(xtask::codegen::SPEC_PATH)).unwrap();
+    let spec = Spec::parse(xtask::codegen::SPEC_PATH, &spec_text).unwrap();
+    let verifier = Verifier::new(&spec, decoders::DECODERS);
+    let name = PathBuf::from("createOrganization/201-bench.json");
+
+    let bare = median(|| {
+        for body in &bodies {
+            let typed: generated::types::CreateOrganizationResponse =
+                serde_json::from_slice(body).unwrap();
+            std::hint::black_box(typed);
+        }
+    });
+    let verify = median(|| {
+        for body in &bodies {
+            let findings = verifier.check_bytes(&name, "bench", body);
+            assert!(findings.is_empty(), "{findings:#?}");
+        }
+    });
+
+    // Where the time goes, stage by stage, on the same bodies.
+    let values: Vec<Value> = bodies
+        .iter()
+        .map(|b| serde_json::from_slice(b).unwrap())
+        .collect();
+    let pointer = "/components/responses/OrganizationCreated/content/application~1json/schema";
+    let schema = spec.get(pointer).unwrap();
+    let index = xtask::roundtrip::PathIndex::of(&spec.value, schema, pointer);
+    let document =
+        xtask::schema::validation_document(&spec.value, schema, xtask::schema::Direction::Response);
+    let validator = jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&document)
+        .unwrap();
+    let stages = [
+        (
+            "parse into serde_json::Value",
+            median(|| {
+                for body in &bodies {
+                    std::hint::black_box(serde_json::from_slice::<Value>(body).unwrap());
+                }
+            }),
+        ),
+        (
+            "validate the Value with jsonschema",
+            median(|| {
+                for value in &values {
+                    assert!(validator.is_valid(value));
+                }
+            }),
+        ),
+        (
+            "decode the Value into the generated type, compare its encoding",
+            median(|| {
+                for value in &values {
+                    let same = xtask::decoders::roundtrip::<
+                        generated::types::CreateOrganizationResponse,
+                    >(value, &index);
+                    assert!(matches!(same, Ok(xtask::decoders::RoundTrip::Same)));
+                }
+            }),
+        ),
+    ];
+
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(folder.path().join("createOrganization")).unwrap();
+    for (index, body) in bodies.iter().enumerate() {
+        std::fs::write(
+            folder
+                .path()
+                .join(format!("createOrganization/201-case{index}.json")),
+            body,
+        )
+        .unwrap();
+    }
+    let binary = median(|| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_xtask-verify"))
+            .arg(folder.path())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    });
+
+    println!(
+        "{RESPONSES} create-organization responses, {} KiB, median of {ROUNDS} rounds:",
+        bytes / 1024
+    );
+    println!(
+        "  bare serde_json::from_slice into the generated type: {:>8.1} ms",
+        ms(bare)
+    );
+    println!(
+        "  verify (schema + type + round trip), in memory:      {:>8.1} ms  ratio {:.2}",
+        ms(verify),
+        ratio(verify, bare)
+    );
+    for (stage, time) in stages {
+        println!("    of which {stage}: {:.1} ms", ms(time));
+    }
+    println!(
+        "  xtask-verify on a folder of the 10,000 files:        {:>8.1} ms  (process, file reads, spec examples)",
+        ms(binary)
+    );
+}
+
+/// 10,000 different, valid responses: ids, names, timestamp spellings, members and
+/// locations vary.
+fn bodies() -> Vec<Vec<u8>> {
+    let base: Value = serde_json::from_str(include_str!(
+        "../../openapi/examples/createOrganization/201-documented.json"
+    ))
+    .unwrap();
+    let stamps = [
+        "2026-11-29T03:21:09Z",
+        "2026-11-29T03:21:09.000000Z",
+        "2026-11-29T03:21:09+00:00",
+    ];
+    (0..RESPONSES)
+        .map(|i| {
+            let mut body = base.clone();
+            let organization = &mut body["organization"];
+            organization["id"] = json!(i);
+            organization["name"] = json!(format!("Organization {i}"));
+            organization["created_at"] = json!(stamps[i % 3]);
+            let location = organization["phone_numbers"][0].clone();
+            organization["phone_numbers"] = Value::Array(vec![location; i % 4]);
+            if i % 2 == 0 {
+                let mut member = body["owner"].clone();
+                member["organizations"][0]["role"] = json!("manager");
+                body["organization"]["users"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(member);
+            }
+            serde_json::to_vec_pretty(&body).unwrap()
+        })
+        .collect()
+}
+
+fn median(mut run: impl FnMut()) -> Duration {
+    let mut times: Vec<Duration> = (0..ROUNDS)
+        .map(|_| {
+            let start = Instant::now();
+            run();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[ROUNDS / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
