@@ -92,15 +92,10 @@ fn main() {
     ];
 
     let folder = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(folder.path().join("createOrganization")).unwrap();
-    for (index, body) in bodies.iter().enumerate() {
-        std::fs::write(
-            folder
-                .path()
-                .join(format!("createOrganization/201-case{index}.json")),
-            body,
-        )
-        .unwrap();
+    write_folder(folder.path(), &bodies);
+    // To time `cargo xtask verify` itself (the dev profile) on the same files.
+    if let Some(keep) = std::env::var_os("VERIFY_BENCH_DIR") {
+        write_folder(std::path::Path::new(&keep), &bodies);
     }
     let binary = median(|| {
         let status = std::process::Command::new(env!("CARGO_BIN_EXE_xtask-verify"))
@@ -131,6 +126,17 @@ fn main() {
         "  xtask-verify on a folder of the 10,000 files:        {:>8.1} ms  (process, file reads, spec examples)",
         ms(binary)
     );
+}
+
+fn write_folder(folder: &std::path::Path, bodies: &[Vec<u8>]) {
+    std::fs::create_dir_all(folder.join("createOrganization")).unwrap();
+    for (index, body) in bodies.iter().enumerate() {
+        std::fs::write(
+            folder.join(format!("createOrganization/201-case{index}.json")),
+            body,
+        )
+        .unwrap();
+    }
 }
 
 /// 10,000 different, valid responses: ids, names, timestamp spellings, members and
@@ -167,6 +173,7 @@ fn bodies() -> Vec<Vec<u8>> {
         .collect()
 }
 
+/// The median of `ROUNDS` timed runs; prints the spread (min..max) as it goes.
 fn median(mut run: impl FnMut()) -> Duration {
     let mut times: Vec<Duration> = (0..ROUNDS)
         .map(|_| {
@@ -176,6 +183,11 @@ fn median(mut run: impl FnMut()) -> Duration {
         })
         .collect();
     times.sort();
+    eprintln!(
+        "  (spread {:.1}..{:.1} ms)",
+        ms(times[0]),
+        ms(times[ROUNDS - 1])
+    );
     times[ROUNDS / 2]
 }
 
