@@ -10,6 +10,7 @@ use crate::environment::Environment;
 use crate::error::ConfigError;
 use crate::generated;
 use crate::hooks::{CallContext, Shared};
+use crate::retry::RetryPolicy;
 
 /// The variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_VARIABLE: &str = "ANSWERING_AGENT_API_KEY";
@@ -89,6 +90,7 @@ impl fmt::Debug for Client {
             .field("environment", &self.environment)
             .field("api_key", &"<redacted>")
             .field("timeout", &self.shared.timeout)
+            .field("retry", &self.shared.retry)
             .finish_non_exhaustive()
     }
 }
@@ -101,6 +103,7 @@ pub struct ClientBuilder {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -135,6 +138,14 @@ impl ClientBuilder {
     /// User-Agent and, when you set one here, the timeout are still added to each request.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
+        self
+    }
+
+    /// How failed attempts are retried ([`RetryPolicy::default`]: 3 attempts in all);
+    /// [`RetryPolicy::none`] turns retries off. Which failures are retried depends on the
+    /// operation: see [`crate::retry`].
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self
     }
 
@@ -178,6 +189,7 @@ impl ClientBuilder {
                 api_key,
                 user_agent: HeaderValue::from_static(USER_AGENT),
                 timeout,
+                retry: self.retry,
             }),
         })
     }

@@ -32,8 +32,13 @@ pub enum Error {
     NotFound(ErrorResponse),
     /// 422: the server rejected the request data; see [`ErrorResponse::field_errors`].
     Validation(ErrorResponse),
-    /// 429: too many requests.
-    RateLimited(ErrorResponse),
+    /// 429: too many requests (after the retries the policy allows).
+    RateLimited {
+        /// The last 429.
+        response: ErrorResponse,
+        /// How long the server asked to wait (`Retry-After`), if it said.
+        retry_after: Option<std::time::Duration>,
+    },
     /// 5xx: an error on the server's side or in a proxy in front of it.
     Server(ErrorResponse),
     /// Another error status, one the spec does not document (such as 400 or 409).
@@ -48,13 +53,45 @@ pub enum Error {
     },
     /// The request or its response did not make it across the network: connection
     /// refused, DNS or TLS failure, timeout, connection reset.
-    Transport(reqwest::Error),
+    Transport {
+        /// reqwest's error (its `Display` names the URL, never the key).
+        error: reqwest::Error,
+        /// How many attempts the call made.
+        attempts: u32,
+    },
+    /// A not idempotent request (creating an organization) failed after it may have reached
+    /// the server: a timeout or a reset after it was sent, or a 502/504 from a gateway. It
+    /// was **not** retried, since that could create a second organization. Find out
+    /// first: [`Client::list_organizations`](crate::Client::list_organizations) shows
+    /// whether an organization with your owner's `external_id` now exists.
+    MayHaveBeenCreated {
+        /// The operation, as progenitor names it (`create_organization`).
+        operation: &'static str,
+        /// The failure itself: [`Error::Transport`] or [`Error::Server`].
+        cause: Box<Error>,
+    },
 }
 
 impl Error {
     /// The HTTP status, when a response arrived.
     pub fn status(&self) -> Option<StatusCode> {
         self.response().map(ErrorResponse::status)
+    }
+
+    /// The request id the server (or a proxy) sent, to quote to support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.response().and_then(ErrorResponse::request_id)
+    }
+
+    /// Whether the same call may succeed if you try it again later, and trying it again is
+    /// safe: rate limits, gateway and availability errors, transport failures. Never for
+    /// [`Error::MayHaveBeenCreated`]: check first.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::RateLimited { .. } | Error::Transport { .. } => true,
+            Error::Server(response) => matches!(response.status().as_u16(), 502..=504),
+            _ => false,
+        }
     }
 
     /// The response, when one arrived.
@@ -64,22 +101,26 @@ impl Error {
             | Error::Forbidden(r)
             | Error::NotFound(r)
             | Error::Validation(r)
-            | Error::RateLimited(r)
+            | Error::RateLimited { response: r, .. }
             | Error::Server(r)
             | Error::UnexpectedStatus(r)
             | Error::InvalidResponse { response: r, .. } => Some(r),
-            Error::InvalidRequest(_) | Error::Transport(_) => None,
+            Error::MayHaveBeenCreated { cause, .. } => cause.response(),
+            Error::InvalidRequest(_) | Error::Transport { .. } => None,
         }
     }
 
     /// The error for a response with an error status.
     pub(crate) fn from_status(response: ErrorResponse) -> Error {
-        match response.status.as_u16() {
+        match response.status().as_u16() {
             401 => Error::Unauthorized(response),
             403 => Error::Forbidden(response),
             404 => Error::NotFound(response),
             422 => Error::Validation(response),
-            429 => Error::RateLimited(response),
+            429 => Error::RateLimited {
+                retry_after: crate::retry::retry_after(response.headers()),
+                response,
+            },
             500..=599 => Error::Server(response),
             _ => Error::UnexpectedStatus(response),
         }
@@ -93,26 +134,26 @@ impl fmt::Display for Error {
             Error::Unauthorized(r) => write!(
                 f,
                 "the API key was refused ({}){}; check the key and that it belongs to this environment",
-                r.status,
+                r.status(),
                 r.summary()
             ),
             Error::Forbidden(r) => write!(
                 f,
                 "the API key may not do this ({}){}",
-                r.status,
+                r.status(),
                 r.summary()
             ),
             Error::NotFound(r) => write!(
                 f,
                 "not found, or not in your partner account ({}){}",
-                r.status,
+                r.status(),
                 r.summary()
             ),
             Error::Validation(r) => {
                 write!(
                     f,
                     "the server rejected the request data ({}){}",
-                    r.status,
+                    r.status(),
                     r.summary()
                 )?;
                 let mut fields: Vec<_> = r.field_errors().iter().collect();
@@ -122,22 +163,46 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::RateLimited(r) => write!(f, "too many requests ({}){}", r.status, r.summary()),
-            Error::Server(r) => write!(f, "the server failed ({}){}", r.status, r.summary()),
+            Error::RateLimited {
+                response,
+                retry_after,
+            } => {
+                write!(
+                    f,
+                    "too many requests ({}){}",
+                    response.status(),
+                    response.summary()
+                )?;
+                match retry_after {
+                    Some(wait) => write!(f, "; the server asks to wait {} s", wait.as_secs()),
+                    None => Ok(()),
+                }
+            }
+            Error::MayHaveBeenCreated { operation, cause } => write!(
+                f,
+                "{operation} may have succeeded on the server although the call failed ({cause}); \
+                 it was not retried because sending it again could create a second organization: \
+                 check with list_organizations (look for the owner's external_id) before trying again"
+            ),
+            Error::Server(r) => write!(f, "the server failed ({}){}", r.status(), r.summary()),
             Error::UnexpectedStatus(r) => write!(
                 f,
                 "the server answered with a status the spec does not document ({}){}",
-                r.status,
+                r.status(),
                 r.summary()
             ),
             Error::InvalidResponse { response, reason } => write!(
                 f,
                 "the response ({}) is not what the spec describes: {reason}",
-                response.status
+                response.status()
             ),
-            Error::Transport(e) => {
-                write!(f, "the request failed in transport: {e}")?;
-                let mut source = std::error::Error::source(e);
+            Error::Transport { error, attempts } => {
+                write!(f, "the request failed in transport")?;
+                if *attempts > 1 {
+                    write!(f, " after {attempts} attempts")?;
+                }
+                write!(f, ": {error}")?;
+                let mut source = std::error::Error::source(error);
                 while let Some(cause) = source {
                     write!(f, ": {cause}")?;
                     source = cause.source();
@@ -151,7 +216,8 @@ impl fmt::Display for Error {
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport { error, .. } => Some(error),
+            Error::MayHaveBeenCreated { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }
     }
@@ -159,7 +225,11 @@ impl std::error::Error for Error {
 
 /// A response that ended a call in an error: status, headers and the raw body.
 #[derive(Clone, Debug)]
-pub struct ErrorResponse {
+pub struct ErrorResponse(Box<Parts>);
+
+/// Boxed, so that `Result<_, Error>` stays small.
+#[derive(Clone, Debug)]
+struct Parts {
     status: StatusCode,
     headers: HeaderMap,
     body: Bytes,
@@ -180,55 +250,55 @@ impl ErrorResponse {
             body.truncate(MAX_KEPT_BODY);
             body_truncated = true;
         }
-        ErrorResponse {
+        ErrorResponse(Box::new(Parts {
             status,
             headers,
             body,
             body_truncated,
             detail,
-        }
+        }))
     }
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.0.status
     }
 
     /// The response headers.
     pub fn headers(&self) -> &HeaderMap {
-        &self.headers
+        &self.0.headers
     }
 
     /// The raw body, at most [`MAX_KEPT_BODY`] bytes of it.
     pub fn body(&self) -> &[u8] {
-        &self.body
+        &self.0.body
     }
 
     /// The raw body as text (invalid UTF-8 replaced).
     pub fn body_text(&self) -> Cow<'_, str> {
-        String::from_utf8_lossy(&self.body)
+        String::from_utf8_lossy(&self.0.body)
     }
 
     /// Whether [`ErrorResponse::body`] is only the start of a longer body.
     pub fn is_body_truncated(&self) -> bool {
-        self.body_truncated
+        self.0.body_truncated
     }
 
     /// The body decoded as the spec's error object, when it is one.
     pub fn detail(&self) -> Option<&types::Error> {
-        self.detail.as_ref()
+        self.0.detail.as_ref()
     }
 
     /// The `message` of the error body, when there is one.
     pub fn message(&self) -> Option<&str> {
-        self.detail.as_ref()?.message.as_deref()
+        self.0.detail.as_ref()?.message.as_deref()
     }
 
     /// The messages for each invalid field (the `errors` of a 422 body); empty when none.
     pub fn field_errors(&self) -> &HashMap<String, Vec<String>> {
         static EMPTY: std::sync::OnceLock<HashMap<String, Vec<String>>> =
             std::sync::OnceLock::new();
-        match &self.detail {
+        match &self.0.detail {
             Some(detail) => &detail.errors,
             None => EMPTY.get_or_init(HashMap::new),
         }
@@ -237,7 +307,7 @@ impl ErrorResponse {
     /// The request id the server or a proxy sent (`X-Request-Id` or a common alias), to quote
     /// to support.
     pub fn request_id(&self) -> Option<&str> {
-        request_id(&self.headers)
+        request_id(&self.0.headers)
     }
 
     /// `: message` or `: start of the body`, for `Display`.

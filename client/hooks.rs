@@ -1,20 +1,25 @@
 //! What every request goes through: the `ClientHooks` of the generated client.
 //!
 //! `pre` adds the key (a sensitive header), the User-Agent and the timeout, and removes the
-//! `api-version` header progenitor adds. `exec` sends the request and reads the whole
-//! response body (bounded), keeping a copy in the call's [`CallContext`]: progenitor drops
-//! the status of a body it cannot decode and the raw bytes of one it can, and errors must
-//! keep both (see client/error.rs).
+//! `api-version` header progenitor adds. `exec` sends the request, retrying as the
+//! operation's policy allows (client/retry.rs), in a tracing span per attempt; then it reads
+//! the whole response body (bounded) and keeps a copy in the call's [`CallContext`]:
+//! progenitor drops the status of a body it cannot decode and the raw bytes of one it can,
+//! and errors must keep both (see client/error.rs).
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, OperationInfo};
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use reqwest::{StatusCode, Version};
 
+use tracing::Instrument;
+
 use crate::generated;
+use crate::retry::{self, RetryPolicy};
 
 /// The largest response body a call reads; a longer one ends the call with
 /// [`Error::InvalidResponse`](crate::Error::InvalidResponse).
@@ -31,8 +36,9 @@ pub(crate) struct Shared {
     /// The key, as a header value marked sensitive (its `Debug` prints `Sensitive`).
     pub api_key: HeaderValue,
     pub user_agent: HeaderValue,
-    /// The total time a request may take; `None` leaves a user-supplied client's own.
+    /// The total time one attempt may take; `None` leaves a user-supplied client's own.
     pub timeout: Option<Duration>,
+    pub retry: RetryPolicy,
 }
 
 /// The per-call state of the generated client (its `inner`): a fresh one for every call,
@@ -40,6 +46,7 @@ pub(crate) struct Shared {
 pub struct CallContext {
     shared: Arc<Shared>,
     captured: Mutex<Option<Captured>>,
+    attempts: AtomicU32,
 }
 
 /// A response as received, before progenitor decodes it.
@@ -69,7 +76,13 @@ impl CallContext {
         CallContext {
             shared,
             captured: Mutex::new(None),
+            attempts: AtomicU32::new(0),
         }
+    }
+
+    /// How many attempts the call made.
+    pub(crate) fn attempts(&self) -> u32 {
+        self.attempts.load(Ordering::Relaxed)
     }
 
     /// The response `exec` received, if one arrived.
@@ -101,24 +114,83 @@ impl ClientHooks<CallContext> for generated::Client {
     async fn exec(
         &self,
         request: reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let mut response = self.client.execute(request).await?;
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let (body, truncated) = read_bounded(&mut response, MAX_RESPONSE_BODY).await?;
-        *self
-            .inner
-            .captured
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(Captured {
-            status,
-            headers: headers.clone(),
-            body: body.clone(),
-            truncated,
-        });
-        Ok(rebuild(status, version, headers, body))
+        let policy = &self.inner.shared.retry;
+        let kind = retry::idempotency(info.operation_id);
+        let mut request = request;
+        let mut attempt = 1;
+        loop {
+            self.inner.attempts.store(attempt, Ordering::Relaxed);
+            // Our bodies are bytes, so they clone; a body that does not gets one attempt.
+            let next = (attempt < policy.max_attempts)
+                .then(|| request.try_clone())
+                .flatten();
+            let span = tracing::info_span!(
+                "answering_agent.request",
+                operation = info.operation_id,
+                method = %request.method(),
+                path = request.url().path(),
+                attempt,
+                status = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let outcome = self.client.execute(request).instrument(span.clone()).await;
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let wait = match &outcome {
+                Ok(response) => {
+                    span.record("status", response.status().as_u16());
+                    match retry::retry_after(response.headers()) {
+                        // Longer than we wait: the caller gets the 429 and its Retry-After.
+                        Some(wait) if wait > policy.max_retry_after => None,
+                        asked if retry::retry_status(kind, response.status()) => {
+                            Some(asked.unwrap_or_else(|| policy.backoff(attempt)))
+                        }
+                        _ => None,
+                    }
+                }
+                Err(error) if retry::retry_transport(kind, error) => Some(policy.backoff(attempt)),
+                Err(_) => None,
+            };
+            match (next, wait) {
+                (Some(next), Some(wait)) => {
+                    span.in_scope(|| match &outcome {
+                        Ok(response) => tracing::info!(status = response.status().as_u16(), wait_ms = wait.as_millis() as u64, "retrying"),
+                        Err(error) => tracing::info!(error = %error, wait_ms = wait.as_millis() as u64, "retrying"),
+                    });
+                    drop(outcome);
+                    tokio::time::sleep(wait).await;
+                    request = next;
+                    attempt += 1;
+                }
+                _ => {
+                    let mut response = outcome.inspect_err(|error| {
+                        span.in_scope(|| tracing::info!(error = %error, "failed"));
+                    })?;
+                    span.in_scope(|| {
+                        tracing::info!(status = response.status().as_u16(), "response")
+                    });
+                    let status = response.status();
+                    let version = response.version();
+                    let headers = response.headers().clone();
+                    let (body, truncated) = read_bounded(&mut response, MAX_RESPONSE_BODY).await?;
+                    // Bodies are never logged at info: they may hold personal data.
+                    span.in_scope(|| tracing::trace!(bytes = body.len(), truncated, "body read"));
+                    *self
+                        .inner
+                        .captured
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner) = Some(Captured {
+                        status,
+                        headers: headers.clone(),
+                        body: body.clone(),
+                        truncated,
+                    });
+                    return Ok(rebuild(status, version, headers, body));
+                }
+            }
+        }
     }
 }
 

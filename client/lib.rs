@@ -28,6 +28,7 @@ mod environment;
 mod error;
 mod hooks;
 mod operations;
+pub mod retry;
 #[cfg(feature = "rustls")]
 mod tls;
 
@@ -51,8 +52,9 @@ pub use client::{
 pub use environment::Environment;
 pub use error::{ConfigError, Error, ErrorResponse, MAX_KEPT_BODY};
 pub use hooks::MAX_RESPONSE_BODY;
-pub use operations::CreateOrganization;
+pub use operations::{CreateOrganization, ListOrganizations};
 pub use progenitor_client::ResponseValue;
+pub use retry::RetryPolicy;
 
 /// The request and response types of the API, generated from the spec's schemas, with a
 /// builder for each (`types::User::builder()`).

@@ -9,7 +9,9 @@ use progenitor_client::ResponseValue;
 
 use crate::client::Client;
 use crate::error::{Error, ErrorResponse};
+use crate::generated;
 use crate::hooks::Captured;
+use crate::retry::{self, Idempotency};
 use crate::types;
 
 /// Builder for [`Client::create_organization`]: set the body, then [`send`](Self::send).
@@ -60,17 +62,76 @@ impl CreateOrganization<'_> {
 
     /// Sends the request; the created organization and its owner, with the status and
     /// headers of the response.
+    ///
+    /// Retried only when the request provably never reached the server, or on 429; any
+    /// other failure after it may have arrived is [`Error::MayHaveBeenCreated`].
     pub async fn send(self) -> Result<ResponseValue<types::CreateOrganizationResponse>, Error> {
         let body = self.body.map_err(Error::InvalidRequest)?;
         let call = self.client.for_call();
         let result = call.create_organization().body(body).send().await;
-        result.map_err(|e| convert(e, call.inner.take_captured()))
+        finish(result, &call, "create_organization")
     }
+}
+
+/// Builder for [`Client::list_organizations`]; [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until `.send().await`"]
+pub struct ListOrganizations<'a> {
+    client: &'a Client,
+}
+
+impl Client {
+    /// `GET /organizations`: every organization of your partner account, with its users
+    /// and locations. Safe to retry; retried on transport failures and 429/502/503/504.
+    pub fn list_organizations(&self) -> ListOrganizations<'_> {
+        ListOrganizations { client: self }
+    }
+}
+
+impl ListOrganizations<'_> {
+    /// Sends the request; the organizations, with the status and headers of the response.
+    pub async fn send(self) -> Result<ResponseValue<Vec<types::Organization>>, Error> {
+        let call = self.client.for_call();
+        let result = call.list_organizations().send().await;
+        finish(result, &call, "list_organizations")
+    }
+}
+
+/// The end of every call: the typed response, or this crate's error for what happened.
+fn finish<T, E>(
+    result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
+    call: &generated::Client,
+    operation: &'static str,
+) -> Result<ResponseValue<T>, Error> {
+    let error = match result {
+        Ok(response) => return Ok(response),
+        Err(error) => convert(error, call.inner.take_captured(), call.inner.attempts()),
+    };
+    if retry::idempotency(operation) == Idempotency::Safe {
+        return Err(error);
+    }
+    let ambiguous = match &error {
+        Error::Transport { error, .. } => !retry::never_sent(error),
+        Error::Server(response) => retry::ambiguous_status(response.status()),
+        _ => false,
+    };
+    Err(if ambiguous {
+        Error::MayHaveBeenCreated {
+            operation,
+            cause: Box::new(error),
+        }
+    } else {
+        error
+    })
 }
 
 /// This crate's error for a generated client's error and the response `exec` captured.
 /// The status decides the variant, whatever the body holds.
-fn convert<E>(error: progenitor_client::Error<E>, captured: Option<Captured>) -> Error {
+fn convert<E>(
+    error: progenitor_client::Error<E>,
+    captured: Option<Captured>,
+    attempts: u32,
+) -> Error {
     use progenitor_client::Error as Generated;
     match (error, captured) {
         (Generated::InvalidRequest(why) | Generated::Custom(why), _) => Error::InvalidRequest(why),
@@ -79,7 +140,7 @@ fn convert<E>(error: progenitor_client::Error<E>, captured: Option<Captured>) ->
             | Generated::ResponseBodyError(e)
             | Generated::InvalidUpgrade(e),
             _,
-        ) => Error::Transport(e),
+        ) => Error::Transport { error: e, attempts },
         (error, Some(c)) => {
             let success = c.status.is_success();
             let reason = match error {

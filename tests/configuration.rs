@@ -161,7 +161,7 @@ async fn https_goes_through_rustls() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, answering_agent::Error::Transport(_)),
+        matches!(error, answering_agent::Error::Transport { .. }),
         "{error:?}"
     );
     let text = error.to_string().to_lowercase();

@@ -5,6 +5,7 @@
 
 pub mod fingerprint;
 pub mod lint;
+pub mod open_enums;
 pub mod spec;
 
 use std::panic;
@@ -76,8 +77,10 @@ pub fn generate(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
             )));
         }
     };
-    let file_ast: syn::File = syn::parse2(tokens)
+    let mut file_ast: syn::File = syn::parse2(tokens)
         .map_err(|e| fail(format!("progenitor produced code that does not parse: {e}")))?;
+    open_enums::open(&mut file_ast)
+        .map_err(|e| fail(format!("opening the generated enums failed: {e}")))?;
     Ok(format!(
         "{}{}",
         header(text),

@@ -8,6 +8,7 @@ use xtask::decoders::{Decoder, Slot, roundtrip};
 use crate::generated::types;
 
 pub const DECODERS: &[Decoder] = &[
+    Decoder { operation: "listOrganizations", slot: Slot::Error, decode: roundtrip::<types::Error> },
     Decoder { operation: "createOrganization", slot: Slot::Request, decode: roundtrip::<types::CreateOrganizationRequest> },
     Decoder { operation: "createOrganization", slot: Slot::Success, decode: roundtrip::<types::CreateOrganizationResponse> },
     Decoder { operation: "createOrganization", slot: Slot::Error, decode: roundtrip::<types::Error> },
