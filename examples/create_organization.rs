@@ -45,14 +45,19 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(Error::Validation(response)) => {
-            eprintln!("the server rejected the request: {}", response.message().unwrap_or("no message"));
+            eprintln!(
+                "the server rejected the request: {}",
+                response.message().unwrap_or("no message")
+            );
             for (field, messages) in response.field_errors() {
                 eprintln!("  {field}: {}", messages.join(" "));
             }
             ExitCode::FAILURE
         }
         Err(Error::Unauthorized(_)) => {
-            eprintln!("the API key was refused: check ANSWERING_AGENT_API_KEY and that it is a key for this environment");
+            eprintln!(
+                "the API key was refused: check ANSWERING_AGENT_API_KEY and that it is a key for this environment"
+            );
             ExitCode::FAILURE
         }
         Err(error @ Error::MayHaveBeenCreated { .. }) => {
@@ -64,11 +69,15 @@ async fn main() -> ExitCode {
                         .iter()
                         .find(|o| o.users.iter().any(|u| u.external_id == OWNER_EXTERNAL_ID));
                     match existing {
-                        Some(organization) => println!("it was created after all: organization {}", organization.id),
+                        Some(organization) => {
+                            println!("it was created after all: organization {}", organization.id)
+                        }
                         None => eprintln!("it was not created; it is safe to try again"),
                     }
                 }
-                Err(check) => eprintln!("could not check either ({check}); try list_organizations later"),
+                Err(check) => {
+                    eprintln!("could not check either ({check}); try list_organizations later")
+                }
             }
             ExitCode::FAILURE
         }

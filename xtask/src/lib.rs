@@ -6,6 +6,7 @@ pub mod allow;
 #[path = "../../client/codegen/mod.rs"]
 pub mod codegen;
 pub mod decoders;
+pub mod diff;
 pub mod examples;
 pub mod report;
 pub mod roundtrip;

@@ -29,6 +29,7 @@ fn cli() -> Command {
                 ),
         )
         .subcommand(xtask::verify::command())
+        .subcommand(xtask::diff::command())
 }
 
 fn main() -> ExitCode {
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
                 generated
             })
         }),
+        Some(("diff", args)) => xtask::diff::run(args),
         Some(("verify", _)) => {
             let forwarded: Vec<OsString> = std::env::args_os()
                 .skip_while(|a| a != "verify")

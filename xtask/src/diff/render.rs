@@ -1,0 +1,213 @@
+//! A diff for people (text), for a pull-request comment (markdown: summary table first,
+//! details folded), and for tools (JSON).
+
+use std::fmt::Write as _;
+
+use serde_json::json;
+
+use super::compare::Change;
+use super::rules::Level;
+use super::rust_impact::{Bump, RustImpact};
+
+/// What the two sides were.
+pub struct Sides {
+    /// `main@1a2b3c4:openapi/answering-agent.yaml`, or a file.
+    pub base: String,
+    /// `working tree`, a revision or a file.
+    pub head: String,
+}
+
+const LEVELS: [Level; 3] = [
+    Level::Breaking,
+    Level::PotentiallyBreaking,
+    Level::NonBreaking,
+];
+
+fn counted(changes: &[Change], level: Level) -> impl Iterator<Item = &Change> {
+    changes.iter().filter(move |c| c.level == level)
+}
+
+fn bump_text(rust: &RustImpact) -> String {
+    let bump = match rust.bump {
+        Bump::None => "no bump (no public item changed)",
+        Bump::Minor => "minor (additions only)",
+        Bump::Major => "major (code using the client can stop compiling)",
+    };
+    match (&rust.current, &rust.next) {
+        (Some(current), Some(next)) if current != next => format!("{bump}: {current} -> {next}"),
+        _ => bump.to_string(),
+    }
+}
+
+fn line_of(change: &Change) -> String {
+    match &change.spec {
+        Some(place) => match place.line {
+            Some(line) => format!("{}:{line}", place.file),
+            None => place.file.clone(),
+        },
+        None => String::new(),
+    }
+}
+
+/// Plain text, grouped by level.
+pub fn text(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) -> String {
+    let mut out = format!("spec diff: {} -> {}\n", sides.base, sides.head);
+    if changes.is_empty() {
+        out.push_str("no changes\n");
+    }
+    for level in LEVELS {
+        let group: Vec<&Change> = counted(changes, level).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n{} ({}):", level.title(), group.len());
+        for change in group {
+            let accepted = change
+                .accepted
+                .as_ref()
+                .map(|r| format!(" [accepted: {r}]"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "  {:<44} {}: {}{accepted}",
+                change.rule,
+                change.place(),
+                change.message
+            );
+            let _ = writeln!(out, "  {:<44} at {}", "", line_of(change));
+        }
+    }
+    if let Some(rust) = rust {
+        let _ = writeln!(out, "\nRust client:");
+        match &rust.error {
+            Some(error) => {
+                let _ = writeln!(out, "  not computed: {error}");
+            }
+            None => {
+                for change in &rust.changes {
+                    let mark = if change.breaking {
+                        "breaking"
+                    } else {
+                        "additive"
+                    };
+                    let _ = writeln!(
+                        out,
+                        "  {:<9} {} {}: {}",
+                        mark, change.item, change.change, change.note
+                    );
+                }
+                let _ = writeln!(out, "  semver: {}", bump_text(rust));
+            }
+        }
+    }
+    out
+}
+
+/// A pull-request comment: what breaks, the Rust impact and the bump first; details folded.
+pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) -> String {
+    let mut out = String::from("### OpenAPI spec diff\n\n");
+    let _ = writeln!(out, "`{}` → `{}`\n", sides.base, sides.head);
+    out.push_str("| Level | Changes | Accepted |\n|---|---:|---:|\n");
+    for level in LEVELS {
+        let all = counted(changes, level).count();
+        let accepted = counted(changes, level)
+            .filter(|c| c.accepted.is_some())
+            .count();
+        let _ = writeln!(out, "| {} | {all} | {accepted} |", level.title());
+    }
+    if let Some(rust) = rust {
+        match &rust.error {
+            Some(error) => {
+                let _ = writeln!(
+                    out,
+                    "\n**Rust client:** not computed ({})",
+                    escape_cell(error)
+                );
+            }
+            None => {
+                let breaking = rust.changes.iter().filter(|c| c.breaking).count();
+                let _ = writeln!(
+                    out,
+                    "\n**Rust client:** {} public item{} changed, {breaking} breaking. **Semver: {}**",
+                    rust.changes.len(),
+                    if rust.changes.len() == 1 { "" } else { "s" },
+                    bump_text(rust)
+                );
+            }
+        }
+    }
+    if changes.is_empty() {
+        out.push_str("\nNo API changes.\n");
+    }
+    for level in LEVELS {
+        let group: Vec<&Change> = counted(changes, level).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let open = if level == Level::Breaking {
+            " open"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "\n<details{open}><summary>{} ({})</summary>\n",
+            level.title(),
+            group.len()
+        );
+        out.push_str("| Rule | Where | Change | Spec |\n|---|---|---|---|\n");
+        for change in group {
+            let accepted = change
+                .accepted
+                .as_ref()
+                .map(|r| format!(" *(accepted: {})*", escape_cell(r)))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "| `{}` | `{}` | {}{accepted} | {} |",
+                change.rule,
+                escape_cell(&change.place()),
+                escape_cell(&change.message),
+                escape_cell(&line_of(change))
+            );
+        }
+        out.push_str("\n</details>\n");
+    }
+    if let Some(rust) = rust.filter(|r| !r.changes.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\n<details><summary>Rust API ({})</summary>\n",
+            rust.changes.len()
+        );
+        out.push_str("| Item | Change | Breaking | Why |\n|---|---|---|---|\n");
+        for change in &rust.changes {
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                change.item,
+                change.change,
+                if change.breaking { "yes" } else { "no" },
+                change.note
+            );
+        }
+        out.push_str("\n</details>\n");
+    }
+    out
+}
+
+/// One JSON document.
+pub fn json(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) -> String {
+    let document = json!({
+        "base": sides.base,
+        "head": sides.head,
+        "changes": changes,
+        "rust": rust,
+    });
+    let mut text = serde_json::to_string_pretty(&document).expect("a diff serializes");
+    text.push('\n');
+    text
+}
+
+fn escape_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

@@ -1,0 +1,211 @@
+//! What a spec change does to the Rust client: both sides generated through the one
+//! pipeline, their public items compared, and the semver bump that implies.
+
+use serde::Serialize;
+
+use crate::codegen;
+use crate::surface::{self, Surface};
+
+/// One public item of the generated client that differs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RustChange {
+    /// `types::User.name`, `Client::create_organization`, `types::Role::Billing`.
+    pub item: String,
+    /// `added`, `removed` or `changed`.
+    pub change: &'static str,
+    /// Whether code using the client can stop compiling.
+    pub breaking: bool,
+    /// Why, in a few words.
+    pub note: &'static str,
+}
+
+/// The semver bump a set of changes needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Bump {
+    /// Nothing public changed.
+    None,
+    /// Only additions.
+    Minor,
+    /// Something can stop compiling.
+    Major,
+}
+
+/// The Rust side of a diff.
+#[derive(Clone, Debug, Serialize)]
+pub struct RustImpact {
+    /// The differing items.
+    pub changes: Vec<RustChange>,
+    /// The bump they need.
+    pub bump: Bump,
+    /// The crate's version now, when known.
+    pub current: Option<String>,
+    /// The version to release next, when the current one is known.
+    pub next: Option<String>,
+    /// Why the impact could not be computed (a side that does not generate), if so.
+    pub error: Option<String>,
+}
+
+/// Generates both sides and compares their public items.
+pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<String>) -> RustImpact {
+    let generate = |(file, text): (&str, &str)| {
+        let code = codegen::generate(file, text).map_err(|errors| {
+            let first = errors.first().map(ToString::to_string).unwrap_or_default();
+            format!("{file} does not generate: {first}")
+        })?;
+        Surface::of(&code)
+    };
+    let (old, new) = match (generate(base), generate(head)) {
+        (Ok(old), Ok(new)) => (old, new),
+        (Err(e), _) | (_, Err(e)) => {
+            return RustImpact {
+                changes: Vec::new(),
+                bump: Bump::None,
+                current,
+                next: None,
+                error: Some(e),
+            };
+        }
+    };
+    let mut changes = Vec::new();
+    let (added, removed, changed) = surface::compare(&old.operations, &new.operations);
+    changes.extend(
+        added
+            .iter()
+            .map(|i| change(i, "added", false, "a new method")),
+    );
+    changes.extend(
+        removed
+            .iter()
+            .map(|i| change(i, "removed", true, "calls to it stop compiling")),
+    );
+    changes.extend(
+        changed
+            .iter()
+            .map(|i| change(i, "changed", true, "its signature changed")),
+    );
+
+    let (added, removed, _) = surface::compare(&old.types, &new.types);
+    changes.extend(
+        added
+            .iter()
+            .map(|i| change(i, "added", false, "a new type")),
+    );
+    changes.extend(
+        removed
+            .iter()
+            .map(|i| change(i, "removed", true, "uses of it stop compiling")),
+    );
+
+    let (added, removed, changed) = surface::compare(&old.members, &new.members);
+    for item in added {
+        // A new field or variant of a type that already existed: struct literals and
+        // exhaustive matches stop compiling. On a new type it is part of that type.
+        let owner = owner_of(item);
+        if old.types.contains_key(&owner) {
+            let note = if item.contains('.') {
+                "struct literals stop compiling (builders do not)"
+            } else {
+                "exhaustive matches stop compiling"
+            };
+            changes.push(change(item, "added", true, note));
+        }
+    }
+    for item in removed {
+        if new.types.contains_key(&owner_of(item)) {
+            changes.push(change(item, "removed", true, "uses of it stop compiling"));
+        }
+    }
+    changes.extend(
+        changed
+            .iter()
+            .map(|i| change(i, "changed", true, "its type or encoding changed")),
+    );
+    // A type whose members are unchanged but which still differs (derives, attributes).
+    let (_, _, changed_types) = surface::compare(&old.types, &new.types);
+    for item in changed_types {
+        if !changes.iter().any(|c| owner_of(&c.item) == item) {
+            changes.push(change(
+                item,
+                "changed",
+                true,
+                "its derives or attributes changed",
+            ));
+        }
+    }
+    changes.sort_by(|a, b| (!a.breaking, &a.item).cmp(&(!b.breaking, &b.item)));
+    let bump = if changes.iter().any(|c| c.breaking) {
+        Bump::Major
+    } else if changes.is_empty() {
+        Bump::None
+    } else {
+        Bump::Minor
+    };
+    let next = current.as_deref().and_then(|v| next_version(v, bump));
+    RustImpact {
+        changes,
+        bump,
+        current,
+        next,
+        error: None,
+    }
+}
+
+fn change(item: &str, kind: &'static str, breaking: bool, note: &'static str) -> RustChange {
+    RustChange {
+        item: item.to_string(),
+        change: kind,
+        breaking,
+        note,
+    }
+}
+
+/// `types::User` for `types::User.name` or `types::Role::Owner`.
+fn owner_of(item: &str) -> String {
+    if let Some((owner, _)) = item.split_once('.') {
+        return owner.to_string();
+    }
+    match item.rsplit_once("::") {
+        Some((owner, _)) if owner.contains("::") => owner.to_string(),
+        _ => item.to_string(),
+    }
+}
+
+/// The next version for a bump, with Cargo's rule for 0.x: a breaking change bumps the
+/// minor number, an addition the patch number.
+pub fn next_version(current: &str, bump: Bump) -> Option<String> {
+    let mut parts = current
+        .split(['-', '+'])
+        .next()?
+        .split('.')
+        .map(|p| p.parse::<u64>().ok());
+    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(match (major, bump) {
+        (_, Bump::None) => current.to_string(),
+        (0, Bump::Major) => format!("0.{}.0", minor + 1),
+        (0, Bump::Minor) => format!("0.{minor}.{}", patch + 1),
+        (_, Bump::Major) => format!("{}.0.0", major + 1),
+        (_, Bump::Minor) => format!("{major}.{}.0", minor + 1),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions() {
+        assert_eq!(next_version("0.1.0", Bump::Major).as_deref(), Some("0.2.0"));
+        assert_eq!(next_version("0.1.0", Bump::Minor).as_deref(), Some("0.1.1"));
+        assert_eq!(next_version("1.4.2", Bump::Major).as_deref(), Some("2.0.0"));
+        assert_eq!(next_version("1.4.2", Bump::Minor).as_deref(), Some("1.5.0"));
+        assert_eq!(next_version("1.4.2", Bump::None).as_deref(), Some("1.4.2"));
+    }
+
+    #[test]
+    fn owners() {
+        assert_eq!(owner_of("types::User.name"), "types::User");
+        assert_eq!(owner_of("types::Role::Owner"), "types::Role");
+        assert_eq!(owner_of("types::Role"), "types::Role");
+    }
+}
