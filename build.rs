@@ -18,11 +18,12 @@ use codegen::fingerprint;
 #[path = "client/codegen/fingerprint.rs"]
 mod fingerprint;
 
-use fingerprint::{GENERATED_PATH as GENERATED, SPEC_PATH as SPEC};
+use fingerprint::{GENERATED_PATH as GENERATED, MOCK_PATH as MOCK, SPEC_PATH as SPEC};
 
 fn main() {
     println!("cargo::rerun-if-changed={SPEC}");
     println!("cargo::rerun-if-changed={GENERATED}");
+    println!("cargo::rerun-if-changed={MOCK}");
     println!("cargo::rerun-if-changed=client/codegen");
     if let Err(message) = run() {
         println!("cargo::error={message}");
@@ -32,13 +33,18 @@ fn main() {
 #[cfg(feature = "codegen")]
 fn run() -> Result<(), String> {
     let text = std::fs::read_to_string(SPEC).map_err(|e| format!("{SPEC}: cannot read: {e}"))?;
-    let code = codegen::generate(SPEC, &text).map_err(|errors| {
+    let one_line = |errors: Vec<codegen::spec::SpecError>| {
         let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
         all.join("; ")
-    })?;
+    };
+    let client = codegen::generate(SPEC, &text).map_err(one_line)?;
+    let mock = codegen::generate_mock(SPEC, &text, "crate").map_err(one_line)?;
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
-    std::fs::write(out.join("generated.rs"), code)
-        .map_err(|e| format!("cannot write into OUT_DIR: {e}"))
+    for (name, code) in [("generated.rs", client), ("generated_mock.rs", mock)] {
+        std::fs::write(out.join(name), code)
+            .map_err(|e| format!("cannot write into OUT_DIR: {e}"))?;
+    }
+    Ok(())
 }
 
 #[cfg(not(feature = "codegen"))]
@@ -48,15 +54,22 @@ fn run() -> Result<(), String> {
         // A packaged copy without the spec has nothing to guard.
         Err(_) => return Ok(()),
     };
-    let generated =
-        std::fs::read_to_string(GENERATED).map_err(|e| format!("{GENERATED}: cannot read: {e}"))?;
-    match fingerprint::recorded_in(&generated) {
-        Some(recorded) if recorded == fingerprint::of_spec(&spec) => Ok(()),
-        Some(_) => Err(format!(
-            "{SPEC} changed since {GENERATED} was generated from it: run `cargo xtask gen` and commit both files"
-        )),
-        None => Err(format!(
-            "{GENERATED} has no `spec-fnv1a64` header line: run `cargo xtask gen`"
-        )),
+    for generated_path in [GENERATED, MOCK] {
+        let generated = std::fs::read_to_string(generated_path)
+            .map_err(|e| format!("{generated_path}: cannot read: {e}"))?;
+        match fingerprint::recorded_in(&generated) {
+            Some(recorded) if recorded == fingerprint::of_spec(&spec) => {}
+            Some(_) => {
+                return Err(format!(
+                    "{SPEC} changed since {generated_path} was generated from it: run `cargo xtask gen` and commit the result"
+                ));
+            }
+            None => {
+                return Err(format!(
+                    "{generated_path} has no `spec-fnv1a64` header line: run `cargo xtask gen`"
+                ));
+            }
+        }
     }
+    Ok(())
 }

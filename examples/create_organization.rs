@@ -1,14 +1,18 @@
 //! Create an organization with its owner, handling every failure a caller should handle.
 //!
 //! ```sh
-//! ANSWERING_AGENT_API_KEY=sk_... cargo run --example create_organization
-//! ANSWERING_AGENT_ENVIRONMENT=http://127.0.0.1:8080/api/v1 ANSWERING_AGENT_API_KEY=any cargo run --example create_organization
+//! cargo run --example create_organization                                  # no key: a local mock
+//! ANSWERING_AGENT_API_KEY=sk_... cargo run --example create_organization   # the playground
 //! ```
+//!
+//! Without `ANSWERING_AGENT_API_KEY` it starts, in this process, the mock that
+//! `cargo xtask mock` serves (requests checked against the spec, answered with the recorded
+//! examples), so it runs on a machine with no key and no network.
 
 use std::process::ExitCode;
 
 use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
-use answering_agent::{Client, Error};
+use answering_agent::{Client, ConfigError, Environment, Error};
 
 const OWNER_EXTERNAL_ID: &str = "cust_789";
 
@@ -16,6 +20,13 @@ const OWNER_EXTERNAL_ID: &str = "cust_789";
 async fn main() -> ExitCode {
     let client = match Client::from_env() {
         Ok(client) => client,
+        Err(ConfigError::MissingApiKey { .. }) => match local_mock() {
+            Ok(client) => client,
+            Err(error) => {
+                eprintln!("error: no API key, and the local mock did not start: {error}");
+                return ExitCode::from(2);
+            }
+        },
         Err(error) => {
             eprintln!("error: {error}");
             return ExitCode::from(2);
@@ -92,4 +103,28 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// No key: the API's mock (what `cargo xtask mock` serves), started in this process on a
+/// free loopback port, and a client for it.
+fn local_mock() -> Result<Client, String> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = std::fs::read_to_string(root.join("openapi/answering-agent.yaml"))
+        .map_err(|e| e.to_string())?;
+    let mock = xtask::mock::Mock::new(
+        "openapi/answering-agent.yaml",
+        &spec,
+        Some(&root.join("openapi/examples")),
+    )?;
+    let running = xtask::mock::serve(mock, 0)?;
+    println!(
+        "no ANSWERING_AGENT_API_KEY: using a local mock of the API at {}",
+        running.base_url
+    );
+    let environment = Environment::custom(&running.base_url).map_err(|e| e.to_string())?;
+    Client::builder()
+        .api_key("mock-key")
+        .environment(environment)
+        .build()
+        .map_err(|e| e.to_string())
 }

@@ -8,6 +8,8 @@
 pub const SPEC_PATH: &str = "openapi/answering-agent.yaml";
 /// The checked-in generated client, relative to the workspace root.
 pub const GENERATED_PATH: &str = "client/generated.rs";
+/// The checked-in typed `httpmock` helpers (feature `mock`), relative to the workspace root.
+pub const MOCK_PATH: &str = "client/generated_mock.rs";
 
 /// The header line that carries the fingerprint; `build.rs` looks for it.
 pub const HEADER_PREFIX: &str = "// spec-fnv1a64: ";

@@ -14,7 +14,7 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 
 use self::spec::{Spec, SpecError};
 
-pub use self::fingerprint::{GENERATED_PATH, SPEC_PATH};
+pub use self::fingerprint::{GENERATED_PATH, MOCK_PATH, SPEC_PATH};
 /// The generator, as the header names it. Bump it with the pinned version in Cargo.toml.
 pub const GENERATOR: &str = "progenitor 0.15.1";
 
@@ -44,6 +44,48 @@ pub fn settings() -> GenerationSettings {
 /// Generates the client source for a spec text, header included. Every problem found
 /// before progenitor runs is returned, not only the first.
 pub fn generate(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
+    let (spec, openapi) = prepare(file, text)?;
+    let tokens = run_progenitor(&spec, || {
+        Generator::new(&settings()).generate_tokens(&openapi)
+    })?;
+    let mut file_ast: syn::File = syn::parse2(tokens).map_err(|e| {
+        vec![spec.error(
+            "",
+            format!("progenitor produced code that does not parse: {e}"),
+        )]
+    })?;
+    open_enums::open(&mut file_ast)
+        .map_err(|e| vec![spec.error("", format!("opening the generated enums failed: {e}"))])?;
+    Ok(format!(
+        "{}{}",
+        header(text),
+        prettyplease::unparse(&file_ast)
+    ))
+}
+
+/// Generates progenitor's typed `httpmock` helpers for the client (feature `mock`): one
+/// `MockServerExt` method per operation, with `When`/`Then` builders that only take the
+/// spec's types. `crate_path` is where the client's `types` module is.
+pub fn generate_mock(file: &str, text: &str, crate_path: &str) -> Result<String, Vec<SpecError>> {
+    let (spec, openapi) = prepare(file, text)?;
+    let tokens = run_progenitor(&spec, || {
+        Generator::new(&settings()).httpmock(&openapi, crate_path)
+    })?;
+    let file_ast: syn::File = syn::parse2(tokens).map_err(|e| {
+        vec![spec.error(
+            "",
+            format!("progenitor produced mock code that does not parse: {e}"),
+        )]
+    })?;
+    Ok(format!(
+        "{}{}",
+        header(text),
+        prettyplease::unparse(&file_ast)
+    ))
+}
+
+/// The spec parsed and checked for everything progenitor cannot take.
+fn prepare(file: &str, text: &str) -> Result<(Spec, openapiv3::OpenAPI), Vec<SpecError>> {
     let spec = Spec::parse(file, text).map_err(|e| vec![e])?;
     spec.check_openapi_30().map_err(|e| vec![e])?;
     let mut problems = spec.dangling_refs();
@@ -54,38 +96,35 @@ pub fn generate(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
         return Err(problems);
     }
     let openapi = spec.to_openapi().map_err(|e| vec![e])?;
-    let fail = |message: String| vec![spec.error("", message)];
+    Ok((spec, openapi))
+}
 
-    // The checks above cover every panic we know of in progenitor 0.15.1; this turns any
-    // other into an error instead of a panic trace.
+/// Runs progenitor. The checks in `prepare` cover every panic we know of in progenitor
+/// 0.15.1; this turns any other into an error instead of a panic trace.
+fn run_progenitor(
+    spec: &Spec,
+    generate: impl FnOnce() -> Result<proc_macro2::TokenStream, progenitor::Error> + panic::UnwindSafe,
+) -> Result<proc_macro2::TokenStream, Vec<SpecError>> {
+    let fail = |message: String| vec![spec.error("", message)];
     let previous_hook = panic::take_hook();
     panic::set_hook(Box::new(|_| {}));
-    let tokens = panic::catch_unwind(|| Generator::new(&settings()).generate_tokens(&openapi));
+    let tokens = panic::catch_unwind(generate);
     panic::set_hook(previous_hook);
-    let tokens = match tokens {
-        Ok(Ok(tokens)) => tokens,
-        Ok(Err(e)) => return Err(fail(format!("progenitor refused the spec: {e}"))),
+    match tokens {
+        Ok(Ok(tokens)) => Ok(tokens),
+        Ok(Err(e)) => Err(fail(format!("progenitor refused the spec: {e}"))),
         Err(payload) => {
             let why = payload
                 .downcast_ref::<String>()
                 .map(String::as_str)
                 .or_else(|| payload.downcast_ref::<&str>().copied())
                 .unwrap_or("no message");
-            return Err(fail(format!(
+            Err(fail(format!(
                 "progenitor cannot take a shape in this spec (it panicked: {why}); \
                  add a check for it to client/codegen/lint.rs"
-            )));
+            )))
         }
-    };
-    let mut file_ast: syn::File = syn::parse2(tokens)
-        .map_err(|e| fail(format!("progenitor produced code that does not parse: {e}")))?;
-    open_enums::open(&mut file_ast)
-        .map_err(|e| fail(format!("opening the generated enums failed: {e}")))?;
-    Ok(format!(
-        "{}{}",
-        header(text),
-        prettyplease::unparse(&file_ast)
-    ))
+    }
 }
 
 /// The `@generated` header: what made the file, from what, and the spec's fingerprint.

@@ -17,10 +17,13 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
     let spec =
         codegen::spec::Spec::parse(codegen::SPEC_PATH, &spec_text).map_err(|e| render(&[e]))?;
     let table = decoders::table_source(&spec, &client).map_err(|e| format!("error: {e}"))?;
+    let mock = codegen::generate_mock(codegen::SPEC_PATH, &spec_text, "crate")
+        .map_err(|errors| render(&errors))?;
 
     let mut stale = false;
     for (path, fresh) in [
         (codegen::GENERATED_PATH, &client),
+        (codegen::MOCK_PATH, &mock),
         (decoders::TABLE_PATH, &table),
     ] {
         let target = root.join(path);

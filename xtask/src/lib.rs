@@ -8,6 +8,8 @@ pub mod codegen;
 pub mod decoders;
 pub mod diff;
 pub mod examples;
+pub mod mock;
+pub mod record;
 pub mod report;
 pub mod roundtrip;
 pub mod schema;

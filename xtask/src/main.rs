@@ -30,6 +30,13 @@ fn cli() -> Command {
         )
         .subcommand(xtask::verify::command())
         .subcommand(xtask::diff::command())
+        .subcommand(xtask::record::command())
+        .subcommand(
+            Command::new("mock")
+                .about("Serve a mock of the API on loopback: requests checked against the spec, answered with recorded examples")
+                .arg(Arg::new("port").long("port").value_parser(clap::value_parser!(u16)).default_value("8080").help("The port on 127.0.0.1 (0: any free one)"))
+                .arg(Arg::new("examples").long("examples").value_name("DIR").help("Examples to answer with [default: openapi/examples]")),
+        )
 }
 
 fn main() -> ExitCode {
@@ -44,6 +51,10 @@ fn main() -> ExitCode {
             })
         }),
         Some(("diff", args)) => xtask::diff::run(args),
+        Some(("mock", args)) => mock(args),
+        Some(("record", args)) => {
+            xtask::record::run(args).and_then(|written| verify(&[written.into_os_string()]))
+        }
         Some(("verify", _)) => {
             let forwarded: Vec<OsString> = std::env::args_os()
                 .skip_while(|a| a != "verify")
@@ -60,6 +71,33 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `cargo xtask mock`: serves until interrupted.
+fn mock(args: &clap::ArgMatches) -> Result<ExitCode, String> {
+    let root = xtask::workspace::root();
+    let spec = xtask::workspace::read(&root.join(xtask::codegen::SPEC_PATH))?;
+    let examples = args
+        .get_one::<String>("examples")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("openapi/examples"));
+    let mock = xtask::mock::Mock::new(xtask::codegen::SPEC_PATH, &spec, Some(&examples))?;
+    let port = args.get_one::<u16>("port").copied().unwrap_or(8080);
+    let running = xtask::mock::serve(mock, port)?;
+    println!(
+        "mock of {} listening on {}",
+        xtask::codegen::SPEC_PATH,
+        running.base_url
+    );
+    println!(
+        "  any X-API-KEY is accepted; `Prefer: example=<case>` picks an example; Ctrl-C stops it"
+    );
+    println!(
+        "  try: ANSWERING_AGENT_ENVIRONMENT={} ANSWERING_AGENT_API_KEY=any cargo run --example create_organization",
+        running.base_url
+    );
+    running.wait();
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `xtask-verify` with `args`: the binary named by `XTASK_VERIFY_BIN` (tests set it),

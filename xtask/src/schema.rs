@@ -30,17 +30,24 @@ const OPENAPI_ONLY: [&str; 8] = [
 /// A JSON Schema document that validates instances against the schema at `target` (a JSON
 /// pointer into `spec`): the translated target, with the translated component schemas
 /// beside it so that `#/components/schemas/...` references resolve.
-pub fn validation_document(spec: &Value, target: &Value, direction: Direction) -> Value {
+/// With `closed`, an object schema that lists its properties and says nothing of others
+/// refuses others (drift, for `verify`); without, it takes them as OpenAPI says (the mock).
+pub fn validation_document(
+    spec: &Value,
+    target: &Value,
+    direction: Direction,
+    closed: bool,
+) -> Value {
     let mut components = Map::new();
     if let Some(Value::Object(schemas)) = spec.pointer("/components/schemas") {
         for (name, schema) in schemas {
-            components.insert(name.clone(), translate(spec, schema, direction));
+            components.insert(name.clone(), translate(spec, schema, direction, closed));
         }
     }
     let mut root = Map::new();
     root.insert(
         "allOf".into(),
-        Value::Array(vec![translate(spec, target, direction)]),
+        Value::Array(vec![translate(spec, target, direction, closed)]),
     );
     root.insert(
         "components".into(),
@@ -52,7 +59,7 @@ pub fn validation_document(spec: &Value, target: &Value, direction: Direction) -
 /// One schema object translated: `nullable` becomes a `null` type (and enum value),
 /// `required` drops the properties that do not travel in this direction, and OpenAPI-only
 /// keywords and extensions go.
-pub fn translate(spec: &Value, schema: &Value, direction: Direction) -> Value {
+pub fn translate(spec: &Value, schema: &Value, direction: Direction, closed: bool) -> Value {
     let Value::Object(object) = schema else {
         return schema.clone();
     };
@@ -71,19 +78,21 @@ pub fn translate(spec: &Value, schema: &Value, direction: Direction) -> Value {
                     properties
                         .iter()
                         .map(|(name, property)| {
-                            (name.clone(), translate(spec, property, direction))
+                            (name.clone(), translate(spec, property, direction, closed))
                         })
                         .collect(),
                 ),
                 other => other.clone(),
             },
-            "items" | "not" => translate(spec, value, direction),
-            "additionalProperties" if value.is_object() => translate(spec, value, direction),
+            "items" | "not" => translate(spec, value, direction, closed),
+            "additionalProperties" if value.is_object() => {
+                translate(spec, value, direction, closed)
+            }
             "allOf" | "anyOf" | "oneOf" => match value {
                 Value::Array(branches) => Value::Array(
                     branches
                         .iter()
-                        .map(|b| translate(spec, b, direction))
+                        .map(|b| translate(spec, b, direction, closed))
                         .collect(),
                 ),
                 other => other.clone(),
@@ -122,7 +131,7 @@ pub fn translate(spec: &Value, schema: &Value, direction: Direction) -> Value {
     let composed = ["allOf", "anyOf", "oneOf"]
         .iter()
         .any(|k| object.contains_key(*k));
-    if closed_to_unknown_properties(schema) && !composed {
+    if closed && closed_to_unknown_properties(schema) && !composed {
         out.insert("additionalProperties".into(), Value::Bool(false));
     }
     if out
@@ -301,7 +310,7 @@ mod tests {
                 "kind": {"type": "string", "enum": ["a"], "nullable": true}
             }
         });
-        let request = translate(&spec, &schema, Direction::Request);
+        let request = translate(&spec, &schema, Direction::Request, true);
         assert_eq!(request["required"], json!(["name"]));
         assert_eq!(
             request["properties"]["name"]["type"],
@@ -310,7 +319,7 @@ mod tests {
         assert_eq!(request["properties"]["kind"]["enum"], json!(["a", null]));
         assert!(request.get("x-internal").is_none() && request.get("example").is_none());
         assert_eq!(
-            translate(&spec, &schema, Direction::Response)["required"],
+            translate(&spec, &schema, Direction::Response, true)["required"],
             json!(["id", "name"])
         );
     }

@@ -821,7 +821,7 @@ impl<'a> Verifier<'a> {
             return found.clone();
         }
         let target = self.spec.get(schema_pointer).unwrap_or(&Value::Null);
-        let document = schema::validation_document(&self.spec.value, target, direction);
+        let document = schema::validation_document(&self.spec.value, target, direction, true);
         let built = jsonschema::draft4::options()
             .should_validate_formats(true)
             .build(&document)

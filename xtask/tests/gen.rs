@@ -6,6 +6,7 @@ use std::process::{Command, Output};
 
 const SPEC: &str = "openapi/answering-agent.yaml";
 const GENERATED: &str = "client/generated.rs";
+const MOCK: &str = "client/generated_mock.rs";
 const TABLE: &str = "xtask/src/bin/xtask-verify/decoders.rs";
 
 fn workspace() -> PathBuf {
@@ -18,7 +19,7 @@ fn workspace() -> PathBuf {
 /// A temporary workspace with the real spec and generated file.
 fn copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for file in [SPEC, GENERATED, TABLE] {
+    for file in [SPEC, GENERATED, MOCK, TABLE] {
         let to = dir.path().join(file);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(workspace().join(file), to).unwrap();
@@ -119,13 +120,14 @@ fn a_spec_change_is_regenerated_and_summarized_and_check_shows_the_diff() {
     );
     assert!(summary.contains("lines: +"), "{summary}");
     assert!(xtask(root.path(), &["gen", "--check"]).status.success());
-    let leftovers: Vec<_> = std::fs::read_dir(root.path().join("client"))
+    let mut leftovers: Vec<_> = std::fs::read_dir(root.path().join("client"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
+    leftovers.sort();
     assert_eq!(
         leftovers,
-        ["generated.rs"],
+        ["generated.rs", "generated_mock.rs"],
         "a temporary file was left behind"
     );
 }

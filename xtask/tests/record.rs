@@ -1,0 +1,297 @@
+//! `cargo xtask record` against crafted responses on loopback (never the network): what it
+//! redacts, what it refuses to write, and that the key never shows.
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::sync::{Arc, Mutex};
+
+const KEY: &str = "sk_test_R3c0rdM3N0tL3ak";
+const FRESH: &str = include_str!("../../openapi/examples/createOrganization/201-fresh.json");
+
+/// A workspace with the project's spec and redaction rules, and a request body.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("openapi/examples")).unwrap();
+    std::fs::write(
+        root.join("openapi/answering-agent.yaml"),
+        include_str!("../../openapi/answering-agent.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("openapi/examples/redact.toml"),
+        include_str!("../../openapi/examples/redact.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("body.json"),
+        include_str!("../../openapi/examples/createOrganization/request-documented.json"),
+    )
+    .unwrap();
+    dir
+}
+
+/// A server that answers every request with `status` and `body`, and keeps the requests.
+fn server(status: u16, body: String) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = format!("http://{}/api/v1", listener.local_addr().unwrap());
+    let requests = Arc::new(Mutex::new(Vec::new()));
+    let seen = requests.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut request = Vec::new();
+            let mut buffer = [0u8; 8192];
+            loop {
+                let read = stream.read(&mut buffer).unwrap_or(0);
+                request.extend_from_slice(&buffer[..read]);
+                let text = String::from_utf8_lossy(&request).to_string();
+                if let Some(end) = text.find("\r\n\r\n") {
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap())
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length || read == 0 {
+                        break;
+                    }
+                }
+                if read == 0 {
+                    break;
+                }
+            }
+            seen.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&request).to_string());
+            let response = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(response.as_bytes());
+        }
+    });
+    (address, requests)
+}
+
+fn record(root: &Path, args: &[&str], key: Option<&str>, environment: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    command
+        .arg("record")
+        .args(args)
+        .current_dir(root)
+        .env("XTASK_ROOT", root)
+        .env("XTASK_VERIFY_BIN", env!("CARGO_BIN_EXE_xtask-verify"))
+        .env_remove("ANSWERING_AGENT_API_KEY")
+        .env_remove("ANSWERING_AGENT_ENVIRONMENT");
+    if let Some(key) = key {
+        command.env("ANSWERING_AGENT_API_KEY", key);
+    }
+    if let Some(environment) = environment {
+        command.env("ANSWERING_AGENT_ENVIRONMENT", environment);
+    }
+    command.output().unwrap()
+}
+
+fn all_output(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn a_recording_is_redacted_written_and_verified() {
+    let root = workspace();
+    let (base, requests) = server(201, FRESH.to_string());
+    let output = record(
+        root.path(),
+        &[
+            "createOrganization",
+            "--body",
+            "body.json",
+            "--name",
+            "first",
+            "--base-url",
+            &base,
+        ],
+        Some(KEY),
+        None,
+    );
+    let text = all_output(&output);
+    assert!(output.status.success(), "{text}");
+
+    let written = std::fs::read_to_string(
+        root.path()
+            .join("openapi/examples/createOrganization/201-first.json"),
+    )
+    .unwrap();
+    for personal in [
+        "maria@pizzapalace.example",
+        "Maria Rossi",
+        "cust_789",
+        "Pizza Palace",
+    ] {
+        assert!(
+            !written.contains(personal),
+            "{personal} survived: {written}"
+        );
+    }
+    let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+    assert_eq!(
+        value["owner"]["email"], value["organization"]["users"][0]["email"],
+        "one email, one pseudonym"
+    );
+    assert!(
+        value["owner"]["email"]
+            .as_str()
+            .unwrap()
+            .ends_with("@example.com")
+    );
+    assert_eq!(value["organization"]["id"], 4711, "ids are kept");
+    assert!(text.contains("redacted 9 values"), "{text}");
+    assert!(text.contains("/owner/email -> email pseudonym"), "{text}");
+    assert!(
+        text.contains("verified 1 example file"),
+        "verify ran on it: {text}"
+    );
+    assert!(text.contains("0 findings"), "{text}");
+
+    // The key went out as the header, and nowhere else.
+    let request = requests.lock().unwrap()[0].clone();
+    assert!(
+        request
+            .to_ascii_lowercase()
+            .contains(&format!("x-api-key: {}", KEY.to_ascii_lowercase())),
+        "{request}"
+    );
+    assert!(
+        request.starts_with("POST /api/v1/organizations "),
+        "{request}"
+    );
+    assert!(!text.contains(KEY) && !written.contains(KEY));
+
+    // The same response recorded again gives the same file.
+    let again = record(
+        root.path(),
+        &[
+            "createOrganization",
+            "--body",
+            "body.json",
+            "--name",
+            "second",
+            "--base-url",
+            &base,
+        ],
+        Some(KEY),
+        None,
+    );
+    assert!(again.status.success(), "{}", all_output(&again));
+    let second = std::fs::read_to_string(
+        root.path()
+            .join("openapi/examples/createOrganization/201-second.json"),
+    )
+    .unwrap();
+    assert_eq!(written, second);
+
+    // An existing file is not replaced without --force.
+    let clash = record(
+        root.path(),
+        &[
+            "createOrganization",
+            "--body",
+            "body.json",
+            "--name",
+            "first",
+            "--base-url",
+            &base,
+        ],
+        Some(KEY),
+        None,
+    );
+    assert_eq!(clash.status.code(), Some(2));
+    assert!(all_output(&clash).contains("exists; pick another --name or pass --force"));
+}
+
+fn refused(body: String, expected: &str) {
+    let root = workspace();
+    let (base, _) = server(200, body);
+    let output = record(
+        root.path(),
+        &[
+            "createOrganization",
+            "--body",
+            "body.json",
+            "--name",
+            "leak",
+            "--base-url",
+            &base,
+        ],
+        Some(KEY),
+        None,
+    );
+    let text = all_output(&output);
+    assert_eq!(output.status.code(), Some(2), "{text}");
+    assert!(text.contains(expected), "{text}");
+    assert!(text.contains("nothing was written"), "{text}");
+    assert!(
+        !text.contains(KEY),
+        "the key leaked into the output: {text}"
+    );
+    assert!(
+        !root
+            .path()
+            .join("openapi/examples/createOrganization")
+            .exists(),
+        "a file was written"
+    );
+}
+
+#[test]
+fn a_response_that_echoes_the_key_is_refused() {
+    let mut value: serde_json::Value = serde_json::from_str(FRESH).unwrap();
+    value["organization"]["note"] = serde_json::json!(format!("created with {KEY}"));
+    refused(value.to_string(), "the API key itself");
+}
+
+#[test]
+fn a_response_with_a_secret_shaped_value_is_refused() {
+    let mut value: serde_json::Value = serde_json::from_str(FRESH).unwrap();
+    value["owner"]["api_token"] =
+        serde_json::json!("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.abc");
+    refused(value.to_string(), "a JSON Web Token");
+}
+
+#[test]
+fn production_needs_the_flag_and_a_key_is_required() {
+    let root = workspace();
+    let output = record(
+        root.path(),
+        &["createOrganization", "--body", "body.json"],
+        Some(KEY),
+        Some("production"),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        all_output(&output).contains("needs --production"),
+        "{}",
+        all_output(&output)
+    );
+
+    let output = record(
+        root.path(),
+        &["createOrganization", "--body", "body.json"],
+        None,
+        None,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(all_output(&output).contains("no API key: set ANSWERING_AGENT_API_KEY"));
+
+    let output = record(root.path(), &["noSuchOperation"], Some(KEY), None);
+    assert!(all_output(&output).contains("no operation `noSuchOperation`"));
+}
