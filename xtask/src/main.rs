@@ -32,6 +32,11 @@ fn cli() -> Command {
         .subcommand(xtask::diff::command())
         .subcommand(xtask::record::command())
         .subcommand(
+            Command::new("bench")
+                .about("Run every benchmark of BENCHMARKS.md: the client, verify, diff; with --build-cost also the consumer build times")
+                .arg(Arg::new("build-cost").long("build-cost").action(ArgAction::SetTrue).help("Also time clean builds of three consumer crates (minutes)")),
+        )
+        .subcommand(
             Command::new("mock")
                 .about("Serve a mock of the API on loopback: requests checked against the spec, answered with recorded examples")
                 .arg(Arg::new("port").long("port").value_parser(clap::value_parser!(u16)).default_value("8080").help("The port on 127.0.0.1 (0: any free one)"))
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
         }),
         Some(("diff", args)) => xtask::diff::run(args),
         Some(("mock", args)) => mock(args),
+        Some(("bench", args)) => bench(args.get_flag("build-cost")),
         Some(("record", args)) => {
             xtask::record::run(args).and_then(|written| verify(&[written.into_os_string()]))
         }
@@ -71,6 +77,39 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `cargo xtask bench`: each benchmark in turn, one after the other (they share two cores).
+fn bench(build_cost: bool) -> Result<ExitCode, String> {
+    let root = xtask::workspace::root();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut runs: Vec<(String, Process)> = Vec::new();
+    for (package, bench) in [
+        ("answering-agent", "client"),
+        ("xtask", "verify"),
+        ("xtask", "diff"),
+    ] {
+        let mut command = Process::new(&cargo);
+        command
+            .args(["bench", "--quiet", "--package", package, "--bench", bench])
+            .current_dir(&root);
+        runs.push((format!("cargo bench -p {package} --bench {bench}"), command));
+    }
+    if build_cost {
+        let mut command = Process::new(root.join(".ci/build-cost"));
+        command.current_dir(&root);
+        runs.push((".ci/build-cost".to_string(), command));
+    }
+    for (name, mut command) in runs {
+        println!("\n=== {name}");
+        let status = command
+            .status()
+            .map_err(|e| format!("error: cannot run {name}: {e}"))?;
+        if !status.success() {
+            return Err(format!("error: {name} failed"));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `cargo xtask mock`: serves until interrupted.
