@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, OperationInfo};
+use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
-use reqwest::{StatusCode, Version};
 
 use tracing::Instrument;
 
@@ -165,16 +165,16 @@ impl ClientHooks<CallContext> for generated::Client {
                     attempt += 1;
                 }
                 _ => {
-                    let mut response = outcome.inspect_err(|error| {
+                    let response = outcome.inspect_err(|error| {
                         span.in_scope(|| tracing::info!(error = %error, "failed"));
                     })?;
                     span.in_scope(|| {
                         tracing::info!(status = response.status().as_u16(), "response")
                     });
-                    let status = response.status();
-                    let version = response.version();
-                    let headers = response.headers().clone();
-                    let (body, truncated) = read_bounded(&mut response, MAX_RESPONSE_BODY).await?;
+                    // As `http` parts, which keep the URL reqwest recorded: rebuilt below
+                    // without parsing one again.
+                    let (parts, body) = http::Response::from(response).into_parts();
+                    let (body, truncated) = read_bounded(body, MAX_RESPONSE_BODY).await?;
                     // Bodies are never logged at info: they may hold personal data.
                     span.in_scope(|| tracing::trace!(bytes = body.len(), truncated, "body read"));
                     *self
@@ -182,44 +182,48 @@ impl ClientHooks<CallContext> for generated::Client {
                         .captured
                         .lock()
                         .unwrap_or_else(PoisonError::into_inner) = Some(Captured {
-                        status,
-                        headers: headers.clone(),
+                        status: parts.status,
+                        headers: parts.headers.clone(),
                         body: body.clone(),
                         truncated,
                     });
-                    return Ok(rebuild(status, version, headers, body));
+                    return Ok(reqwest::Response::from(http::Response::from_parts(
+                        parts,
+                        reqwest::Body::from(body),
+                    )));
                 }
             }
         }
     }
 }
 
-/// Reads at most `limit` bytes of the body; says whether there was more.
-async fn read_bounded(
-    response: &mut reqwest::Response,
-    limit: usize,
-) -> reqwest::Result<(Bytes, bool)> {
-    let mut body = BytesMut::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > limit {
-            body.extend_from_slice(&chunk[..limit - body.len()]);
-            return Ok((body.freeze(), true));
+/// Reads at most `limit` bytes of the body; says whether there was more. A body that
+/// arrives in one frame (the usual case) is kept as it came, without a copy.
+async fn read_bounded(mut body: reqwest::Body, limit: usize) -> reqwest::Result<(Bytes, bool)> {
+    use http_body_util::BodyExt;
+    let mut first: Option<Bytes> = None;
+    let mut rest = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(data) = frame?.into_data() else {
+            continue;
+        };
+        let held = first.as_ref().map_or(0, Bytes::len) + rest.len();
+        if held + data.len() > limit {
+            let mut all = BytesMut::from(first.take().unwrap_or_default());
+            all.extend_from_slice(&rest);
+            all.extend_from_slice(&data[..limit - held]);
+            return Ok((all.freeze(), true));
         }
-        body.extend_from_slice(&chunk);
+        match &first {
+            None => first = Some(data),
+            Some(_) => rest.extend_from_slice(&data),
+        }
     }
-    Ok((body.freeze(), false))
-}
-
-/// A response with an already-read body, for progenitor to decode.
-fn rebuild(
-    status: StatusCode,
-    version: Version,
-    headers: HeaderMap,
-    body: Bytes,
-) -> reqwest::Response {
-    let mut response = http::Response::new(reqwest::Body::from(body));
-    *response.status_mut() = status;
-    *response.version_mut() = version;
-    *response.headers_mut() = headers;
-    reqwest::Response::from(response)
+    let first = first.unwrap_or_default();
+    if rest.is_empty() {
+        return Ok((first, false));
+    }
+    let mut all = BytesMut::from(first);
+    all.extend_from_slice(&rest);
+    Ok((all.freeze(), false))
 }
