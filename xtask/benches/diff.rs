@@ -6,14 +6,16 @@
 //! `cargo bench -p xtask --bench diff`; `DIFF_BENCH_DIR=/tmp/diff5mb` also writes the two
 //! files, for `time cargo xtask diff --no-rust /tmp/diff5mb/base.yaml /tmp/diff5mb/head.yaml`.
 
-use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+#[path = "support/timing.rs"]
+mod timing;
 
+use std::fmt::Write as _;
+
+use timing::{median, ms};
 use xtask::codegen::spec::Spec;
 use xtask::diff::compare::compare;
 
 const RESOURCES: usize = 700;
-const ROUNDS: usize = 5;
 
 fn main() {
     let base = spec(false);
@@ -118,25 +120,4 @@ fn spec(changed: bool) -> String {
         }
     }
     out
-}
-
-fn median(mut run: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            run();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    eprintln!(
-        "  (spread {:.1}..{:.1} ms)",
-        ms(times[0]),
-        ms(times[ROUNDS - 1])
-    );
-    times[ROUNDS / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

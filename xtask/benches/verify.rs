@@ -14,15 +14,18 @@ mod decoders;
 #[path = "../src/bin/xtask-verify/hooks.rs"]
 mod hooks;
 
+#[path = "support/timing.rs"]
+mod timing;
+
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
+use timing::{ROUNDS, median, ms};
 use xtask::codegen::spec::Spec;
 use xtask::verify::Verifier;
 
 const RESPONSES: usize = 10_000;
-const ROUNDS: usize = 5;
 
 fn main() {
     let bodies = bodies();
@@ -175,28 +178,6 @@ fn bodies() -> Vec<Vec<u8>> {
             serde_json::to_vec_pretty(&body).unwrap()
         })
         .collect()
-}
-
-/// The median of `ROUNDS` timed runs; prints the spread (min..max) as it goes.
-fn median(mut run: impl FnMut()) -> Duration {
-    let mut times: Vec<Duration> = (0..ROUNDS)
-        .map(|_| {
-            let start = Instant::now();
-            run();
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    eprintln!(
-        "  (spread {:.1}..{:.1} ms)",
-        ms(times[0]),
-        ms(times[ROUNDS - 1])
-    );
-    times[ROUNDS / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 fn ratio(a: Duration, b: Duration) -> f64 {

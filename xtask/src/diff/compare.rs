@@ -506,36 +506,21 @@ impl<'a> Diff<'a> {
             );
         }
         let nullable = |s: &Value| s.get("nullable") == Some(&Value::Bool(true));
-        match (dir, nullable(b), nullable(h)) {
-            (Dir::Request, true, false) => self.push(
-                rule("became-not-nullable"),
+        let nullability = match (dir, nullable(b), nullable(h)) {
+            (Dir::Request, true, false) => Some(("became-not-nullable", "no longer takes null")),
+            (Dir::Request, false, true) => Some(("became-nullable", "now takes null")),
+            (Dir::Response, false, true) => Some(("became-nullable", "may now be null")),
+            (Dir::Response, true, false) => Some(("became-not-nullable", "is no longer null")),
+            _ => None,
+        };
+        if let Some((suffix, text)) = nullability {
+            self.push(
+                rule(suffix),
                 Some(label),
                 &at,
-                format!("{what} no longer takes null"),
+                format!("{what} {text}"),
                 self.new_place(&h_pointer),
-            ),
-            (Dir::Request, false, true) => self.push(
-                rule("became-nullable"),
-                Some(label),
-                &at,
-                format!("{what} now takes null"),
-                self.new_place(&h_pointer),
-            ),
-            (Dir::Response, false, true) => self.push(
-                rule("became-nullable"),
-                Some(label),
-                &at,
-                format!("{what} may now be null"),
-                self.new_place(&h_pointer),
-            ),
-            (Dir::Response, true, false) => self.push(
-                rule("became-not-nullable"),
-                Some(label),
-                &at,
-                format!("{what} is no longer null"),
-                self.new_place(&h_pointer),
-            ),
-            _ => {}
+            );
         }
         self.enums(dir, label, &at, &what, b, h, &h_pointer);
         self.bounds(dir, label, &at, &what, b, h, &h_pointer);
