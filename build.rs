@@ -18,12 +18,16 @@ use codegen::fingerprint;
 #[path = "client/codegen/fingerprint.rs"]
 mod fingerprint;
 
-use fingerprint::{GENERATED_PATH as GENERATED, MOCK_PATH as MOCK, SPEC_PATH as SPEC};
+use fingerprint::{
+    GENERATED_PATH as GENERATED, MOCK_PATH as MOCK, OPERATIONS_PATH as OPERATIONS,
+    SPEC_PATH as SPEC,
+};
 
 fn main() {
     println!("cargo::rerun-if-changed={SPEC}");
     println!("cargo::rerun-if-changed={GENERATED}");
     println!("cargo::rerun-if-changed={MOCK}");
+    println!("cargo::rerun-if-changed={OPERATIONS}");
     println!("cargo::rerun-if-changed=client/codegen");
     if let Err(message) = run() {
         println!("cargo::error={message}");
@@ -37,10 +41,14 @@ fn run() -> Result<(), String> {
         let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
         all.join("; ")
     };
-    let client = codegen::generate(SPEC, &text).map_err(one_line)?;
+    let generated = codegen::generate_all(SPEC, &text).map_err(one_line)?;
     let mock = codegen::generate_mock(SPEC, &text, "crate").map_err(one_line)?;
     let out = std::path::PathBuf::from(std::env::var_os("OUT_DIR").ok_or("OUT_DIR is not set")?);
-    for (name, code) in [("generated.rs", client), ("generated_mock.rs", mock)] {
+    for (name, code) in [
+        ("generated.rs", generated.client),
+        ("operations.rs", generated.operations),
+        ("generated_mock.rs", mock),
+    ] {
         std::fs::write(out.join(name), code)
             .map_err(|e| format!("cannot write into OUT_DIR: {e}"))?;
     }
@@ -54,7 +62,7 @@ fn run() -> Result<(), String> {
         // A packaged copy without the spec has nothing to guard.
         Err(_) => return Ok(()),
     };
-    for generated_path in [GENERATED, MOCK] {
+    for generated_path in [GENERATED, OPERATIONS, MOCK] {
         let generated = std::fs::read_to_string(generated_path)
             .map_err(|e| format!("{generated_path}: cannot read: {e}"))?;
         match fingerprint::recorded_in(&generated) {

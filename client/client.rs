@@ -9,7 +9,7 @@ use reqwest::header::HeaderValue;
 use crate::environment::Environment;
 use crate::error::ConfigError;
 use crate::generated;
-use crate::hooks::{CallContext, Shared};
+use crate::hooks::{Context, Shared};
 use crate::retry::RetryPolicy;
 
 /// The variable [`Client::from_env`] reads the API key from.
@@ -47,8 +47,9 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_P
 #[derive(Clone)]
 pub struct Client {
     environment: Environment,
-    http: reqwest::Client,
     shared: Arc<Shared>,
+    /// progenitor's client, which every operation's builder borrows.
+    generated: generated::Client,
 }
 
 impl Client {
@@ -74,13 +75,9 @@ impl Client {
         &self.environment
     }
 
-    /// A generated client for one call, with that call's own context.
-    pub(crate) fn for_call(&self) -> generated::Client {
-        generated::Client::new_with_client(
-            self.environment.base_url(),
-            self.http.clone(),
-            CallContext::new(self.shared.clone()),
-        )
+    /// progenitor's client, for the operations' builders.
+    pub(crate) fn generated(&self) -> &generated::Client {
+        &self.generated
     }
 }
 
@@ -182,15 +179,21 @@ impl ClientBuilder {
                 (http, Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)))
             }
         };
+        let shared = Arc::new(Shared {
+            api_key,
+            user_agent: HeaderValue::from_static(USER_AGENT),
+            timeout,
+            retry: self.retry,
+        });
+        let generated = generated::Client::new_with_client(
+            self.environment.base_url(),
+            http,
+            Context(shared.clone()),
+        );
         Ok(Client {
             environment: self.environment,
-            http,
-            shared: Arc::new(Shared {
-                api_key,
-                user_agent: HeaderValue::from_static(USER_AGENT),
-                timeout,
-                retry: self.retry,
-            }),
+            shared,
+            generated,
         })
     }
 }

@@ -12,6 +12,7 @@ use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+use crate::Operation;
 use crate::types;
 
 /// How many bytes of a response body an error keeps.
@@ -59,16 +60,30 @@ pub enum Error {
         /// How many attempts the call made.
         attempts: u32,
     },
-    /// A not idempotent request (creating an organization) failed after it may have reached
-    /// the server: a timeout or a reset after it was sent, or a 502/504 from a gateway. It
-    /// was **not** retried, since that could create a second organization. Find out
-    /// first: [`Client::list_organizations`](crate::Client::list_organizations) shows
-    /// whether an organization with your owner's `external_id` now exists.
-    MayHaveBeenCreated {
-        /// The operation, as progenitor names it (`create_organization`).
-        operation: &'static str,
+    /// A request that is not idempotent (creating an organization, a user or a location,
+    /// generating an embed token, updating a user) failed after it may have reached the
+    /// server: a timeout or a reset after it was sent, or a 502/504 from a gateway. It was
+    /// **not** retried, since that could do it twice. Find out first:
+    /// [`Operation::if_outcome_unknown`] says how, for each operation (and this error's
+    /// `Display` quotes it).
+    ///
+    /// Renamed from `MayHaveBeenCreated` (0.1), which spoke only of organizations.
+    OutcomeUnknown {
+        /// The operation; `operation.if_outcome_unknown()` says how to check.
+        operation: Operation,
         /// The failure itself: [`Error::Transport`] or [`Error::Server`].
         cause: Box<Error>,
+    },
+    /// 404 from an idempotent operation (a delete) on a retry, after an earlier attempt
+    /// failed without an answer (a timeout, a reset, a 502): that attempt most likely did
+    /// it, and the resource is already gone. Not an error for most callers of a delete.
+    NotFoundAfterRetry {
+        /// The operation.
+        operation: Operation,
+        /// The 404 of the last attempt.
+        response: ErrorResponse,
+        /// How many attempts the call made.
+        attempts: u32,
     },
 }
 
@@ -85,7 +100,7 @@ impl Error {
 
     /// Whether the same call may succeed if you try it again later, and trying it again is
     /// safe: rate limits, gateway and availability errors, transport failures. Never for
-    /// [`Error::MayHaveBeenCreated`]: check first.
+    /// [`Error::OutcomeUnknown`]: check first.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::RateLimited { .. } | Error::Transport { .. } => true,
@@ -104,8 +119,9 @@ impl Error {
             | Error::RateLimited { response: r, .. }
             | Error::Server(r)
             | Error::UnexpectedStatus(r)
-            | Error::InvalidResponse { response: r, .. } => Some(r),
-            Error::MayHaveBeenCreated { cause, .. } => cause.response(),
+            | Error::InvalidResponse { response: r, .. }
+            | Error::NotFoundAfterRetry { response: r, .. } => Some(r),
+            Error::OutcomeUnknown { cause, .. } => cause.response(),
             Error::InvalidRequest(_) | Error::Transport { .. } => None,
         }
     }
@@ -178,11 +194,27 @@ impl fmt::Display for Error {
                     None => Ok(()),
                 }
             }
-            Error::MayHaveBeenCreated { operation, cause } => write!(
+            Error::OutcomeUnknown { operation, cause } => {
+                write!(
+                    f,
+                    "{operation} may have taken effect on the server although the call failed ({cause}); \
+                     it was not retried, because sending it again could do it twice"
+                )?;
+                match operation.if_outcome_unknown() {
+                    Some(how) => write!(f, ". Before trying again, {how}"),
+                    None => Ok(()),
+                }
+            }
+            Error::NotFoundAfterRetry {
+                operation,
+                response,
+                attempts,
+            } => write!(
                 f,
-                "{operation} may have succeeded on the server although the call failed ({cause}); \
-                 it was not retried because sending it again could create a second organization: \
-                 check with list_organizations (look for the owner's external_id) before trying again"
+                "{operation}: not found on attempt {attempts} ({}){}, after an earlier attempt failed \
+                 without an answer: that attempt most likely already did it",
+                response.status(),
+                response.summary()
             ),
             Error::Server(r) => write!(f, "the server failed ({}){}", r.status(), r.summary()),
             Error::UnexpectedStatus(r) => write!(
@@ -217,7 +249,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { error, .. } => Some(error),
-            Error::MayHaveBeenCreated { cause, .. } => Some(cause.as_ref()),
+            Error::OutcomeUnknown { cause, .. } => Some(cause.as_ref()),
             _ => None,
         }
     }

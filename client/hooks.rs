@@ -3,7 +3,7 @@
 //! `pre` adds the key (a sensitive header), the User-Agent and the timeout, and removes the
 //! `api-version` header progenitor adds. `exec` sends the request, retrying as the
 //! operation's policy allows (client/retry.rs), in a tracing span per attempt; then it reads
-//! the whole response body (bounded) and keeps a copy in the call's [`CallContext`]:
+//! the whole response body (bounded) and keeps a copy in the call's [`Call`]:
 //! progenitor drops the status of a body it cannot decode and the raw bytes of one it can,
 //! and errors must keep both (see client/error.rs).
 
@@ -18,8 +18,9 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use tracing::Instrument;
 
+use crate::Operation;
 use crate::generated;
-use crate::retry::{self, RetryPolicy};
+use crate::retry::{self, Idempotency, RetryPolicy};
 
 /// The largest response body a call reads; a longer one ends the call with
 /// [`Error::InvalidResponse`](crate::Error::InvalidResponse).
@@ -41,10 +42,27 @@ pub(crate) struct Shared {
     pub retry: RetryPolicy,
 }
 
-/// The per-call state of the generated client (its `inner`): a fresh one for every call,
-/// so concurrent calls never see each other's responses.
-pub struct CallContext {
-    shared: Arc<Shared>,
+/// The generated client's `inner`: the settings every call of one [`Client`](crate::Client)
+/// shares. Cheap to clone.
+#[derive(Clone)]
+pub struct Context(pub(crate) Arc<Shared>);
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context").finish_non_exhaustive()
+    }
+}
+
+tokio::task_local! {
+    /// The call being made: set by [`Client::execute`](crate::Client) around the generated
+    /// `send`, read by the hooks. A task-local, so concurrent calls never see each other's
+    /// responses and one generated client serves them all.
+    static CALL: Arc<Call>;
+}
+
+/// One call's state: which operation, how many attempts, and the response as received.
+pub(crate) struct Call {
+    pub operation: Operation,
     captured: Mutex<Option<Captured>>,
     attempts: AtomicU32,
 }
@@ -58,26 +76,18 @@ pub(crate) struct Captured {
     pub truncated: bool,
 }
 
-// The generated client derives both; a clone starts with nothing captured.
-impl Clone for CallContext {
-    fn clone(&self) -> Self {
-        CallContext::new(self.shared.clone())
-    }
-}
-
-impl std::fmt::Debug for CallContext {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CallContext").finish_non_exhaustive()
-    }
-}
-
-impl CallContext {
-    pub(crate) fn new(shared: Arc<Shared>) -> Self {
-        CallContext {
-            shared,
+impl Call {
+    pub(crate) fn new(operation: Operation) -> Arc<Call> {
+        Arc::new(Call {
+            operation,
             captured: Mutex::new(None),
             attempts: AtomicU32::new(0),
-        }
+        })
+    }
+
+    /// Runs `future` (a generated `send`) as this call.
+    pub(crate) async fn scope<F: std::future::Future>(self: &Arc<Self>, future: F) -> F::Output {
+        CALL.scope(self.clone(), future).await
     }
 
     /// How many attempts the call made.
@@ -94,13 +104,13 @@ impl CallContext {
     }
 }
 
-impl ClientHooks<CallContext> for generated::Client {
+impl ClientHooks<Context> for generated::Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let shared = &self.inner.shared;
+        let shared = &self.inner.0;
         let headers = request.headers_mut();
         headers.remove(PROGENITOR_VERSION_HEADER);
         headers.insert(API_KEY_HEADER, shared.api_key.clone());
@@ -116,12 +126,19 @@ impl ClientHooks<CallContext> for generated::Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let policy = &self.inner.shared.retry;
-        let kind = retry::idempotency(info.operation_id);
+        let policy = &self.inner.0.retry;
+        // Every call goes through `Client::execute`, which sets the call; without one (it
+        // cannot happen) nothing is retried that could do harm twice.
+        let call = CALL.try_with(Arc::clone).ok();
+        let kind = call
+            .as_ref()
+            .map_or(Idempotency::NotIdempotent, |c| c.operation.idempotency());
         let mut request = request;
         let mut attempt = 1;
         loop {
-            self.inner.attempts.store(attempt, Ordering::Relaxed);
+            if let Some(call) = &call {
+                call.attempts.store(attempt, Ordering::Relaxed);
+            }
             // Our bodies are bytes, so they clone; a body that does not gets one attempt.
             let next = (attempt < policy.max_attempts)
                 .then(|| request.try_clone())
@@ -177,16 +194,15 @@ impl ClientHooks<CallContext> for generated::Client {
                     let (body, truncated) = read_bounded(body, MAX_RESPONSE_BODY).await?;
                     // Bodies are never logged at info: they may hold personal data.
                     span.in_scope(|| tracing::trace!(bytes = body.len(), truncated, "body read"));
-                    *self
-                        .inner
-                        .captured
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner) = Some(Captured {
-                        status: parts.status,
-                        headers: parts.headers.clone(),
-                        body: body.clone(),
-                        truncated,
-                    });
+                    if let Some(call) = &call {
+                        *call.captured.lock().unwrap_or_else(PoisonError::into_inner) =
+                            Some(Captured {
+                                status: parts.status,
+                                headers: parts.headers.clone(),
+                                body: body.clone(),
+                                truncated,
+                            });
+                    }
                     return Ok(reqwest::Response::from(http::Response::from_parts(
                         parts,
                         reqwest::Body::from(body),

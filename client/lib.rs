@@ -23,14 +23,25 @@
 
 #![deny(missing_docs)]
 
+mod call;
 mod client;
 mod environment;
 mod error;
 mod hooks;
-mod operations;
 pub mod retry;
+mod secret;
 #[cfg(feature = "rustls")]
 mod tls;
+
+// The operations (`Operation` and a builder per operation), generated from the spec like
+// the client itself (client/codegen/operations.rs). Never edited by hand.
+#[cfg(not(feature = "codegen"))]
+#[rustfmt::skip]
+mod operations;
+#[cfg(feature = "codegen")]
+mod operations {
+    include!(concat!(env!("OUT_DIR"), "/operations.rs"));
+}
 
 // The generated client: checked in, or generated at build time with feature `codegen`
 // (build.rs). Never edited by hand; its public types are re-exported below.
@@ -98,9 +109,10 @@ pub use client::{
 pub use environment::Environment;
 pub use error::{ConfigError, Error, ErrorResponse, MAX_KEPT_BODY};
 pub use hooks::MAX_RESPONSE_BODY;
-pub use operations::{CreateOrganization, ListOrganizations};
+pub use operations::*;
 pub use progenitor_client::ResponseValue;
-pub use retry::RetryPolicy;
+pub use retry::{Idempotency, RetryPolicy};
+pub use secret::Secret;
 
 /// The request and response types of the API, generated from the spec's schemas, with a
 /// builder for each (`types::User::builder()`).

@@ -1,12 +1,14 @@
 //! When a failed attempt is tried again, and when it must not be.
 //!
-//! The per-operation policy is the table [`OPERATIONS`]: read it first. A *safe* operation
-//! (it changes nothing, or changes the same thing however often it runs) is retried on any
-//! transport failure and on 429, 502, 503 and 504. A *not idempotent* one (creating an
-//! organization: the API has no idempotency key) is retried only when the server provably
-//! never got the request (the connection, DNS lookup or TLS handshake failed) or refused it
-//! (429). Every other failure of such an operation is ambiguous, and becomes
-//! [`Error::MayHaveBeenCreated`](crate::Error::MayHaveBeenCreated) instead of a retry.
+//! Each operation's [`Idempotency`] is [`Operation::idempotency`](crate::Operation::idempotency),
+//! generated from the spec: what the HTTP method implies (GET safe; PUT and DELETE
+//! idempotent; POST and PATCH not), unless the operation's `x-idempotent` says otherwise.
+//! A *safe* or *idempotent* operation is retried on any transport failure and on 429, 502,
+//! 503 and 504. A *not idempotent* one (creating an organization: the API has no idempotency
+//! key) is retried only when the server provably never got the request (the connection, DNS
+//! lookup or TLS handshake failed) or refused it (429). Every other failure of such an
+//! operation is ambiguous, and becomes
+//! [`Error::OutcomeUnknown`](crate::Error::OutcomeUnknown) instead of a retry.
 
 use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, SystemTime};
@@ -14,28 +16,19 @@ use std::time::{Duration, SystemTime};
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 
-/// Whether an operation may be sent twice.
+/// Whether an operation may be sent twice (RFC 9110, 9.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Idempotency {
-    /// Sending it twice does no harm: retried on transport failures and 429/502/503/504.
+    /// It changes nothing (GET): retried on transport failures and 429/502/503/504.
     Safe,
-    /// Sending it twice may do it twice: retried only when provably not received (or 429).
+    /// It changes something, but twice is the same as once (DELETE): retried like a safe
+    /// one. A 404 on a retry becomes
+    /// [`Error::NotFoundAfterRetry`](crate::Error::NotFoundAfterRetry): an earlier attempt
+    /// most likely did it.
+    Idempotent,
+    /// Sending it twice may do it twice (POST): retried only when provably not received
+    /// (or 429).
     NotIdempotent,
-}
-
-/// THE retry policy of each operation, by progenitor's operation id. An operation missing
-/// here counts as not idempotent.
-pub const OPERATIONS: &[(&str, Idempotency)] = &[
-    ("create_organization", Idempotency::NotIdempotent),
-    ("list_organizations", Idempotency::Safe),
-];
-
-/// The policy of one operation.
-pub fn idempotency(operation_id: &str) -> Idempotency {
-    OPERATIONS
-        .iter()
-        .find(|(id, _)| *id == operation_id)
-        .map_or(Idempotency::NotIdempotent, |(_, kind)| *kind)
 }
 
 /// How failed attempts are retried. The default: 3 attempts in all, backoff from 200 ms
@@ -88,7 +81,9 @@ impl RetryPolicy {
 /// What to do after an attempt's response arrived.
 pub(crate) fn retry_status(kind: Idempotency, status: StatusCode) -> bool {
     match kind {
-        Idempotency::Safe => matches!(status.as_u16(), 429 | 502 | 503 | 504),
+        Idempotency::Safe | Idempotency::Idempotent => {
+            matches!(status.as_u16(), 429 | 502 | 503 | 504)
+        }
         Idempotency::NotIdempotent => status == StatusCode::TOO_MANY_REQUESTS,
     }
 }
@@ -96,7 +91,7 @@ pub(crate) fn retry_status(kind: Idempotency, status: StatusCode) -> bool {
 /// Whether a transport failure may be retried.
 pub(crate) fn retry_transport(kind: Idempotency, error: &reqwest::Error) -> bool {
     match kind {
-        Idempotency::Safe => true,
+        Idempotency::Safe | Idempotency::Idempotent => true,
         Idempotency::NotIdempotent => never_sent(error),
     }
 }
@@ -183,16 +178,30 @@ mod tests {
     }
 
     #[test]
-    fn the_table_decides() {
-        assert_eq!(
-            idempotency("create_organization"),
-            Idempotency::NotIdempotent
-        );
-        assert_eq!(idempotency("list_organizations"), Idempotency::Safe);
-        assert_eq!(
-            idempotency("some_new_operation"),
-            Idempotency::NotIdempotent
-        );
+    fn the_generated_policy_follows_the_method_and_the_extension() {
+        use crate::Operation;
+        for operation in Operation::ALL {
+            let expected = match operation.method() {
+                "GET" | "HEAD" | "OPTIONS" => Idempotency::Safe,
+                "PUT" | "DELETE" => Idempotency::Idempotent,
+                _ => Idempotency::NotIdempotent,
+            };
+            // `x-idempotent: true` in the spec, each with its reason in the description.
+            let overridden = matches!(
+                operation.idempotency(),
+                Idempotency::Idempotent if operation.method() == "PATCH"
+            );
+            assert!(
+                operation.idempotency() == expected || overridden,
+                "{operation}: {:?}",
+                operation.idempotency()
+            );
+            assert_eq!(
+                operation.if_outcome_unknown().is_some(),
+                operation.idempotency() == Idempotency::NotIdempotent,
+                "{operation}: a way to check exactly when not idempotent"
+            );
+        }
         assert!(retry_status(
             Idempotency::NotIdempotent,
             StatusCode::TOO_MANY_REQUESTS
@@ -204,6 +213,10 @@ mod tests {
         assert!(retry_status(
             Idempotency::Safe,
             StatusCode::SERVICE_UNAVAILABLE
+        ));
+        assert!(retry_status(
+            Idempotency::Idempotent,
+            StatusCode::BAD_GATEWAY
         ));
         assert!(!retry_status(
             Idempotency::Safe,

@@ -71,7 +71,7 @@ async fn main() -> ExitCode {
             );
             ExitCode::FAILURE
         }
-        Err(error @ Error::MayHaveBeenCreated { .. }) => {
+        Err(error @ Error::OutcomeUnknown { .. }) => {
             // Never just send it again: find out first.
             eprintln!("{error}");
             match client.list_organizations().send().await {

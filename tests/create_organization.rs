@@ -248,8 +248,8 @@ async fn an_html_502_from_a_proxy_keeps_status_and_raw_bytes() {
         .unwrap_err();
 
     // A gateway error after a create leaves it unknown whether the organization exists.
-    let Error::MayHaveBeenCreated { cause, .. } = &error else {
-        panic!("expected MayHaveBeenCreated, got {error:?}")
+    let Error::OutcomeUnknown { cause, .. } = &error else {
+        panic!("expected OutcomeUnknown, got {error:?}")
     };
     let Error::Server(response) = cause.as_ref() else {
         panic!("expected Server, got {cause:?}")

@@ -209,10 +209,10 @@ async fn a_502_after_a_create_may_have_created_it() {
         .send()
         .await
         .unwrap_err();
-    let Error::MayHaveBeenCreated { operation, cause } = &error else {
+    let Error::OutcomeUnknown { operation, cause } = &error else {
         panic!("{error:?}")
     };
-    assert_eq!(*operation, "create_organization");
+    assert_eq!(*operation, answering_agent::Operation::CreateOrganization);
     assert!(matches!(cause.as_ref(), Error::Server(_)));
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(
@@ -220,7 +220,12 @@ async fn a_502_after_a_create_may_have_created_it() {
         b"<html>Bad Gateway</html>"
     );
     assert!(!error.is_retryable());
-    assert!(error.to_string().contains("list_organizations"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains(operation.if_outcome_unknown().unwrap()),
+        "{error}"
+    );
     assert_eq!(requests_to(&server, "POST").await, 1);
 }
 
@@ -278,7 +283,7 @@ async fn a_reset_after_the_create_was_sent_may_have_created_it_and_is_sent_once(
         .send()
         .await
         .unwrap_err();
-    let Error::MayHaveBeenCreated { cause, .. } = &error else {
+    let Error::OutcomeUnknown { cause, .. } = &error else {
         panic!("{error:?}")
     };
     assert!(
@@ -326,7 +331,7 @@ async fn a_create_that_times_out_may_have_created_it_and_is_sent_once() {
         .send()
         .await
         .unwrap_err();
-    let Error::MayHaveBeenCreated { cause, .. } = &error else {
+    let Error::OutcomeUnknown { cause, .. } = &error else {
         panic!("{error:?}")
     };
     let Error::Transport {

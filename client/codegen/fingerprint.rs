@@ -10,6 +10,8 @@ pub const SPEC_PATH: &str = "openapi/answering-agent.yaml";
 pub const GENERATED_PATH: &str = "client/generated.rs";
 /// The checked-in typed `httpmock` helpers (feature `mock`), relative to the workspace root.
 pub const MOCK_PATH: &str = "client/generated_mock.rs";
+/// The generated operations (the `Operation` enum and a builder per operation).
+pub const OPERATIONS_PATH: &str = "client/operations.rs";
 
 /// The header line that carries the fingerprint; `build.rs` looks for it.
 pub const HEADER_PREFIX: &str = "// spec-fnv1a64: ";

@@ -6,6 +6,7 @@
 pub mod fingerprint;
 pub mod lint;
 pub mod open_enums;
+pub mod operations;
 pub mod spec;
 
 use std::panic;
@@ -14,13 +15,22 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 
 use self::spec::{Spec, SpecError};
 
-pub use self::fingerprint::{GENERATED_PATH, MOCK_PATH, SPEC_PATH};
+pub use self::fingerprint::{GENERATED_PATH, MOCK_PATH, OPERATIONS_PATH, SPEC_PATH};
 /// The generator, as the header names it. Bump it with the pinned version in Cargo.toml.
 pub const GENERATOR: &str = "progenitor 0.15.1";
 
-/// The progenitor settings. Change them here and nowhere else.
-pub fn settings() -> GenerationSettings {
+/// The progenitor settings for a spec. Change them here and nowhere else.
+pub fn settings(spec: &Spec) -> GenerationSettings {
     let mut settings = GenerationSettings::new();
+    // A schema marked `x-secret: true` (the embed token) becomes the client's `Secret`, whose
+    // `Debug` never shows the value (client/secret.rs).
+    for name in operations::secret_schemas(spec) {
+        settings.with_replacement(
+            type_name(&name),
+            "crate::secret::Secret",
+            std::iter::empty(),
+        );
+    }
     settings
         // `client.create_organization().body(...).send()`: named arguments survive new
         // optional parameters; positional ones do not.
@@ -31,22 +41,34 @@ pub fn settings() -> GenerationSettings {
         // client.
         .with_hooks(HooksMode::Expected)
         // Per-call state the hooks need (see client/hooks.rs).
-        .with_inner_type(
-            "crate::hooks::CallContext"
-                .parse()
-                .expect("a valid Rust path"),
-        )
+        .with_inner_type("crate::hooks::Context".parse().expect("a valid Rust path"))
         // Tests compare whole values.
         .with_derive("PartialEq");
     settings
 }
 
+/// What one run of the pipeline generates, headers included.
+pub struct Generated {
+    /// progenitor's client: client/generated.rs.
+    pub client: String,
+    /// The operations around it: client/operations.rs.
+    pub operations: String,
+    /// The model of every operation, for the README's table.
+    pub model: Vec<operations::OperationModel>,
+}
+
 /// Generates the client source for a spec text, header included. Every problem found
 /// before progenitor runs is returned, not only the first.
 pub fn generate(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
+    generate_all(file, text).map(|generated| generated.client)
+}
+
+/// Generates the client and its operations from a spec text.
+pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>> {
     let (spec, openapi) = prepare(file, text)?;
+    let model = operations::model(&spec)?;
     let tokens = run_progenitor(&spec, || {
-        Generator::new(&settings()).generate_tokens(&openapi)
+        Generator::new(&settings(&spec)).generate_tokens(&openapi)
     })?;
     let mut file_ast: syn::File = syn::parse2(tokens).map_err(|e| {
         vec![spec.error(
@@ -56,11 +78,31 @@ pub fn generate(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
     })?;
     open_enums::open(&mut file_ast)
         .map_err(|e| vec![spec.error("", format!("opening the generated enums failed: {e}"))])?;
-    Ok(format!(
-        "{}{}",
-        header(text),
-        prettyplease::unparse(&file_ast)
-    ))
+    let operations_source = operations::source(&spec, &model, &file_ast)?;
+    let operations_ast: syn::File = syn::parse_str(&operations_source)
+        .map_err(|e| vec![spec.error("", format!("the generated operations do not parse: {e}"))])?;
+    Ok(Generated {
+        client: format!("{}{}", header(text), prettyplease::unparse(&file_ast)),
+        operations: format!("{}{}", header(text), prettyplease::unparse(&operations_ast)),
+        model,
+    })
+}
+
+/// typify's name for a component schema (`embed_token` -> `EmbedToken`).
+fn type_name(schema: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in schema.chars() {
+        if !c.is_alphanumeric() {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Generates progenitor's typed `httpmock` helpers for the client (feature `mock`): one
@@ -69,7 +111,7 @@ pub fn generate(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
 pub fn generate_mock(file: &str, text: &str, crate_path: &str) -> Result<String, Vec<SpecError>> {
     let (spec, openapi) = prepare(file, text)?;
     let tokens = run_progenitor(&spec, || {
-        Generator::new(&settings()).httpmock(&openapi, crate_path)
+        Generator::new(&settings(&spec)).httpmock(&openapi, crate_path)
     })?;
     let file_ast: syn::File = syn::parse2(tokens).map_err(|e| {
         vec![spec.error(

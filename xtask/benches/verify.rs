@@ -13,6 +13,9 @@ mod generated;
 mod decoders;
 #[path = "../src/bin/xtask-verify/hooks.rs"]
 mod hooks;
+#[allow(dead_code)]
+#[path = "../../client/secret.rs"]
+mod secret;
 
 #[path = "support/timing.rs"]
 mod timing;

@@ -1,4 +1,6 @@
-//! `cargo xtask gen [--check]`: regenerate client/generated.rs, or prove it fresh.
+//! `cargo xtask gen [--check]`: regenerate every file the spec decides (the client, its
+//! operations, the typed mocks, verify's decoder table, the README's table of operations),
+//! or prove them fresh.
 
 use std::process::ExitCode;
 
@@ -12,19 +14,34 @@ use xtask::workspace;
 pub fn run(check: bool) -> Result<ExitCode, String> {
     let root = workspace::root();
     let spec_text = workspace::read(&root.join(codegen::SPEC_PATH))?;
-    let client =
-        codegen::generate(codegen::SPEC_PATH, &spec_text).map_err(|errors| render(&errors))?;
+    let generated =
+        codegen::generate_all(codegen::SPEC_PATH, &spec_text).map_err(|errors| render(&errors))?;
+    let client = generated.client;
     let spec =
         codegen::spec::Spec::parse(codegen::SPEC_PATH, &spec_text).map_err(|e| render(&[e]))?;
     let table = decoders::table_source(&spec, &client).map_err(|e| format!("error: {e}"))?;
     let mock = codegen::generate_mock(codegen::SPEC_PATH, &spec_text, "crate")
         .map_err(|errors| render(&errors))?;
 
+    let readme_path = "README.md";
+    let readme_now = workspace::read(&root.join(readme_path))?.replace("\r\n", "\n");
+    let table_of_operations = codegen::operations::readme_table(&generated.model);
+    let readme = codegen::operations::splice_readme(&readme_now, &table_of_operations)
+        .ok_or_else(|| {
+            format!(
+                "error: {readme_path}: no table of operations to update: it needs the lines\n  {}  {}",
+                codegen::operations::README_BEGIN,
+                codegen::operations::README_END
+            )
+        })?;
+
     let mut stale = false;
     for (path, fresh) in [
         (codegen::GENERATED_PATH, &client),
+        (codegen::OPERATIONS_PATH, &generated.operations),
         (codegen::MOCK_PATH, &mock),
         (decoders::TABLE_PATH, &table),
+        (readme_path, &readme),
     ] {
         let target = root.join(path);
         let current = match std::fs::read_to_string(&target) {

@@ -141,6 +141,11 @@ pub fn translate(spec: &Value, schema: &Value, direction: Direction, closed: boo
         // Draft 4 wants at least one name in `required`.
         out.remove("required");
     }
+    // `nullable` beside a composition and no `type` (`nullable: true` + `allOf: [$ref]`, the
+    // OpenAPI 3.0 way to make a referenced schema nullable): null, or the composition.
+    if composed && object.get("nullable") == Some(&Value::Bool(true)) && !out.contains_key("type") {
+        return serde_json::json!({ "anyOf": [{ "type": "null" }, Value::Object(out)] });
+    }
     Value::Object(out)
 }
 

@@ -4,6 +4,6 @@
 use progenitor_client::ClientHooks;
 
 #[derive(Clone, Debug)]
-pub struct CallContext;
+pub struct Context;
 
-impl ClientHooks<CallContext> for crate::generated::Client {}
+impl ClientHooks<Context> for crate::generated::Client {}

@@ -9,6 +9,10 @@ mod generated;
 #[rustfmt::skip]
 mod decoders;
 mod hooks;
+// The type the spec's `x-secret` schemas are generated as, exactly as the client has it.
+#[allow(dead_code)]
+#[path = "../../../../client/secret.rs"]
+mod secret;
 
 use std::process::ExitCode;
 

@@ -1,0 +1,707 @@
+//! THE model of an operation, and everything generated from it beside progenitor's client.
+//!
+//! [`model`] reads every operation of the spec once: its id, method, path, docs, and the
+//! policy extensions (`x-idempotent`, `x-if-outcome-unknown`, `x-vendor-docs`). From that
+//! model and progenitor's generated builders, [`source`] writes `client/operations.rs`: the
+//! `Operation` enum (whose exhaustive `match`es are the retry policy: a new operation cannot
+//! lack one) and one builder per operation whose `send` returns this crate's `Error`.
+//! [`readme_table`] writes the README's table of operations. So adding an operation to the
+//! spec is all it takes; no hand-written file names one.
+
+use serde_json::Value;
+use syn::{FnArg, ImplItem, Item, Pat, ReturnType, Type};
+
+use super::spec::{Spec, SpecError, escape};
+
+/// The HTTP methods an operation can have, in the order operations are listed.
+const METHODS: [&str; 8] = [
+    "get", "head", "options", "put", "post", "patch", "delete", "trace",
+];
+
+/// Whether an operation may be sent twice. Mirrors `answering_agent::retry::Idempotency`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Idempotency {
+    /// Changes nothing (GET, HEAD, OPTIONS, TRACE; RFC 9110 "safe").
+    Safe,
+    /// Changes something, but twice is the same as once (PUT, DELETE; RFC 9110 "idempotent").
+    Idempotent,
+    /// Twice may do it twice (POST, PATCH).
+    NotIdempotent,
+}
+
+impl Idempotency {
+    /// What the HTTP method implies (RFC 9110, 9.2.1 and 9.2.2; RFC 5789 for PATCH).
+    fn of_method(method: &str) -> Idempotency {
+        match method {
+            "get" | "head" | "options" | "trace" => Idempotency::Safe,
+            "put" | "delete" => Idempotency::Idempotent,
+            _ => Idempotency::NotIdempotent,
+        }
+    }
+
+    fn variant(self) -> &'static str {
+        match self {
+            Idempotency::Safe => "Safe",
+            Idempotency::Idempotent => "Idempotent",
+            Idempotency::NotIdempotent => "NotIdempotent",
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Idempotency::Safe => "safe",
+            Idempotency::Idempotent => "idempotent",
+            Idempotency::NotIdempotent => "not idempotent",
+        }
+    }
+}
+
+/// One operation of the spec, as every generated piece sees it.
+#[derive(Clone, Debug)]
+pub struct OperationModel {
+    /// The operationId (`createOrganization`).
+    pub id: String,
+    /// The HTTP method, upper case.
+    pub method: String,
+    /// The path template (`/organizations/{organization_id}`).
+    pub path: String,
+    /// The JSON pointer of the operation object.
+    pub pointer: String,
+    /// The one-line summary.
+    pub summary: String,
+    /// The longer description.
+    pub description: String,
+    /// Whether it may be sent twice.
+    pub idempotency: Idempotency,
+    /// Whether `x-idempotent` overrode what the method implies.
+    pub idempotency_overridden: bool,
+    /// How a caller finds out whether it took effect (`x-if-outcome-unknown`).
+    pub if_outcome_unknown: Option<String>,
+    /// What the vendor documents of it (`x-vendor-docs`).
+    pub vendor_docs: Option<String>,
+}
+
+impl OperationModel {
+    /// The enum variant and builder name progenitor also uses (`CreateOrganization`).
+    pub fn type_name(&self) -> String {
+        let mut out = String::new();
+        let mut upper = true;
+        for c in self.id.chars() {
+            if c == '_' || c == '-' || c == ' ' {
+                upper = true;
+            } else if upper {
+                out.extend(c.to_uppercase());
+                upper = false;
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+/// Every operation of the spec, in path order and then method order, or every problem with
+/// their policy extensions.
+pub fn model(spec: &Spec) -> Result<Vec<OperationModel>, Vec<SpecError>> {
+    let mut operations = Vec::new();
+    let mut errors = Vec::new();
+    let mut paths: Vec<(&String, &Value)> = spec
+        .get("/paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .collect();
+    paths.sort_by(|a, b| a.0.cmp(b.0));
+    for (path, item) in paths {
+        for method in METHODS {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let pointer = format!("/paths/{}/{method}", escape(path));
+            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                continue; // lint.rs reports it
+            };
+            let text = |key: &str| {
+                operation
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .map(|s| s.trim().to_string())
+            };
+            let mut idempotency = Idempotency::of_method(method);
+            let mut idempotency_overridden = false;
+            match operation.get("x-idempotent") {
+                None => {}
+                Some(Value::Bool(flag)) => {
+                    let wanted = match (*flag, idempotency) {
+                        (true, Idempotency::Safe) => Idempotency::Safe,
+                        (true, _) => Idempotency::Idempotent,
+                        (false, _) => Idempotency::NotIdempotent,
+                    };
+                    idempotency_overridden = wanted != idempotency;
+                    idempotency = wanted;
+                }
+                Some(other) => errors.push(spec.error(
+                    &format!("{pointer}/x-idempotent"),
+                    format!("operation `{id}`: `x-idempotent` must be true or false, not {other}"),
+                )),
+            }
+            let if_outcome_unknown = text("x-if-outcome-unknown").map(|s| one_line(&s));
+            if idempotency == Idempotency::NotIdempotent && if_outcome_unknown.is_none() {
+                errors.push(spec.error(
+                    &pointer,
+                    format!(
+                        "operation `{id}` is not idempotent ({}) but has no `x-if-outcome-unknown`: \
+                         say how a caller finds out whether it took effect after a timeout or a 502 \
+                         (or mark it `x-idempotent: true` and say why in its description)",
+                        method.to_uppercase()
+                    ),
+                ));
+            }
+            operations.push(OperationModel {
+                id: id.to_string(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                pointer,
+                summary: text("summary").unwrap_or_default(),
+                description: text("description").unwrap_or_default(),
+                idempotency,
+                idempotency_overridden,
+                if_outcome_unknown,
+                vendor_docs: text("x-vendor-docs").map(|s| one_line(&s)),
+            });
+        }
+    }
+    if errors.is_empty() {
+        Ok(operations)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The names of the component schemas marked `x-secret: true`.
+pub fn secret_schemas(spec: &Spec) -> Vec<String> {
+    spec.get("/components/schemas")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter(|(_, schema)| schema.get("x-secret") == Some(&Value::Bool(true)))
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// What progenitor generated for one operation: the client method and its builder.
+struct GeneratedOperation {
+    method: syn::Ident,
+    builder: syn::Ident,
+    setters: Vec<syn::ImplItemFn>,
+    success: Type,
+}
+
+/// The source of `client/operations.rs` (without the header) for the operations and the
+/// progenitor-generated client they were generated into.
+pub fn source(
+    spec: &Spec,
+    operations: &[OperationModel],
+    generated: &syn::File,
+) -> Result<String, Vec<SpecError>> {
+    let mut out = String::new();
+    out.push_str(
+        "// Every operation of the spec: the `Operation` enum (with its retry policy) and one\n\
+         // builder per operation, around progenitor's, whose `send` returns this crate's\n\
+         // `Error`. Generated from the spec by client/codegen/operations.rs.\n\n\
+         use progenitor_client::ResponseValue;\n\n\
+         use crate::client::Client;\n\
+         use crate::error::Error;\n\
+         use crate::generated;\n\
+         use crate::retry::Idempotency;\n\
+         #[allow(unused_imports)]\n\
+         use crate::types;\n\n",
+    );
+    // The enum.
+    out.push_str(
+        "/// Every operation of the API, one variant each. Its methods are the operation's\n\
+         /// retry policy and identity; they are exhaustive `match`es, so no operation lacks one.\n\
+         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]\n\
+         #[non_exhaustive]\n\
+         pub enum Operation {\n",
+    );
+    for op in operations {
+        out.push_str(&format!(
+            "    /// `{} {}`: {}\n    {},\n",
+            op.method,
+            op.path,
+            doc_escape(&op.summary),
+            op.type_name()
+        ));
+    }
+    out.push_str("}\n\nimpl Operation {\n");
+    out.push_str("    /// Every operation, in the order of the spec's paths.\n    pub const ALL: &'static [Operation] = &[\n");
+    for op in operations {
+        out.push_str(&format!("        Operation::{},\n", op.type_name()));
+    }
+    out.push_str("    ];\n\n");
+    let arms = |f: &dyn Fn(&OperationModel) -> String| -> String {
+        operations
+            .iter()
+            .map(|op| format!("            Operation::{} => {},\n", op.type_name(), f(op)))
+            .collect()
+    };
+    /// One generated `const fn`: its doc, name, return type, and each operation's value.
+    type Accessor<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        &'a dyn Fn(&OperationModel) -> String,
+    );
+    let methods: [Accessor; 5] = [
+        (
+            "The spec's operationId (`createOrganization`).",
+            "id",
+            "&'static str",
+            &|op| format!("{:?}", op.id),
+        ),
+        (
+            "The HTTP method (`POST`).",
+            "method",
+            "&'static str",
+            &|op| format!("{:?}", op.method),
+        ),
+        (
+            "The path template, under the environment's base URL (`/organizations`).",
+            "path",
+            "&'static str",
+            &|op| format!("{:?}", op.path),
+        ),
+        (
+            "Whether it may be sent twice: what the HTTP method implies, unless the spec's\n    /// `x-idempotent` says otherwise. It decides which failures are retried.",
+            "idempotency",
+            "Idempotency",
+            &|op| format!("Idempotency::{}", op.idempotency.variant()),
+        ),
+        (
+            "For an operation that is not idempotent: how to find out whether it took effect\n    /// after [`Error::OutcomeUnknown`] (the spec's `x-if-outcome-unknown`).",
+            "if_outcome_unknown",
+            "Option<&'static str>",
+            &|op| match &op.if_outcome_unknown {
+                Some(text) => format!("Some({text:?})"),
+                None => "None".to_string(),
+            },
+        ),
+    ];
+    for (doc, name, ty, value) in methods {
+        let body = if operations.is_empty() {
+            "        match self {}\n".to_string()
+        } else {
+            format!("        match self {{\n{}        }}\n", arms(value))
+        };
+        out.push_str(&format!(
+            "    /// {doc}\n    pub const fn {name}(self) -> {ty} {{\n{body}    }}\n\n"
+        ));
+    }
+    out.push_str("}\n\n");
+    out.push_str(
+        "impl std::fmt::Display for Operation {\n\
+         \x20   /// `createOrganization (POST /organizations)`.\n\
+         \x20   fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {\n\
+         \x20       write!(f, \"{} ({} {})\", self.id(), self.method(), self.path())\n\
+         \x20   }\n\
+         }\n",
+    );
+
+    // The builders.
+    let found = generated_operations(generated);
+    for op in operations {
+        let Some(generated) = found
+            .iter()
+            .find(|g| normalize(&g.builder.to_string()) == normalize(&op.id))
+        else {
+            return Err(vec![spec.error(
+                &op.pointer,
+                format!(
+                    "operation `{}`: progenitor generated no builder for it (looked for `builder::{}`)",
+                    op.id,
+                    op.type_name()
+                ),
+            )]);
+        };
+        out.push('\n');
+        out.push_str(&builder_source(spec, op, generated));
+    }
+    Ok(out)
+}
+
+fn builder_source(spec: &Spec, op: &OperationModel, generated: &GeneratedOperation) -> String {
+    let method = &generated.method;
+    let builder = &generated.builder;
+    let variant = op.type_name();
+    let mut docs = String::new();
+    let mut doc = |line: &str| {
+        if line.is_empty() {
+            docs.push_str("    ///\n");
+        } else {
+            docs.push_str(&format!("    /// {line}\n"));
+        }
+    };
+    doc(&format!(
+        "`{} {}`: {}",
+        op.method,
+        op.path,
+        doc_escape(&op.summary)
+    ));
+    if !op.description.is_empty() {
+        doc("");
+        for line in op.description.lines() {
+            doc(line.trim_end());
+        }
+    }
+    doc("");
+    let policy = match op.idempotency {
+        Idempotency::Safe => {
+            "Safe: retried on transport failures and on 429, 502, 503 and 504.".to_string()
+        }
+        Idempotency::Idempotent => format!(
+            "Idempotent{}: retried on transport failures and on 429, 502, 503 and 504; a 404 \
+             on a retry is [`Error::NotFoundAfterRetry`].",
+            if op.idempotency_overridden {
+                " (the spec's `x-idempotent`)"
+            } else {
+                ""
+            }
+        ),
+        Idempotency::NotIdempotent => format!(
+            "Not idempotent{}: retried only when the request provably never reached the \
+             server, or on 429. A failure after it may have arrived (a timeout or reset after \
+             sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took \
+             effect, {}.",
+            if op.idempotency_overridden {
+                " (the spec's `x-idempotent`)"
+            } else {
+                ""
+            },
+            op.if_outcome_unknown.as_deref().unwrap_or("look")
+        ),
+    };
+    doc(&policy);
+    let mut out = String::new();
+    out.push_str(&format!(
+        "impl Client {{\n{docs}    pub fn {method}(&self) -> {builder}<'_> {{\n\
+         \x20       {builder} {{\n\
+         \x20           client: self,\n\
+         \x20           inner: generated::builder::{builder}::new(self.generated()),\n\
+         \x20       }}\n\
+         \x20   }}\n}}\n\n"
+    ));
+    out.push_str(&format!(
+        "/// Builder for [`Client::{method}`]: set what it needs, then [`send`](Self::send) it.\n\
+         #[derive(Debug, Clone)]\n\
+         #[must_use = \"nothing is sent until `.send().await`\"]\n\
+         pub struct {builder}<'a> {{\n\
+         \x20   client: &'a Client,\n\
+         \x20   inner: generated::builder::{builder}<'a>,\n\
+         }}\n\nimpl {builder}<'_> {{\n"
+    ));
+    for setter in &generated.setters {
+        let mut sig = setter.sig.clone();
+        if let Some(FnArg::Receiver(receiver)) = sig.inputs.first_mut() {
+            receiver.mutability = None;
+        }
+        let arguments: Vec<String> = sig
+            .inputs
+            .iter()
+            .filter_map(|input| match input {
+                FnArg::Typed(typed) => match typed.pat.as_ref() {
+                    Pat::Ident(ident) => Some(ident.ident.to_string()),
+                    _ => None,
+                },
+                FnArg::Receiver(_) => None,
+            })
+            .collect();
+        let name = sig.ident.to_string();
+        let setter_doc = setter_doc(spec, op, &name);
+        out.push_str(&format!(
+            "    /// {setter_doc}\n    pub {} {{\n\
+             \x20       let Self {{ client, inner }} = self;\n\
+             \x20       Self {{ client, inner: inner.{name}({}) }}\n\
+             \x20   }}\n\n",
+            tokens(&sig),
+            arguments.join(", ")
+        ));
+    }
+    out.push_str(&format!(
+        "    /// Sends the request: the response body, with its status and headers, or this\n\
+         \x20   /// crate's [`Error`].\n\
+         \x20   pub async fn send(self) -> Result<ResponseValue<{}>, Error> {{\n\
+         \x20       self.client.execute(Operation::{variant}, self.inner.send()).await\n\
+         \x20   }}\n}}\n",
+        tokens(&generated.success)
+    ));
+    out
+}
+
+/// The doc line of a builder setter: the body, or a parameter with the spec's description.
+fn setter_doc(spec: &Spec, op: &OperationModel, setter: &str) -> String {
+    match setter {
+        "body" => {
+            return "The request body: the type, or its builder (`types::…::builder()`)."
+                .to_string();
+        }
+        "body_map" => return "Changes the request body through its builder.".to_string(),
+        _ => {}
+    }
+    let item = op.pointer[..op.pointer.rfind('/').unwrap_or(0)].to_string();
+    for list in [
+        format!("{}/parameters", op.pointer),
+        format!("{item}/parameters"),
+    ] {
+        let count = spec
+            .get(&list)
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        for index in 0..count {
+            let Ok((parameter, _)) = spec.resolve(&format!("{list}/{index}")) else {
+                continue;
+            };
+            let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
+            if snake(name) != setter {
+                continue;
+            }
+            let place = parameter.get("in").and_then(Value::as_str).unwrap_or("");
+            let description = parameter
+                .get("description")
+                .and_then(Value::as_str)
+                .map(one_line)
+                .unwrap_or_default();
+            return format!(
+                "The `{name}` {place} parameter: {}",
+                doc_escape(&description)
+            );
+        }
+    }
+    format!("Sets `{setter}`.")
+}
+
+/// Every operation progenitor generated: `impl Client { pub fn x(&self) -> builder::X }`
+/// and the `builder::X` methods other than `new` and `send`.
+fn generated_operations(file: &syn::File) -> Vec<GeneratedOperation> {
+    let mut found = Vec::new();
+    for item in &file.items {
+        let Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() || tokens(&block.self_ty) != "Client" {
+            continue;
+        }
+        for member in &block.items {
+            let ImplItem::Fn(function) = member else {
+                continue;
+            };
+            let ReturnType::Type(_, returned) = &function.sig.output else {
+                continue;
+            };
+            let Type::Path(path) = returned.as_ref() else {
+                continue;
+            };
+            let segments: Vec<_> = path.path.segments.iter().collect();
+            if segments.len() == 2 && segments[0].ident == "builder" {
+                found.push(GeneratedOperation {
+                    method: function.sig.ident.clone(),
+                    builder: segments[1].ident.clone(),
+                    setters: Vec::new(),
+                    success: syn::parse_quote!(()),
+                });
+            }
+        }
+    }
+    let builder_items = file.items.iter().find_map(|item| match item {
+        Item::Mod(module) if module.ident == "builder" => {
+            module.content.as_ref().map(|(_, items)| items)
+        }
+        _ => None,
+    });
+    for item in builder_items.into_iter().flatten() {
+        let Item::Impl(block) = item else { continue };
+        let Type::Path(path) = block.self_ty.as_ref() else {
+            continue;
+        };
+        let Some(name) = path.path.segments.last().map(|s| s.ident.clone()) else {
+            continue;
+        };
+        let Some(operation) = found.iter_mut().find(|g| g.builder == name) else {
+            continue;
+        };
+        for member in &block.items {
+            let ImplItem::Fn(function) = member else {
+                continue;
+            };
+            match function.sig.ident.to_string().as_str() {
+                "new" => {}
+                "send" => {
+                    if let Some(success) = success_type(&function.sig.output) {
+                        operation.success = success;
+                    }
+                }
+                _ => operation.setters.push(function.clone()),
+            }
+        }
+    }
+    found
+}
+
+/// `T` of `Result<ResponseValue<T>, Error<E>>`.
+fn success_type(output: &ReturnType) -> Option<Type> {
+    let ReturnType::Type(_, returned) = output else {
+        return None;
+    };
+    let first_argument = |ty: &Type| -> Option<Type> {
+        let Type::Path(path) = ty else { return None };
+        let syn::PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments
+        else {
+            return None;
+        };
+        arguments.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+    };
+    first_argument(&first_argument(returned)?)
+}
+
+/// The README's table of operations, between its markers.
+pub fn readme_table(operations: &[OperationModel]) -> String {
+    let mut out = String::from(
+        "| Method | Path | Client method | Idempotency | What the vendor documents |\n\
+         |---|---|---|---|---|\n",
+    );
+    for op in operations {
+        let idempotency = match (op.idempotency, op.idempotency_overridden) {
+            (kind, true) => format!("{} (`x-idempotent`)", kind.describe()),
+            (kind, false) => kind.describe().to_string(),
+        };
+        out.push_str(&format!(
+            "| {} | `{}` | `{}()` | {} | {} |\n",
+            op.method,
+            op.path,
+            snake(&op.id),
+            idempotency,
+            op.vendor_docs
+                .as_deref()
+                .unwrap_or("not said")
+                .replace('|', "\\|")
+        ));
+    }
+    out
+}
+
+/// The README's markers around the table.
+pub const README_BEGIN: &str =
+    "<!-- operations: generated by `cargo xtask gen` from the spec; do not edit -->\n";
+/// The end marker.
+pub const README_END: &str = "<!-- end of operations -->\n";
+
+/// `readme` with the text between the markers replaced by `table`; `None` without markers.
+pub fn splice_readme(readme: &str, table: &str) -> Option<String> {
+    let start = readme.find(README_BEGIN)? + README_BEGIN.len();
+    let end = start + readme[start..].find(README_END)?;
+    Some(format!("{}{table}{}", &readme[..start], &readme[end..]))
+}
+
+/// progenitor's snake case of an operationId (`createOrganization` -> `create_organization`).
+pub fn snake(id: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in id.chars() {
+        if c == '-' || c == ' ' || c == '_' {
+            out.push('_');
+            previous_lower = false;
+        } else if c.is_uppercase() {
+            if previous_lower {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+            previous_lower = false;
+        } else {
+            out.push(c);
+            previous_lower = c.is_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out
+}
+
+fn normalize(name: &str) -> String {
+    name.to_lowercase().replace(['_', '-'], "")
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text safe on one `///` line.
+fn doc_escape(text: &str) -> String {
+    one_line(text)
+}
+
+fn tokens(item: &impl quote::ToTokens) -> String {
+    item.to_token_stream().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(snake("createOrganization"), "create_organization");
+        assert_eq!(snake("getEmbedToken"), "get_embed_token");
+        let op = |id: &str| OperationModel {
+            id: id.into(),
+            method: "GET".into(),
+            path: "/".into(),
+            pointer: String::new(),
+            summary: String::new(),
+            description: String::new(),
+            idempotency: Idempotency::Safe,
+            idempotency_overridden: false,
+            if_outcome_unknown: None,
+            vendor_docs: None,
+        };
+        assert_eq!(op("createOrganization").type_name(), "CreateOrganization");
+    }
+
+    #[test]
+    fn a_not_idempotent_operation_needs_a_way_to_check() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    post:\n      operationId: makeX\n      responses: {'200': {description: ok}}\n    delete:\n      operationId: dropX\n      x-idempotent: maybe\n      responses: {'200': {description: ok}}\n";
+        let spec = Spec::parse("t.yaml", text).unwrap();
+        let errors = model(&spec).unwrap_err();
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(messages.len(), 2, "{messages:#?}");
+        assert!(
+            messages[0].contains("t.yaml:5:5")
+                && messages[0]
+                    .contains("`makeX` is not idempotent (POST) but has no `x-if-outcome-unknown`"),
+            "{}",
+            messages[0]
+        );
+        assert!(
+            messages[1].contains("`x-idempotent` must be true or false"),
+            "{}",
+            messages[1]
+        );
+    }
+
+    #[test]
+    fn the_extension_overrides_the_method() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /x:\n    patch:\n      operationId: setX\n      x-idempotent: true\n      responses: {'200': {description: ok}}\n    get:\n      operationId: getX\n      responses: {'200': {description: ok}}\n    delete:\n      operationId: dropX\n      responses: {'200': {description: ok}}\n";
+        let spec = Spec::parse("t.yaml", text).unwrap();
+        let ops = model(&spec).unwrap();
+        let kinds: Vec<_> = ops
+            .iter()
+            .map(|o| (o.id.as_str(), o.idempotency, o.idempotency_overridden))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("getX", Idempotency::Safe, false),
+                ("setX", Idempotency::Idempotent, true),
+                ("dropX", Idempotency::Idempotent, false),
+            ]
+        );
+    }
+}

@@ -1,0 +1,66 @@
+//! [`Secret`]: a credential the API hands out (an embed token), which the client never shows.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// A credential from the API, such as a user's embed token: every schema the spec marks
+/// `x-secret: true` is this type.
+///
+/// It never shows its value by accident: `Debug` prints `Secret(<redacted>)`, there is no
+/// `Display`, and errors and logs never hold one. Read it on purpose with
+/// [`expose_secret`](Secret::expose_secret) (to put it in the embedded dashboard's URL or
+/// `data-token` attribute). It serializes as the plain string, because that is what the
+/// wire and your own storage need.
+///
+/// ```
+/// use answering_agent::Secret;
+///
+/// let token: Secret = serde_json::from_str("\"MTIzNDV8ZDgyZDk3Mzg1OTAxNTkzNA\"").unwrap();
+/// assert_eq!(format!("{token:?}"), "Secret(<redacted>)");
+/// assert_eq!(token.expose_secret(), "MTIzNDV8ZDgyZDk3Mzg1OTAxNTkzNA");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value itself. Everything else about a `Secret` keeps it hidden.
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Secret {
+        Secret(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Secret {
+        Secret(value.to_string())
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
+        String::deserialize(deserializer).map(Secret)
+    }
+}
