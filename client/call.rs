@@ -118,7 +118,10 @@ fn convert<E>(
                     "the body is longer than {} bytes",
                     crate::hooks::MAX_RESPONSE_BODY
                 ),
-                Generated::InvalidResponsePayload(_, e) => format!("the body does not decode: {e}"),
+                Generated::InvalidResponsePayload(_, e) => format!(
+                    "the body does not decode: {}",
+                    crate::error::without_quoted_values(&e.to_string())
+                ),
                 _ => format!("{} is not a success status of this operation", c.status),
             };
             let response = ErrorResponse::new(c.status, c.headers, c.body, c.truncated);

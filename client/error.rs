@@ -260,7 +260,7 @@ impl std::error::Error for Error {
 pub struct ErrorResponse(Box<Parts>);
 
 /// Boxed, so that `Result<_, Error>` stays small.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Parts {
     status: StatusCode,
     headers: HeaderMap,
@@ -366,6 +366,53 @@ impl ErrorResponse {
             format!(": {text}{id}")
         }
     }
+}
+
+/// The body of an error status is shown (it explains the error); the body of a success that
+/// failed to decode is not: it may hold credentials (an embed token) or personal data. Both
+/// stay readable through [`ErrorResponse::body`].
+impl fmt::Debug for Parts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("ErrorResponse");
+        out.field("status", &self.status)
+            .field("headers", &self.headers);
+        if self.status.is_success() {
+            out.field(
+                "body",
+                &format_args!(
+                    "<{} bytes, not shown: a success body may hold credentials>",
+                    self.body.len()
+                ),
+            );
+        } else {
+            out.field("body", &String::from_utf8_lossy(&self.body));
+        }
+        out.field("body_truncated", &self.body_truncated)
+            .field("detail", &self.detail)
+            .finish()
+    }
+}
+
+/// A decode error's message without the string values it quotes (serde writes
+/// `invalid type: string "...", expected ...`): a success body may hold a credential.
+pub(crate) fn without_quoted_values(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut quoted = false;
+    for c in message.chars() {
+        match c {
+            '"' if quoted => {
+                out.push_str("…\"");
+                quoted = false;
+            }
+            '"' => {
+                out.push('"');
+                quoted = true;
+            }
+            _ if quoted => {}
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 /// The request id in response headers, under the names servers and proxies commonly use.

@@ -1,11 +1,12 @@
-//! `cargo xtask record <operationId> --body FILE [--name CASE]`: call the real API and keep
-//! its answer as a new example, with personal data redacted and no secret in it.
+//! `cargo xtask record <operationId> [--param NAME=VALUE] [--body FILE] [--name CASE]`: call
+//! the real API and keep its answer as a new example, with personal data redacted and no
+//! secret in it. What is redacted, and how, is read from the spec (`x-secret`, `x-redact`).
 //!
 //! The key comes from `ANSWERING_AGENT_API_KEY` and goes out only as the `X-API-KEY` header:
 //! it is never printed, and a response that contains it (or anything shaped like a secret)
 //! is refused, not written. The playground is the default; production needs `--production`.
-//! Redaction replaces the values at the paths in `openapi/examples/redact.toml` by
-//! pseudonyms derived from the values themselves, so the same email is the same pseudonym in
+//! Redaction follows the operation's response schema: values whose schema says
+//! `x-redact: <kind>` become pseudonyms derived from the values themselves, so the same email is the same pseudonym in
 //! every recording (and across a file), and a re-recording diffs cleanly. Pseudonyms hide
 //! data from readers; they are not encryption (a guessed value can be checked against one).
 
@@ -16,9 +17,6 @@ use std::path::{Path, PathBuf};
 
 use crate::codegen::spec::{Spec, escape};
 use crate::workspace;
-
-/// The redaction rules, relative to the workspace root.
-pub const REDACT_PATH: &str = "openapi/examples/redact.toml";
 
 const PLAYGROUND: &str = "https://playground.answeringagent.com/api/v1";
 const PRODUCTION: &str = "https://answeringagent.com/api/v1";
@@ -59,6 +57,13 @@ pub fn command() -> clap::Command {
                 .help("Call this base URL instead (a mock or a proxy)"),
         )
         .arg(
+            Arg::new("param")
+                .long("param")
+                .value_name("NAME=VALUE")
+                .action(ArgAction::Append)
+                .help("A path parameter, such as --param external_id=cust_789 (percent-encoded as one segment)"),
+        )
+        .arg(
             Arg::new("force")
                 .long("force")
                 .action(ArgAction::SetTrue)
@@ -66,106 +71,38 @@ pub fn command() -> clap::Command {
         )
 }
 
-/// A redaction rule: a JSON path pattern (`*` one segment, `**` any number) and the kind of
-/// pseudonym that replaces the value.
-#[derive(Deserialize, Clone)]
-#[serde(deny_unknown_fields)]
-pub struct Rule {
-    /// `/**/email`, `/organization/name`.
-    pub path: String,
-    /// `email`, `person`, `organization`, `external_id`, `phone`, `address`, `text`.
-    pub with: String,
-}
+/// The kinds of pseudonym an `x-redact` extension may name.
+pub const KINDS: [&str; 7] = [
+    "email",
+    "person",
+    "organization",
+    "external_id",
+    "phone",
+    "address",
+    "text",
+];
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Rules {
-    redact: Vec<Rule>,
-}
-
-/// Loads the redaction rules.
-pub fn load_rules(path: &Path) -> Result<Vec<Rule>, String> {
-    let text =
-        std::fs::read_to_string(path).map_err(|e| format!("error: {}: {e}", path.display()))?;
-    let rules: Rules =
-        toml::from_str(&text).map_err(|e| format!("error: {}: {}", path.display(), e.message()))?;
-    for rule in &rules.redact {
-        if ![
-            "email",
-            "person",
-            "organization",
-            "external_id",
-            "phone",
-            "address",
-            "text",
-        ]
-        .contains(&rule.with.as_str())
-        {
-            return Err(format!(
-                "error: {}: unknown pseudonym kind `{}` for {}",
-                path.display(),
-                rule.with,
-                rule.path
-            ));
+/// Every `x-redact` in the spec names a known kind; else an error with its line.
+pub fn check_redaction_kinds(spec: &Spec) -> Result<(), String> {
+    let mut problems = Vec::new();
+    crate::codegen::spec::walk(&spec.value, &mut String::new(), &mut |pointer, node| {
+        if let Some(kind) = node.get("x-redact") {
+            if !kind.as_str().is_some_and(|k| KINDS.contains(&k)) {
+                problems.push(format!(
+                    "error: {}",
+                    spec.error(
+                        &format!("{pointer}/x-redact"),
+                        format!("`x-redact: {kind}` is not one of {}", KINDS.join(", "))
+                    )
+                ));
+            }
         }
+    });
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n"))
     }
-    Ok(rules.redact)
-}
-
-/// Replaces every value at a rule's path by its pseudonym; returns what it replaced
-/// (pointer, kind), in document order.
-pub fn redact(value: &mut Value, rules: &[Rule]) -> Vec<(String, String)> {
-    let mut done = Vec::new();
-    walk(value, &mut Vec::new(), rules, &mut done);
-    done
-}
-
-fn walk(
-    value: &mut Value,
-    path: &mut Vec<String>,
-    rules: &[Rule],
-    done: &mut Vec<(String, String)>,
-) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map.iter_mut() {
-                path.push(key.clone());
-                walk(child, path, rules, done);
-                path.pop();
-            }
-        }
-        Value::Array(items) => {
-            for (index, child) in items.iter_mut().enumerate() {
-                path.push(index.to_string());
-                walk(child, path, rules, done);
-                path.pop();
-            }
-        }
-        Value::String(text) => {
-            if let Some(rule) = rules.iter().find(|rule| matches(&rule.path, path)) {
-                *text = pseudonym(&rule.with, text);
-                let pointer: String = path.iter().map(|s| format!("/{}", escape(s))).collect();
-                done.push((pointer, rule.with.clone()));
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Whether a path pattern (`/**/email`) matches a path.
-fn matches(pattern: &str, path: &[String]) -> bool {
-    fn go(pattern: &[&str], path: &[String]) -> bool {
-        match (pattern.first(), path.first()) {
-            (None, None) => true,
-            (Some(&"**"), _) => {
-                go(&pattern[1..], path) || (!path.is_empty() && go(pattern, &path[1..]))
-            }
-            (Some(p), Some(s)) if *p == "*" || p == s => go(&pattern[1..], &path[1..]),
-            _ => false,
-        }
-    }
-    let pattern: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
-    go(&pattern, path)
 }
 
 /// A stable pseudonym of `value`: the same value always gives the same one.
@@ -262,7 +199,13 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
     let spec_text = workspace::read(&root.join(crate::codegen::SPEC_PATH))?;
     let spec =
         Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| format!("error: {e}"))?;
-    let (method, path) = find_operation(&spec, &operation)?;
+    let (method, template, pointer) = find_operation(&spec, &operation)?;
+    let parameters: Vec<&String> = args
+        .get_many::<String>("param")
+        .into_iter()
+        .flatten()
+        .collect();
+    let path = fill_path(&template, &parameters)?;
     let body = match args.get_one::<String>("body") {
         Some(file) => {
             let text = std::fs::read_to_string(file).map_err(|e| format!("error: {file}: {e}"))?;
@@ -272,7 +215,7 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
         }
         None => None,
     };
-    let rules = load_rules(&root.join(REDACT_PATH))?;
+    check_redaction_kinds(&spec)?;
 
     println!("calling {method} {base}{path} ({operation})");
     let (status, bytes) = call(&base, &method, &path, &key, body.as_ref())?;
@@ -282,13 +225,14 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
             preview(&bytes, &key)
         )
     })?;
-    let redacted = redact(&mut value, &rules);
+    let redacted = redact(&spec, &pointer, status, &mut value);
     let text = serde_json::to_string_pretty(&value).expect("JSON serializes") + "\n";
     let secrets = secrets_in(&text, &key);
     if !secrets.is_empty() {
         return Err(format!(
-            "error: the {status} response still contains {} after redaction; nothing was written. Add its path to {REDACT_PATH}.",
-            secrets.join(", ")
+            "error: the {status} response still contains {} after redaction; nothing was written. Mark its schema `x-secret: true` (a credential) or `x-redact: <kind>` in {}.",
+            secrets.join(", "),
+            crate::codegen::SPEC_PATH
         ));
     }
     let case = args
@@ -323,10 +267,10 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
         text.len()
     );
     if redacted.is_empty() {
-        println!("redacted nothing (no value matched {REDACT_PATH})");
+        println!("redacted nothing (no value has an `x-secret` or `x-redact` schema)");
     } else {
         println!(
-            "redacted {} value{} ({REDACT_PATH}):",
+            "redacted {} value{} (the spec's `x-secret` and `x-redact`):",
             redacted.len(),
             if redacted.len() == 1 { "" } else { "s" }
         );
@@ -337,8 +281,8 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
     Ok(target)
 }
 
-/// The method and path of an operation; path parameters are not filled in yet.
-fn find_operation(spec: &Spec, operation: &str) -> Result<(String, String), String> {
+/// The method, path template and JSON pointer of an operation.
+fn find_operation(spec: &Spec, operation: &str) -> Result<(String, String, String), String> {
     for (path, item) in spec
         .get("/paths")
         .and_then(Value::as_object)
@@ -347,12 +291,8 @@ fn find_operation(spec: &Spec, operation: &str) -> Result<(String, String), Stri
     {
         for (method, details) in item.as_object().into_iter().flatten() {
             if details.get("operationId").and_then(Value::as_str) == Some(operation) {
-                if path.contains('{') {
-                    return Err(format!(
-                        "error: {operation} has path parameters ({path}); record does not fill them in yet"
-                    ));
-                }
-                return Ok((method.to_ascii_uppercase(), path.clone()));
+                let pointer = format!("/paths/{}/{method}", escape(path));
+                return Ok((method.to_ascii_uppercase(), path.clone(), pointer));
             }
         }
     }
@@ -360,6 +300,125 @@ fn find_operation(spec: &Spec, operation: &str) -> Result<(String, String), Stri
         "error: no operation `{operation}` in {}",
         crate::codegen::SPEC_PATH
     ))
+}
+
+/// The path with every `{name}` filled from `NAME=VALUE` arguments, each value
+/// percent-encoded as one segment (as the client does).
+pub fn fill_path(template: &str, parameters: &[&String]) -> Result<String, String> {
+    let mut path = template.to_string();
+    for parameter in parameters {
+        let (name, value) = parameter
+            .split_once('=')
+            .ok_or_else(|| format!("error: --param {parameter}: write it as NAME=VALUE"))?;
+        let placeholder = format!("{{{name}}}");
+        if !path.contains(&placeholder) {
+            return Err(format!(
+                "error: --param {name}: the path {template} has no parameter `{name}`"
+            ));
+        }
+        path = path.replace(&placeholder, &progenitor_client::encode_path(value));
+    }
+    if let Some(start) = path.find('{') {
+        let name = &path[start + 1..path[start..].find('}').map_or(path.len(), |e| start + e)];
+        return Err(format!(
+            "error: the path {template} needs --param {name}=VALUE"
+        ));
+    }
+    Ok(path)
+}
+
+/// What replaces a credential in a recording: fixed, never derived from the value.
+pub const SECRET_PLACEHOLDER: &str = "redacted-secret";
+
+/// Redacts a response body by the spec's response schema for this operation and status:
+/// a string whose schema is marked `x-secret: true` (an embed token) becomes
+/// [`SECRET_PLACEHOLDER`]; one whose schema says `x-redact: <kind>` becomes a stable
+/// pseudonym of that kind. The schema decides, not the place in the body, so a `name` is a
+/// person's in a user and an organization's in an organization. Returns what it replaced
+/// (pointer, kind), in document order.
+pub fn redact(
+    spec: &Spec,
+    operation_pointer: &str,
+    status: u16,
+    value: &mut Value,
+) -> Vec<(String, String)> {
+    let mut done = Vec::new();
+    let responses = format!("{operation_pointer}/responses");
+    let response = [status.to_string(), "default".to_string()]
+        .into_iter()
+        .find_map(|code| spec.resolve(&format!("{responses}/{code}")).ok());
+    let Some((_, response)) = response else {
+        return done;
+    };
+    let schema_pointer = format!("{response}/content/application~1json/schema");
+    if let Some(schema) = spec.get(&schema_pointer) {
+        redact_by_schema(&spec.value, schema, value, &mut String::new(), &mut done, 0);
+    }
+    done
+}
+
+fn redact_by_schema(
+    spec: &Value,
+    schema: &Value,
+    value: &mut Value,
+    pointer: &mut String,
+    done: &mut Vec<(String, String)>,
+    depth: usize,
+) {
+    if depth > 32 {
+        return;
+    }
+    let (schema, _) = crate::schema::deref(spec, schema, "");
+    if let Value::String(text) = value {
+        if schema.get("x-secret") == Some(&Value::Bool(true)) {
+            *text = SECRET_PLACEHOLDER.to_string();
+            done.push((pointer.clone(), "secret".to_string()));
+            return;
+        }
+        if let Some(kind) = schema.get("x-redact").and_then(Value::as_str) {
+            *text = pseudonym(kind, text);
+            done.push((pointer.clone(), kind.to_string()));
+            return;
+        }
+    }
+    for composition in ["allOf", "anyOf", "oneOf"] {
+        for member in schema
+            .get(composition)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            redact_by_schema(spec, member, value, pointer, done, depth + 1);
+        }
+    }
+    match value {
+        Value::Object(map) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            for (key, child) in map.iter_mut() {
+                let child_schema = properties
+                    .and_then(|p| p.get(key))
+                    .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()));
+                if let Some(child_schema) = child_schema {
+                    let length = pointer.len();
+                    pointer.push('/');
+                    pointer.push_str(&escape(key));
+                    redact_by_schema(spec, child_schema, child, pointer, done, depth + 1);
+                    pointer.truncate(length);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                for (index, child) in items.iter_mut().enumerate() {
+                    let length = pointer.len();
+                    pointer.push_str(&format!("/{index}"));
+                    redact_by_schema(spec, item_schema, child, pointer, done, depth + 1);
+                    pointer.truncate(length);
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Sends the request; the status and the raw body. The key goes out as a sensitive header.
@@ -423,59 +482,73 @@ mod tests {
 
     use super::*;
 
-    fn rules() -> Vec<Rule> {
-        vec![
-            Rule {
-                path: "/**/email".into(),
-                with: "email".into(),
-            },
-            Rule {
-                path: "/owner/name".into(),
-                with: "person".into(),
-            },
-            Rule {
-                path: "/organization/users/*/name".into(),
-                with: "person".into(),
-            },
-        ]
+    fn spec() -> Spec {
+        Spec::parse(
+            "openapi/answering-agent.yaml",
+            include_str!("../../openapi/answering-agent.yaml"),
+        )
+        .unwrap()
+    }
+
+    fn redacted(operation: &str, status: u16, mut value: Value) -> (Value, Vec<(String, String)>) {
+        let spec = spec();
+        let (_, _, pointer) = find_operation(&spec, operation).unwrap();
+        let done = redact(&spec, &pointer, status, &mut value);
+        (value, done)
     }
 
     #[test]
-    fn patterns() {
-        let path = |p: &str| p.split('/').skip(1).map(str::to_string).collect::<Vec<_>>();
-        assert!(matches("/**/email", &path("/owner/email")));
-        assert!(matches("/**/email", &path("/organization/users/0/email")));
-        assert!(matches("/**/email", &path("/email")));
-        assert!(!matches("/**/email", &path("/owner/emails")));
-        assert!(matches(
-            "/organization/users/*/name",
-            &path("/organization/users/3/name")
-        ));
-        assert!(!matches(
-            "/organization/users/*/name",
-            &path("/organization/name")
-        ));
+    fn the_schema_decides_what_a_name_is() {
+        let (users, _) = redacted(
+            "listUsers",
+            200,
+            json!([{"name": "Maria Rossi", "email": "maria@pizzapalace.example", "organizations": [{"name": "Pizza Palace"}]}]),
+        );
+        let (organizations, _) =
+            redacted("listOrganizations", 200, json!([{"name": "Pizza Palace"}]));
+        assert!(
+            users[0]["name"].as_str().unwrap().starts_with("Person "),
+            "{users}"
+        );
+        assert!(
+            users[0]["organizations"][0]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("Organization "),
+            "{users}"
+        );
+        assert!(
+            organizations[0]["name"]
+                .as_str()
+                .unwrap()
+                .starts_with("Organization "),
+            "{organizations}"
+        );
+        assert_eq!(
+            users[0]["organizations"][0]["name"], organizations[0]["name"],
+            "one value, one pseudonym"
+        );
     }
 
     #[test]
     fn redaction_is_deterministic_and_consistent() {
-        let mut value = json!({
-            "owner": {"email": "maria@pizzapalace.example", "name": "Maria Rossi"},
-            "organization": {"name": "Pizza Palace", "users": [{"email": "maria@pizzapalace.example", "name": "Maria Rossi"}]}
-        });
-        let done = redact(&mut value, &rules());
-        assert_eq!(done.len(), 4);
+        let fresh: Value = serde_json::from_str(include_str!(
+            "../../openapi/examples/createOrganization/201-fresh.json"
+        ))
+        .unwrap();
+        let (value, done) = redacted("createOrganization", 201, fresh);
+        let text = value.to_string();
+        for personal in [
+            "maria@pizzapalace.example",
+            "Maria Rossi",
+            "cust_789",
+            "Pizza Palace",
+        ] {
+            assert!(!text.contains(personal), "{personal} survived: {text}");
+        }
         assert_eq!(
             value["owner"]["email"],
             value["organization"]["users"][0]["email"]
-        );
-        assert_eq!(
-            value["owner"]["name"],
-            value["organization"]["users"][0]["name"]
-        );
-        assert_eq!(
-            value["organization"]["name"], "Pizza Palace",
-            "not configured, not touched"
         );
         let email = value["owner"]["email"].as_str().unwrap();
         assert!(
@@ -486,6 +559,51 @@ mod tests {
             pseudonym("email", "maria@pizzapalace.example"),
             email,
             "the same every time"
+        );
+        assert_eq!(value["organization"]["id"], 4711, "ids are kept");
+        assert_eq!(done.len(), 9, "{done:?}");
+    }
+
+    #[test]
+    fn credentials_are_replaced_wherever_the_schema_puts_them() {
+        let token = "Q0FOQVJZfGNhbmFyeS10b2tlbg";
+        let (created, done) = redacted(
+            "createUser",
+            201,
+            json!({"embed_token": token, "user": {"external_id": "cust_790"}, "locations": []}),
+        );
+        assert_eq!(created["embed_token"], SECRET_PLACEHOLDER);
+        assert!(
+            done.contains(&("/embed_token".to_string(), "secret".to_string())),
+            "{done:?}"
+        );
+        let (rotated, _) = redacted(
+            "generateEmbedToken",
+            201,
+            json!({"embed_token": token, "user_id": "cust_789", "message": "ok"}),
+        );
+        assert_eq!(rotated["embed_token"], SECRET_PLACEHOLDER);
+        assert!(rotated["user_id"].as_str().unwrap().starts_with("ext_"));
+        assert!(secrets_in(&created.to_string(), "sk_test_unused_1234").is_empty());
+    }
+
+    #[test]
+    fn path_parameters_are_filled_and_encoded() {
+        let external_id = "external_id=a/b c".to_string();
+        assert_eq!(
+            fill_path("/users/{external_id}/embed-token", &[&external_id]).unwrap(),
+            "/users/a%2Fb%20c/embed-token"
+        );
+        assert!(
+            fill_path("/users/{external_id}", &[])
+                .unwrap_err()
+                .contains("--param external_id=VALUE")
+        );
+        let wrong = "id=1".to_string();
+        assert!(
+            fill_path("/users/{external_id}", &[&wrong])
+                .unwrap_err()
+                .contains("has no parameter `id`")
         );
     }
 

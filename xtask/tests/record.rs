@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 const KEY: &str = "sk_test_R3c0rdM3N0tL3ak";
 const FRESH: &str = include_str!("../../openapi/examples/createOrganization/201-fresh.json");
 
-/// A workspace with the project's spec and redaction rules, and a request body.
+/// A workspace with the project's spec (which says what to redact), and a request body.
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -18,11 +18,6 @@ fn workspace() -> tempfile::TempDir {
     std::fs::write(
         root.join("openapi/answering-agent.yaml"),
         include_str!("../../openapi/answering-agent.yaml"),
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("openapi/examples/redact.toml"),
-        include_str!("../../openapi/examples/redact.toml"),
     )
     .unwrap();
     std::fs::write(
@@ -294,4 +289,68 @@ fn production_needs_the_flag_and_a_key_is_required() {
 
     let output = record(root.path(), &["noSuchOperation"], Some(KEY), None);
     assert!(all_output(&output).contains("no operation `noSuchOperation`"));
+}
+
+#[test]
+fn an_embed_token_is_never_recorded_and_path_parameters_are_filled() {
+    const CANARY: &str = "Q0FOQVJZfHJlY29yZC1jYW5hcnktdG9rZW4";
+    let root = workspace();
+    let body = format!(
+        r#"{{"embed_token":"{CANARY}","user_id":"cust_789","message":"New embed token generated successfully"}}"#
+    );
+    let (base, requests) = server(200, body);
+    let output = record(
+        root.path(),
+        &[
+            "generateEmbedToken",
+            "--param",
+            "external_id=cust 789/a",
+            "--name",
+            "rotated",
+            "--base-url",
+            &base,
+        ],
+        Some(KEY),
+        None,
+    );
+    let text = all_output(&output);
+    assert!(output.status.success(), "{text}");
+    let written = std::fs::read_to_string(
+        root.path()
+            .join("openapi/examples/generateEmbedToken/200-rotated.json"),
+    )
+    .unwrap();
+    assert!(!written.contains(CANARY), "{written}");
+    assert!(!text.contains(CANARY), "{text}");
+    assert!(
+        written.contains(r#""embed_token": "redacted-secret""#),
+        "{written}"
+    );
+    assert!(
+        !written.contains("cust_789"),
+        "the external id is personal: {written}"
+    );
+    assert!(text.contains("/embed_token -> secret pseudonym"), "{text}");
+    assert!(
+        text.contains("0 findings"),
+        "the redacted file still verifies: {text}"
+    );
+    let request = requests.lock().unwrap()[0].clone();
+    assert!(
+        request.starts_with("POST /api/v1/users/cust%20789%2Fa/embed-token "),
+        "{request}"
+    );
+
+    let missing = record(
+        root.path(),
+        &["getEmbedToken", "--base-url", &base],
+        Some(KEY),
+        None,
+    );
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        all_output(&missing).contains("needs --param external_id=VALUE"),
+        "{}",
+        all_output(&missing)
+    );
 }

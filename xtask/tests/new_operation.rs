@@ -1,0 +1,209 @@
+//! An operation costs a spec edit and nothing else: on a copy of the workspace, add an
+//! operation to the spec, run `cargo xtask gen`, build a program that calls the new
+//! operation against the mock, and prove that no hand-written file changed.
+//!
+//! Slow (it builds the copied workspace: minutes on 2 cores), so it is ignored by
+//! `cargo test --workspace`; `.ci/run` runs it with
+//! `cargo test -p xtask --test new_operation -- --ignored`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SPEC: &str = "openapi/answering-agent.yaml";
+/// What `cargo xtask gen` rewrites from the spec; README.md only between its markers.
+const GENERATED: [&str; 5] = [
+    "client/generated.rs",
+    "client/operations.rs",
+    "client/generated_mock.rs",
+    "xtask/src/bin/xtask-verify/decoders.rs",
+    "README.md",
+];
+const PROGRAM: &str = "examples/call_the_new_operation.rs";
+
+/// The new operation: a path, a parameter, a response schema and an example, as a
+/// maintainer would write it after the vendor documents a new endpoint.
+const NEW_PATH: &str = r#"paths:
+  /organizations/{organization_id}/summary:
+    parameters:
+      - $ref: '#/components/parameters/OrganizationId'
+    get:
+      operationId: getOrganizationSummary
+      summary: Summarize an organization
+      description: How many users and locations an organization has.
+      x-vendor-docs: invented by a test
+      responses:
+        '200':
+          description: The summary.
+          content:
+            application/json:
+              schema:
+                type: object
+                description: The counts.
+                required: [users, locations]
+                properties:
+                  users:
+                    type: integer
+                    description: How many users.
+                  locations:
+                    type: integer
+                    description: How many locations.
+              examples:
+                counted:
+                  summary: Two users and one location
+                  value:
+                    users: 2
+                    locations: 1
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+"#;
+
+/// A caller of the new operation, through the client only, against the spec's mock.
+const CALLER: &str = r#"
+fn main() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = std::fs::read_to_string(root.join("openapi/answering-agent.yaml")).unwrap();
+    let mock = xtask::mock::Mock::new("openapi/answering-agent.yaml", &spec, None).unwrap();
+    let running = xtask::mock::serve(mock, 0).unwrap();
+    let client = answering_agent::Client::builder()
+        .api_key("scratch-key")
+        .environment(answering_agent::Environment::custom(&running.base_url).unwrap())
+        .build()
+        .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let summary = runtime
+        .block_on(client.get_organization_summary().organization_id(4711).send())
+        .unwrap();
+    let operation = answering_agent::Operation::GetOrganizationSummary;
+    println!(
+        "{operation}: users={} locations={} idempotency={:?} status={}",
+        summary.users,
+        summary.locations,
+        operation.idempotency(),
+        summary.status().as_u16()
+    );
+}
+"#;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// Every file git tracks, with its contents.
+fn tracked(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let listed = Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(workspace())
+        .output()
+        .expect("git runs");
+    assert!(listed.status.success());
+    listed
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|name| !name.is_empty())
+        .map(|name| String::from_utf8(name.to_vec()).unwrap())
+        .filter_map(|name| {
+            let bytes = std::fs::read(root.join(&name)).ok()?;
+            Some((name, bytes))
+        })
+        .collect()
+}
+
+/// A cargo for the copy: none of the variables cargo set for this test (a nested build
+/// that inherits them rebuilds what it need not), the workspace's target folder.
+fn cargo(root: &Path) -> Command {
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().into_owned();
+        if (name.starts_with("CARGO") && name != "CARGO_HOME") || name.starts_with("RUST_TEST") {
+            command.env_remove(&name);
+        }
+    }
+    command
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", workspace().join("target"));
+    command
+}
+
+fn run(mut command: Command, what: &str) -> String {
+    let output = command.output().expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "{what} failed:\n{stdout}\n{stderr}"
+    );
+    stdout
+}
+
+#[test]
+#[ignore = "builds a copy of the workspace (minutes); .ci/run runs it"]
+fn an_operation_added_to_the_spec_needs_no_hand_written_line() {
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path();
+    let before = tracked(&workspace());
+    for (name, bytes) in &before {
+        let to = root.join(name);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::write(to, bytes).unwrap();
+    }
+
+    // The spec edit, and nothing else by hand.
+    let spec = std::fs::read_to_string(root.join(SPEC)).unwrap();
+    assert!(spec.contains("\npaths:\n"));
+    std::fs::write(
+        root.join(SPEC),
+        spec.replacen("\npaths:\n", &format!("\n{NEW_PATH}"), 1),
+    )
+    .unwrap();
+
+    let mut gen_command = cargo(root);
+    gen_command.args(["xtask", "gen"]);
+    let generated = run(gen_command, "cargo xtask gen");
+    assert!(
+        generated.contains("Client::get_organization_summary"),
+        "gen names the new operation: {generated}"
+    );
+    assert!(generated.contains("0 findings"), "{generated}");
+
+    // Only generated files changed (README.md only between its markers).
+    let after = tracked(root);
+    let mut changed: Vec<&str> = after
+        .iter()
+        .filter(|(name, bytes)| before.get(*name) != Some(bytes))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    changed.sort();
+    let mut expected: Vec<&str> = GENERATED.iter().copied().chain([SPEC]).collect();
+    expected.sort();
+    assert_eq!(changed, expected, "the files that changed");
+    let outside_markers = |text: &[u8]| {
+        let text = String::from_utf8_lossy(text).into_owned();
+        let begin = text.find("<!-- operations:").unwrap();
+        let end = text.find("<!-- end of operations -->").unwrap();
+        format!("{}{}", &text[..begin], &text[end..])
+    };
+    assert_eq!(
+        outside_markers(&before["README.md"]),
+        outside_markers(&after["README.md"]),
+        "README.md changed outside the generated table"
+    );
+    let readme = String::from_utf8_lossy(&after["README.md"]).into_owned();
+    assert!(
+        readme.contains("| GET | `/organizations/{organization_id}/summary` | `get_organization_summary()` | safe | invented by a test |"),
+        "the README's table has the new operation"
+    );
+
+    // Compile a caller, and call the new operation against the mock.
+    std::fs::write(root.join(PROGRAM), CALLER).unwrap();
+    let mut call = cargo(root);
+    call.args(["run", "--quiet", "--example", "call_the_new_operation"]);
+    let printed = run(call, "the caller of the new operation");
+    assert_eq!(
+        printed.trim(),
+        "getOrganizationSummary (GET /organizations/{organization_id}/summary): users=2 locations=1 idempotency=Safe status=200"
+    );
+}
