@@ -64,3 +64,22 @@ impl<'de> Deserialize<'de> for Secret {
         String::deserialize(deserializer).map(Secret)
     }
 }
+
+/// A credential's schema: a string. (Feature `schemars`.)
+#[cfg(feature = "schemars")]
+impl schemars::JsonSchema for Secret {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Secret".into()
+    }
+
+    fn json_schema(_generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "description": "A credential (an embed token); the client never shows its value."
+        })
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+}

@@ -72,23 +72,24 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
         Err(error @ Error::OutcomeUnknown { .. }) => {
-            // Never just send it again: find out first.
+            // Never just send it again: find out first, the way the operation documents
+            // (`Operation::CreateOrganization.if_outcome_unknown()`): look the owner up.
             eprintln!("{error}");
-            match client.list_organizations().send().await {
-                Ok(organizations) => {
-                    let existing = organizations
-                        .iter()
-                        .find(|o| o.users.iter().any(|u| u.external_id == OWNER_EXTERNAL_ID));
-                    match existing {
-                        Some(organization) => {
-                            println!("it was created after all: organization {}", organization.id)
-                        }
-                        None => eprintln!("it was not created; it is safe to try again"),
-                    }
-                }
-                Err(check) => {
-                    eprintln!("could not check either ({check}); try list_organizations later")
-                }
+            match client
+                .get_user()
+                .external_id(OWNER_EXTERNAL_ID)
+                .send()
+                .await
+            {
+                Ok(owner) => match owner.organizations.first() {
+                    Some(membership) => println!(
+                        "it was created after all: organization {} ({:?})",
+                        membership.id, membership.name
+                    ),
+                    None => eprintln!("the owner exists but belongs to no organization"),
+                },
+                Err(Error::NotFound(_)) => eprintln!("it was not created; it is safe to try again"),
+                Err(check) => eprintln!("could not check either ({check}); try get_user later"),
             }
             ExitCode::FAILURE
         }

@@ -1,4 +1,4 @@
-//! The checked-in client/generated.rs and client/generated_mock.rs are exactly what the
+//! The checked-in client/generated.rs, client/operations.rs and client/generated_mock.rs are exactly what the
 //! `codegen` build generates from the spec (`cargo test --features codegen`). As in
 //! rust-analyzer: in CI (`CI` set) a stale file fails the test; locally the test also
 //! rewrites it, so rerunning passes.
@@ -36,5 +36,13 @@ fn the_checked_in_mocks_are_what_the_spec_generates() {
     ensure_fresh(
         "client/generated_mock.rs",
         include_str!(concat!(env!("OUT_DIR"), "/generated_mock.rs")),
+    );
+}
+
+#[test]
+fn the_checked_in_operations_are_what_the_spec_generates() {
+    ensure_fresh(
+        "client/operations.rs",
+        include_str!(concat!(env!("OUT_DIR"), "/operations.rs")),
     );
 }

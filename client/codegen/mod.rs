@@ -3,6 +3,7 @@
 //! this directory with `#[path]`, so the client is generated in exactly one way. It is never
 //! compiled into the client library.
 
+pub mod derives;
 pub mod fingerprint;
 pub mod lint;
 pub mod open_enums;
@@ -78,6 +79,8 @@ pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>>
     })?;
     open_enums::open(&mut file_ast)
         .map_err(|e| vec![spec.error("", format!("opening the generated enums failed: {e}"))])?;
+    derives::add_json_schema(&mut file_ast)
+        .map_err(|e| vec![spec.error("", format!("adding the schemars derive failed: {e}"))])?;
     let operations_source = operations::source(&spec, &model, &file_ast)?;
     let operations_ast: syn::File = syn::parse_str(&operations_source)
         .map_err(|e| vec![spec.error("", format!("the generated operations do not parse: {e}"))])?;
@@ -89,7 +92,7 @@ pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>>
 }
 
 /// typify's name for a component schema (`embed_token` -> `EmbedToken`).
-fn type_name(schema: &str) -> String {
+pub fn type_name(schema: &str) -> String {
     let mut out = String::new();
     let mut upper = true;
     for c in schema.chars() {

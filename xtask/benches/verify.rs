@@ -8,6 +8,7 @@
 #[rustfmt::skip]
 #[path = "../../client/generated.rs"]
 mod generated;
+#[allow(dead_code)] // TYPE_SCHEMAS: the benchmark decodes examples only
 #[rustfmt::skip]
 #[path = "../src/bin/xtask-verify/decoders.rs"]
 mod decoders;

@@ -14,5 +14,6 @@ pub mod report;
 pub mod roundtrip;
 pub mod schema;
 pub mod surface;
+pub mod type_schemas;
 pub mod verify;
 pub mod workspace;

@@ -11,9 +11,9 @@
 //! data from readers; they are not encryption (a guessed value can be checked against one).
 
 use regex::Regex;
-use serde::Deserialize;
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::codegen::spec::{Spec, escape};
 use crate::workspace;
@@ -86,16 +86,16 @@ pub const KINDS: [&str; 7] = [
 pub fn check_redaction_kinds(spec: &Spec) -> Result<(), String> {
     let mut problems = Vec::new();
     crate::codegen::spec::walk(&spec.value, &mut String::new(), &mut |pointer, node| {
-        if let Some(kind) = node.get("x-redact") {
-            if !kind.as_str().is_some_and(|k| KINDS.contains(&k)) {
-                problems.push(format!(
-                    "error: {}",
-                    spec.error(
-                        &format!("{pointer}/x-redact"),
-                        format!("`x-redact: {kind}` is not one of {}", KINDS.join(", "))
-                    )
-                ));
-            }
+        if let Some(kind) = node.get("x-redact")
+            && !kind.as_str().is_some_and(|k| KINDS.contains(&k))
+        {
+            problems.push(format!(
+                "error: {}",
+                spec.error(
+                    &format!("{pointer}/x-redact"),
+                    format!("`x-redact: {kind}` is not one of {}", KINDS.join(", "))
+                )
+            ));
         }
     });
     if problems.is_empty() {

@@ -39,6 +39,8 @@ pub enum Class {
     DroppedByType,
     /// An allow-list entry that matched no finding (the ratchet).
     StaleAllowEntry,
+    /// A generated type's own schema (schemars) disagrees with the spec's schema for it.
+    TypeSchemaMismatch,
 }
 
 impl Class {
@@ -60,6 +62,7 @@ impl Class {
             Class::RoundTripChanged => "round-trip-changed",
             Class::DroppedByType => "dropped-by-type",
             Class::StaleAllowEntry => "stale-allow-entry",
+            Class::TypeSchemaMismatch => "type-schema-mismatch",
         }
     }
 
@@ -205,7 +208,11 @@ fn text(out: &mut String, f: &Finding, colour: bool) {
         f.message
     );
     if let Some(actual) = &f.actual {
-        let _ = writeln!(out, "    example has: {actual}");
+        let holder = match f.class {
+            Class::TypeSchemaMismatch => "type has:   ",
+            _ => "example has:",
+        };
+        let _ = writeln!(out, "    {holder} {actual}");
     }
     if let Some(expected) = &f.expected {
         let _ = writeln!(out, "    spec says:   {expected}");

@@ -113,7 +113,13 @@ pub fn translate(spec: &Value, schema: &Value, direction: Direction, closed: boo
         };
         out.insert(key.clone(), translated);
     }
-    if object.get("nullable") == Some(&Value::Bool(true)) {
+    let composed = ["allOf", "anyOf", "oneOf"]
+        .iter()
+        .any(|k| object.contains_key(*k));
+    let nullable = object.get("nullable") == Some(&Value::Bool(true));
+    // Beside a composition (`nullable: true` + `allOf: [$ref]`, the OpenAPI 3.0 way to make a
+    // referenced schema nullable), null is its own branch below: the members refuse it.
+    if nullable && !composed {
         if let Some(Value::String(kind)) = out.get("type") {
             let kind = kind.clone();
             out.insert("type".into(), serde_json::json!([kind, "null"]));
@@ -128,9 +134,6 @@ pub fn translate(spec: &Value, schema: &Value, direction: Direction, closed: boo
     // allowed, but here a property it does not list is drift, and jsonschema reports it
     // (as `additionalProperties`) on the same pass. Not under composition, where another
     // branch may list the property.
-    let composed = ["allOf", "anyOf", "oneOf"]
-        .iter()
-        .any(|k| object.contains_key(*k));
     if closed && closed_to_unknown_properties(schema) && !composed {
         out.insert("additionalProperties".into(), Value::Bool(false));
     }
@@ -141,9 +144,7 @@ pub fn translate(spec: &Value, schema: &Value, direction: Direction, closed: boo
         // Draft 4 wants at least one name in `required`.
         out.remove("required");
     }
-    // `nullable` beside a composition and no `type` (`nullable: true` + `allOf: [$ref]`, the
-    // OpenAPI 3.0 way to make a referenced schema nullable): null, or the composition.
-    if composed && object.get("nullable") == Some(&Value::Bool(true)) && !out.contains_key("type") {
+    if nullable && composed {
         return serde_json::json!({ "anyOf": [{ "type": "null" }, Value::Object(out)] });
     }
     Value::Object(out)

@@ -72,7 +72,11 @@ pub struct Options {
 
 /// Runs `verify`: 0 when nothing disagrees (or only allowed drift), 1 on findings, and an
 /// error (exit 2) when the input itself cannot be used. Never writes a file.
-pub fn run(options: &Options, decoders: &[Decoder]) -> Result<ExitCode, String> {
+pub fn run(
+    options: &Options,
+    decoders: &[Decoder],
+    types: &[crate::type_schemas::TypeSchema],
+) -> Result<ExitCode, String> {
     let root = workspace::root();
     let spec_text = workspace::read(&root.join(crate::codegen::SPEC_PATH))?;
     let spec =
@@ -97,6 +101,15 @@ pub fn run(options: &Options, decoders: &[Decoder]) -> Result<ExitCode, String> 
     }
     let (spec_examples, spec_findings) = verifier.check_spec_examples();
     findings.extend(spec_findings);
+    // Needs no recording: each generated type's schema against the spec's.
+    let generated_path = crate::codegen::GENERATED_PATH;
+    let generated = std::fs::read_to_string(root.join(generated_path)).unwrap_or_default();
+    findings.extend(crate::type_schemas::check(
+        &spec,
+        types,
+        generated_path,
+        &generated,
+    ));
 
     let allow_path = examples_dir.join(allow::FILE_NAME);
     let allow_list = allow::AllowList::load(&allow_path, &display(&root, &allow_path))?;
@@ -106,11 +119,13 @@ pub fn run(options: &Options, decoders: &[Decoder]) -> Result<ExitCode, String> 
     let colour = options.format == Format::Text && report::stdout_wants_colour();
     print!("{}", report::render(&findings, options.format, colour));
     let summary = format!(
-        "verified {} example file{} and {} example{} in the spec: {} finding{}{}",
+        "verified {} example file{}, {} example{} in the spec and {} generated type{}: {} finding{}{}",
         files.len(),
         plural(files.len()),
         spec_examples,
         plural(spec_examples),
+        types.len(),
+        plural(types.len()),
         failing,
         plural(failing),
         match findings.len() - failing {

@@ -111,9 +111,24 @@ fn a_spec_change_is_regenerated_and_summarized_and_check_shows_the_diff() {
         "--check wrote"
     );
 
-    let generate = xtask(root.path(), &["gen"]);
+    // The verify binary this test has was compiled from the workspace's client, which has
+    // no `Billing`: it would rightly report the new enum value as a type-schema mismatch.
+    // In real use `gen` rebuilds it from the file it just wrote; here it is skipped.
+    let without_verify = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .args(args)
+            .env("XTASK_ROOT", root.path())
+            .env("XTASK_VERIFY_BIN", "true")
+            .output()
+            .unwrap()
+    };
+    let generate = without_verify(&["gen"]);
     let summary = text(&generate.stdout);
-    assert!(generate.status.success(), "{}", text(&generate.stderr));
+    assert!(
+        generate.status.success(),
+        "{summary}{}",
+        text(&generate.stderr)
+    );
     assert!(summary.contains("wrote client/generated.rs"), "{summary}");
     assert!(summary.contains("types: ~1 (types::Role)"), "{summary}");
     assert!(
@@ -121,7 +136,7 @@ fn a_spec_change_is_regenerated_and_summarized_and_check_shows_the_diff() {
         "{summary}"
     );
     assert!(summary.contains("lines: +"), "{summary}");
-    assert!(xtask(root.path(), &["gen", "--check"]).status.success());
+    assert!(without_verify(&["gen", "--check"]).status.success());
     let mut leftovers: Vec<_> = std::fs::read_dir(root.path().join("client"))
         .unwrap()
         .map(|e| e.unwrap().file_name())

@@ -20,9 +20,9 @@ fn main() -> ExitCode {
     let matches = xtask::verify::command()
         .bin_name("cargo xtask verify")
         .get_matches();
-    match xtask::verify::options(&matches)
-        .and_then(|options| xtask::verify::run(&options, decoders::DECODERS))
-    {
+    match xtask::verify::options(&matches).and_then(|options| {
+        xtask::verify::run(&options, decoders::DECODERS, decoders::TYPE_SCHEMAS)
+    }) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("{message}");
