@@ -3,7 +3,7 @@
 //! `x-idempotent`, a DELETE whose retry finds nothing, a PATCH that is not idempotent),
 //! empty success bodies, and embed tokens that never show up where they should not.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use answering_agent::types::{UpdateOrganizationRequest, UpdateUserRequest};
@@ -13,37 +13,14 @@ use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+mod support;
+use support::{log_text, logs};
+
 const KEY: &str = "sk_test_Ops7Hq2Lw9Xc4Vb";
 /// A token that must never appear in any output but `expose_secret()`.
 const CANARY: &str = "Q0FOQVJZfGNhbmFyeS10b2tlbi01NTE3";
 const ORGANIZATION: &str =
     include_str!("../openapi/examples/getOrganization/200-with-location.json");
-
-fn logs() -> &'static Arc<Mutex<Vec<u8>>> {
-    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let buffer = Arc::new(Mutex::new(Vec::new()));
-        let writer = buffer.clone();
-        tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || Capture(writer.clone()))
-            .init();
-        buffer
-    })
-}
-
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl std::io::Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn client(base: &str) -> Client {
     logs();
@@ -357,7 +334,7 @@ async fn embed_tokens_never_show_up_in_debug_errors_or_logs() {
         format!("{error}"),
         format!("{error:?}"),
         format!("{:?}", error.response().unwrap()),
-        String::from_utf8_lossy(&logs().lock().unwrap()).into_owned(),
+        log_text(),
     ];
     for (index, output) in outputs.iter().enumerate() {
         assert!(

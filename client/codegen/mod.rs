@@ -91,7 +91,8 @@ pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>>
     })
 }
 
-/// typify's name for a component schema (`embed_token` -> `EmbedToken`).
+/// progenitor's and typify's type name for a schema or an operation id (`embed_token` ->
+/// `EmbedToken`, `createOrganization` -> `CreateOrganization`).
 pub fn type_name(schema: &str) -> String {
     let mut out = String::new();
     let mut upper = true;

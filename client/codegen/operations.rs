@@ -84,19 +84,7 @@ pub struct OperationModel {
 impl OperationModel {
     /// The enum variant and builder name progenitor also uses (`CreateOrganization`).
     pub fn type_name(&self) -> String {
-        let mut out = String::new();
-        let mut upper = true;
-        for c in self.id.chars() {
-            if c == '_' || c == '-' || c == ' ' {
-                upper = true;
-            } else if upper {
-                out.extend(c.to_uppercase());
-                upper = false;
-            } else {
-                out.push(c);
-            }
-        }
-        out
+        super::type_name(&self.id)
     }
 }
 
@@ -648,8 +636,9 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(snake("createOrganization"), "create_organization");
-        assert_eq!(snake("getEmbedToken"), "get_embed_token");
+        assert_eq!(snake("makeWidget"), "make_widget");
+        assert_eq!(snake("getWidgetToken"), "get_widget_token");
+        assert_eq!(snake("list-widgets"), "list_widgets");
         let op = |id: &str| OperationModel {
             id: id.into(),
             method: "GET".into(),
@@ -662,7 +651,8 @@ mod tests {
             if_outcome_unknown: None,
             vendor_docs: None,
         };
-        assert_eq!(op("createOrganization").type_name(), "CreateOrganization");
+        assert_eq!(op("makeWidget").type_name(), "MakeWidget");
+        assert_eq!(op("list-widgets").type_name(), "ListWidgets");
     }
 
     #[test]

@@ -97,21 +97,19 @@ mod tests {
     fn names() {
         let parse = |p: &str| ExampleName::parse(Path::new(p));
         assert_eq!(
-            parse("x/createOrganization/201-fresh-org.json"),
+            parse("x/makeWidget/201-fresh-org.json"),
             Ok(ExampleName {
-                operation: "createOrganization".into(),
+                operation: "makeWidget".into(),
                 status: Some(201),
                 case: "fresh-org".into()
             })
         );
         assert_eq!(
-            parse("createOrganization/request-minimal.json")
-                .unwrap()
-                .status,
+            parse("makeWidget/request-minimal.json").unwrap().status,
             None
         );
-        assert!(parse("createOrganization/ok-x.json").is_err());
-        assert!(parse("createOrganization/201.json").is_err());
-        assert!(parse("createOrganization/2010-x.json").is_err());
+        assert!(parse("makeWidget/ok-x.json").is_err());
+        assert!(parse("makeWidget/201.json").is_err());
+        assert!(parse("makeWidget/2010-x.json").is_err());
     }
 }

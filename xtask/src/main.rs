@@ -147,6 +147,17 @@ fn verify(args: &[OsString]) -> Result<ExitCode, String> {
         None => {
             let mut cargo =
                 Process::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+            // Not the variables cargo set for this process (`CARGO_MANIFEST_DIR`,
+            // `CARGO_PKG_*`, ...): build scripts that watch them (ring's) would rerun, and
+            // the next outer build would rebuild them back.
+            for (name, _) in std::env::vars_os() {
+                let name = name.to_string_lossy();
+                if name.starts_with("CARGO_")
+                    && !matches!(name.as_ref(), "CARGO_HOME" | "CARGO_TARGET_DIR")
+                {
+                    cargo.env_remove(name.as_ref());
+                }
+            }
             cargo.args([
                 "run",
                 "--quiet",
