@@ -20,6 +20,11 @@
 //! - [`Client`]: the key (`X-API-KEY`), the [`Environment`], timeouts.
 //! - [`types`]: the request and response types, generated from the spec's schemas.
 //! - [`Error`]: chosen by HTTP status; keeps status, headers and the raw body.
+//! - [`Operation`]: every operation of the API, with its idempotency (which failures are
+//!   retried) and, when it is not idempotent, how to check an unknown outcome. One method
+//!   of [`Client`] per operation, with a builder of the same name; all generated from the
+//!   spec.
+//! - [`Secret`]: a credential the API hands out (an embed token), never shown by accident.
 
 #![deny(missing_docs)]
 
