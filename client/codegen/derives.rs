@@ -9,12 +9,7 @@ use syn::{Attribute, Item};
 
 /// Adds the conditional derive; returns how many types got it.
 pub fn add_json_schema(file: &mut syn::File) -> Result<usize, String> {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "types" => {
-            module.content.as_mut().map(|(_, items)| items)
-        }
-        _ => None,
-    }) else {
+    let Some(types) = super::module_mut(file, "types") else {
         return Ok(0);
     };
     let attribute: Attribute = syn::parse_quote!(

@@ -91,6 +91,30 @@ pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>>
     })
 }
 
+/// The items of a top-level inline module of generated code (`types`, `builder`); none
+/// when there is no such module.
+pub fn module<'a>(file: &'a syn::File, name: &str) -> &'a [syn::Item] {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == name => {
+                module.content.as_ref().map(|(_, items)| items.as_slice())
+            }
+            _ => None,
+        })
+        .unwrap_or(&[])
+}
+
+/// [`module`], to change its items.
+pub fn module_mut<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(module) if module.ident == name => {
+            module.content.as_mut().map(|(_, items)| items)
+        }
+        _ => None,
+    })
+}
+
 /// progenitor's and typify's type name for a schema or an operation id (`embed_token` ->
 /// `EmbedToken`, `createOrganization` -> `CreateOrganization`).
 pub fn type_name(schema: &str) -> String {

@@ -14,12 +14,7 @@ use syn::{Arm, Attribute, Expr, Fields, ImplItem, Item, Stmt, Variant};
 
 /// Opens every string enum of the generated `types` module; returns their names.
 pub fn open(file: &mut syn::File) -> Result<Vec<String>, String> {
-    let Some(types) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "types" => {
-            module.content.as_mut().map(|(_, items)| items)
-        }
-        _ => None,
-    }) else {
+    let Some(types) = super::module_mut(file, "types") else {
         return Ok(Vec::new());
     };
     let mut opened = Vec::new();

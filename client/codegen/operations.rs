@@ -498,13 +498,7 @@ fn generated_operations(file: &syn::File) -> Vec<GeneratedOperation> {
             }
         }
     }
-    let builder_items = file.items.iter().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "builder" => {
-            module.content.as_ref().map(|(_, items)| items)
-        }
-        _ => None,
-    });
-    for item in builder_items.into_iter().flatten() {
+    for item in super::module(file, "builder") {
         let Item::Impl(block) = item else { continue };
         let Type::Path(path) = block.self_ty.as_ref() else {
             continue;

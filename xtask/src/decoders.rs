@@ -112,13 +112,7 @@ pub fn table_source(spec: &Spec, generated: &str) -> Result<String, String> {
         .filter_map(|operation| operation.get("operationId")?.as_str())
         .collect();
     let mut rows = Vec::new();
-    let builder = file.items.iter().find_map(|item| match item {
-        Item::Mod(module) if module.ident == "builder" => {
-            module.content.as_ref().map(|(_, items)| items)
-        }
-        _ => None,
-    });
-    for item in builder.into_iter().flatten() {
+    for item in crate::codegen::module(&file, "builder") {
         let Item::Impl(block) = item else { continue };
         let mut generated_id = None;
         let mut slots = Vec::new();
@@ -162,23 +156,15 @@ pub fn table_source(spec: &Spec, generated: &str) -> Result<String, String> {
     }
     // Every component schema that has a generated type of its name, for the check of the
     // types' own schemas (xtask/src/type_schemas.rs).
-    let generated_types: std::collections::BTreeSet<String> = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            Item::Mod(module) if module.ident == "types" => {
-                module.content.as_ref().map(|(_, items)| items)
-            }
-            _ => None,
-        })
-        .into_iter()
-        .flatten()
-        .filter_map(|item| match item {
-            Item::Struct(s) => Some(s.ident.to_string()),
-            Item::Enum(e) => Some(e.ident.to_string()),
-            _ => None,
-        })
-        .collect();
+    let generated_types: std::collections::BTreeSet<String> =
+        crate::codegen::module(&file, "types")
+            .iter()
+            .filter_map(|item| match item {
+                Item::Struct(s) => Some(s.ident.to_string()),
+                Item::Enum(e) => Some(e.ident.to_string()),
+                _ => None,
+            })
+            .collect();
     let mut schema_rows = Vec::new();
     for component in spec
         .get("/components/schemas")
