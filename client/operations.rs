@@ -14,16 +14,6 @@ use crate::types;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Operation {
-    /// `GET /locations`: List your locations
-    ListLocations,
-    /// `POST /locations`: Create a location
-    CreateLocation,
-    /// `GET /locations/{location_id}`: Get a location
-    GetLocation,
-    /// `PATCH /locations/{location_id}`: Update a location
-    UpdateLocation,
-    /// `DELETE /locations/{location_id}`: Delete a location
-    DeleteLocation,
     /// `GET /organizations`: List your organizations
     ListOrganizations,
     /// `POST /organizations`: Create an organization with its owner
@@ -48,15 +38,20 @@ pub enum Operation {
     GenerateEmbedToken,
     /// `DELETE /users/{external_id}/embed-token`: Invalidate a user's embed tokens
     InvalidateEmbedToken,
+    /// `GET /locations`: List your locations
+    ListLocations,
+    /// `POST /locations`: Create a location
+    CreateLocation,
+    /// `GET /locations/{location_id}`: Get a location
+    GetLocation,
+    /// `PATCH /locations/{location_id}`: Update a location
+    UpdateLocation,
+    /// `DELETE /locations/{location_id}`: Delete a location
+    DeleteLocation,
 }
 impl Operation {
-    /// Every operation, in the order of the spec's paths.
+    /// Every operation, in the order of the spec's tags, then paths.
     pub const ALL: &'static [Operation] = &[
-        Operation::ListLocations,
-        Operation::CreateLocation,
-        Operation::GetLocation,
-        Operation::UpdateLocation,
-        Operation::DeleteLocation,
         Operation::ListOrganizations,
         Operation::CreateOrganization,
         Operation::GetOrganization,
@@ -69,15 +64,15 @@ impl Operation {
         Operation::GetEmbedToken,
         Operation::GenerateEmbedToken,
         Operation::InvalidateEmbedToken,
+        Operation::ListLocations,
+        Operation::CreateLocation,
+        Operation::GetLocation,
+        Operation::UpdateLocation,
+        Operation::DeleteLocation,
     ];
     /// The spec's operationId (`createOrganization`).
     pub const fn id(self) -> &'static str {
         match self {
-            Operation::ListLocations => "listLocations",
-            Operation::CreateLocation => "createLocation",
-            Operation::GetLocation => "getLocation",
-            Operation::UpdateLocation => "updateLocation",
-            Operation::DeleteLocation => "deleteLocation",
             Operation::ListOrganizations => "listOrganizations",
             Operation::CreateOrganization => "createOrganization",
             Operation::GetOrganization => "getOrganization",
@@ -90,16 +85,16 @@ impl Operation {
             Operation::GetEmbedToken => "getEmbedToken",
             Operation::GenerateEmbedToken => "generateEmbedToken",
             Operation::InvalidateEmbedToken => "invalidateEmbedToken",
+            Operation::ListLocations => "listLocations",
+            Operation::CreateLocation => "createLocation",
+            Operation::GetLocation => "getLocation",
+            Operation::UpdateLocation => "updateLocation",
+            Operation::DeleteLocation => "deleteLocation",
         }
     }
     /// The HTTP method (`POST`).
     pub const fn method(self) -> &'static str {
         match self {
-            Operation::ListLocations => "GET",
-            Operation::CreateLocation => "POST",
-            Operation::GetLocation => "GET",
-            Operation::UpdateLocation => "PATCH",
-            Operation::DeleteLocation => "DELETE",
             Operation::ListOrganizations => "GET",
             Operation::CreateOrganization => "POST",
             Operation::GetOrganization => "GET",
@@ -112,16 +107,16 @@ impl Operation {
             Operation::GetEmbedToken => "GET",
             Operation::GenerateEmbedToken => "POST",
             Operation::InvalidateEmbedToken => "DELETE",
+            Operation::ListLocations => "GET",
+            Operation::CreateLocation => "POST",
+            Operation::GetLocation => "GET",
+            Operation::UpdateLocation => "PATCH",
+            Operation::DeleteLocation => "DELETE",
         }
     }
     /// The path template, under the environment's base URL (`/organizations`).
     pub const fn path(self) -> &'static str {
         match self {
-            Operation::ListLocations => "/locations",
-            Operation::CreateLocation => "/locations",
-            Operation::GetLocation => "/locations/{location_id}",
-            Operation::UpdateLocation => "/locations/{location_id}",
-            Operation::DeleteLocation => "/locations/{location_id}",
             Operation::ListOrganizations => "/organizations",
             Operation::CreateOrganization => "/organizations",
             Operation::GetOrganization => "/organizations/{organization_id}",
@@ -134,17 +129,17 @@ impl Operation {
             Operation::GetEmbedToken => "/users/{external_id}/embed-token",
             Operation::GenerateEmbedToken => "/users/{external_id}/embed-token",
             Operation::InvalidateEmbedToken => "/users/{external_id}/embed-token",
+            Operation::ListLocations => "/locations",
+            Operation::CreateLocation => "/locations",
+            Operation::GetLocation => "/locations/{location_id}",
+            Operation::UpdateLocation => "/locations/{location_id}",
+            Operation::DeleteLocation => "/locations/{location_id}",
         }
     }
     /// Whether it may be sent twice: what the HTTP method implies, unless the spec's
     /// `x-idempotent` says otherwise. It decides which failures are retried.
     pub const fn idempotency(self) -> Idempotency {
         match self {
-            Operation::ListLocations => Idempotency::Safe,
-            Operation::CreateLocation => Idempotency::NotIdempotent,
-            Operation::GetLocation => Idempotency::Safe,
-            Operation::UpdateLocation => Idempotency::Idempotent,
-            Operation::DeleteLocation => Idempotency::Idempotent,
             Operation::ListOrganizations => Idempotency::Safe,
             Operation::CreateOrganization => Idempotency::NotIdempotent,
             Operation::GetOrganization => Idempotency::Safe,
@@ -157,21 +152,17 @@ impl Operation {
             Operation::GetEmbedToken => Idempotency::Safe,
             Operation::GenerateEmbedToken => Idempotency::NotIdempotent,
             Operation::InvalidateEmbedToken => Idempotency::Idempotent,
+            Operation::ListLocations => Idempotency::Safe,
+            Operation::CreateLocation => Idempotency::NotIdempotent,
+            Operation::GetLocation => Idempotency::Safe,
+            Operation::UpdateLocation => Idempotency::Idempotent,
+            Operation::DeleteLocation => Idempotency::Idempotent,
         }
     }
     /// For an operation that is not idempotent: how to find out whether it took effect
     /// after [`Error::OutcomeUnknown`] (the spec's `x-if-outcome-unknown`).
     pub const fn if_outcome_unknown(self) -> Option<&'static str> {
         match self {
-            Operation::ListLocations => None,
-            Operation::CreateLocation => {
-                Some(
-                    "list the organization's locations with `GET /locations?organization_id=...` and look for one with the name you sent",
-                )
-            }
-            Operation::GetLocation => None,
-            Operation::UpdateLocation => None,
-            Operation::DeleteLocation => None,
             Operation::ListOrganizations => None,
             Operation::CreateOrganization => {
                 Some(
@@ -200,6 +191,15 @@ impl Operation {
                 )
             }
             Operation::InvalidateEmbedToken => None,
+            Operation::ListLocations => None,
+            Operation::CreateLocation => {
+                Some(
+                    "list the organization's locations with `GET /locations?organization_id=...` and look for one with the name you sent",
+                )
+            }
+            Operation::GetLocation => None,
+            Operation::UpdateLocation => None,
+            Operation::DeleteLocation => None,
         }
     }
 }
@@ -207,250 +207,6 @@ impl std::fmt::Display for Operation {
     /// `createOrganization (POST /organizations)`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} ({} {})", self.id(), self.method(), self.path())
-    }
-}
-impl Client {
-    /// `GET /locations`: List your locations
-    ///
-    /// The locations of your partner account, optionally only those of one organization.
-    ///
-    /// Safe: retried on transport failures and on 429, 502, 503 and 504.
-    pub fn list_locations(&self) -> ListLocations<'_> {
-        ListLocations {
-            client: self,
-            inner: generated::builder::ListLocations::new(self.generated()),
-        }
-    }
-}
-/// Builder for [`Client::list_locations`]: set what it needs, then [`send`](Self::send) it.
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until `.send().await`"]
-pub struct ListLocations<'a> {
-    client: &'a Client,
-    inner: generated::builder::ListLocations<'a>,
-}
-impl ListLocations<'_> {
-    /// The `organization_id` query parameter: Only those of this organization.
-    pub fn organization_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        let Self { client, inner } = self;
-        Self {
-            client,
-            inner: inner.organization_id(value),
-        }
-    }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub async fn send(
-        self,
-    ) -> Result<ResponseValue<::std::vec::Vec<types::Location>>, Error> {
-        self.client.execute(Operation::ListLocations, self.inner.send()).await
-    }
-}
-impl Client {
-    /// `POST /locations`: Create a location
-    ///
-    /// Creates a location for an organization; its phone number is provisioned from the area
-    /// code. The vendor's page is cut off before the request body: every field of it is a
-    /// GUESS (see the schema).
-    ///
-    /// Not idempotent: the same request sent twice may create two locations and provision
-    /// two phone numbers.
-    ///
-    /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, list the organization's locations with `GET /locations?organization_id=...` and look for one with the name you sent.
-    pub fn create_location(&self) -> CreateLocation<'_> {
-        CreateLocation {
-            client: self,
-            inner: generated::builder::CreateLocation::new(self.generated()),
-        }
-    }
-}
-/// Builder for [`Client::create_location`]: set what it needs, then [`send`](Self::send) it.
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until `.send().await`"]
-pub struct CreateLocation<'a> {
-    client: &'a Client,
-    inner: generated::builder::CreateLocation<'a>,
-}
-impl CreateLocation<'_> {
-    /// The request body: the type, or its builder (`types::…::builder()`).
-    pub fn body<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<types::CreateLocationRequest>,
-        <V as std::convert::TryInto<
-            types::CreateLocationRequest,
-        >>::Error: std::fmt::Display,
-    {
-        let Self { client, inner } = self;
-        Self {
-            client,
-            inner: inner.body(value),
-        }
-    }
-    /// Changes the request body through its builder.
-    pub fn body_map<F>(self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CreateLocationRequest,
-        ) -> types::builder::CreateLocationRequest,
-    {
-        let Self { client, inner } = self;
-        Self {
-            client,
-            inner: inner.body_map(f),
-        }
-    }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Location>, Error> {
-        self.client.execute(Operation::CreateLocation, self.inner.send()).await
-    }
-}
-impl Client {
-    /// `GET /locations/{location_id}`: Get a location
-    ///
-    /// One location. Only the vendor's endpoint table documents it. GUESS: 200 with the location.
-    ///
-    /// Safe: retried on transport failures and on 429, 502, 503 and 504.
-    pub fn get_location(&self) -> GetLocation<'_> {
-        GetLocation {
-            client: self,
-            inner: generated::builder::GetLocation::new(self.generated()),
-        }
-    }
-}
-/// Builder for [`Client::get_location`]: set what it needs, then [`send`](Self::send) it.
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until `.send().await`"]
-pub struct GetLocation<'a> {
-    client: &'a Client,
-    inner: generated::builder::GetLocation<'a>,
-}
-impl GetLocation<'_> {
-    /// The `location_id` path parameter: The id of the location. GUESS: an integer, as every id in the examples.
-    pub fn location_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        let Self { client, inner } = self;
-        Self {
-            client,
-            inner: inner.location_id(value),
-        }
-    }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Location>, Error> {
-        self.client.execute(Operation::GetLocation, self.inner.send()).await
-    }
-}
-impl Client {
-    /// `PATCH /locations/{location_id}`: Update a location
-    ///
-    /// Changes a location. Only the vendor's endpoint table documents it: the body and the
-    /// answer are GUESSES.
-    ///
-    /// Counted as idempotent (`x-idempotent`), although PATCH in general is not: it sets
-    /// fields to the values sent, so sending it twice leaves the same location.
-    ///
-    /// Idempotent (the spec's `x-idempotent`): retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
-    pub fn update_location(&self) -> UpdateLocation<'_> {
-        UpdateLocation {
-            client: self,
-            inner: generated::builder::UpdateLocation::new(self.generated()),
-        }
-    }
-}
-/// Builder for [`Client::update_location`]: set what it needs, then [`send`](Self::send) it.
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until `.send().await`"]
-pub struct UpdateLocation<'a> {
-    client: &'a Client,
-    inner: generated::builder::UpdateLocation<'a>,
-}
-impl UpdateLocation<'_> {
-    /// The `location_id` path parameter: The id of the location. GUESS: an integer, as every id in the examples.
-    pub fn location_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        let Self { client, inner } = self;
-        Self {
-            client,
-            inner: inner.location_id(value),
-        }
-    }
-    /// The request body: the type, or its builder (`types::…::builder()`).
-    pub fn body<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<types::UpdateLocationRequest>,
-        <V as std::convert::TryInto<
-            types::UpdateLocationRequest,
-        >>::Error: std::fmt::Display,
-    {
-        let Self { client, inner } = self;
-        Self {
-            client,
-            inner: inner.body(value),
-        }
-    }
-    /// Changes the request body through its builder.
-    pub fn body_map<F>(self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::UpdateLocationRequest,
-        ) -> types::builder::UpdateLocationRequest,
-    {
-        let Self { client, inner } = self;
-        Self {
-            client,
-            inner: inner.body_map(f),
-        }
-    }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Location>, Error> {
-        self.client.execute(Operation::UpdateLocation, self.inner.send()).await
-    }
-}
-impl Client {
-    /// `DELETE /locations/{location_id}`: Delete a location
-    ///
-    /// Deletes a location. Only the vendor's endpoint table documents it; whether its phone number is released is not documented.
-    ///
-    /// Idempotent: retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
-    pub fn delete_location(&self) -> DeleteLocation<'_> {
-        DeleteLocation {
-            client: self,
-            inner: generated::builder::DeleteLocation::new(self.generated()),
-        }
-    }
-}
-/// Builder for [`Client::delete_location`]: set what it needs, then [`send`](Self::send) it.
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until `.send().await`"]
-pub struct DeleteLocation<'a> {
-    client: &'a Client,
-    inner: generated::builder::DeleteLocation<'a>,
-}
-impl DeleteLocation<'_> {
-    /// The `location_id` path parameter: The id of the location. GUESS: an integer, as every id in the examples.
-    pub fn location_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        let Self { client, inner } = self;
-        Self {
-            client,
-            inner: inner.location_id(value),
-        }
-    }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Deleted>, Error> {
-        self.client.execute(Operation::DeleteLocation, self.inner.send()).await
     }
 }
 impl Client {
@@ -568,7 +324,7 @@ pub struct GetOrganization<'a> {
     inner: generated::builder::GetOrganization<'a>,
 }
 impl GetOrganization<'_> {
-    /// The `organization_id` path parameter: The id of the organization.
+    /// The `organization_id` path parameter: the id of the organization.
     pub fn organization_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
@@ -610,7 +366,7 @@ pub struct UpdateOrganization<'a> {
     inner: generated::builder::UpdateOrganization<'a>,
 }
 impl UpdateOrganization<'_> {
-    /// The `organization_id` path parameter: The id of the organization.
+    /// The `organization_id` path parameter: the id of the organization.
     pub fn organization_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
@@ -676,7 +432,7 @@ pub struct DeleteOrganization<'a> {
     inner: generated::builder::DeleteOrganization<'a>,
 }
 impl DeleteOrganization<'_> {
-    /// The `organization_id` path parameter: The id of the organization.
+    /// The `organization_id` path parameter: the id of the organization.
     pub fn organization_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
@@ -717,7 +473,7 @@ pub struct ListUsers<'a> {
     inner: generated::builder::ListUsers<'a>,
 }
 impl ListUsers<'_> {
-    /// The `organization_id` query parameter: Only those of this organization.
+    /// The `organization_id` query parameter: only those of this organization.
     pub fn organization_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
@@ -766,7 +522,7 @@ pub struct CreateUser<'a> {
     inner: generated::builder::CreateUser<'a>,
 }
 impl CreateUser<'_> {
-    /// The `organization_id` query parameter: The existing organization to add the user to; the body may say it instead.
+    /// The `organization_id` query parameter: the existing organization to add the user to; the body may say it instead.
     pub fn organization_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
@@ -832,7 +588,7 @@ pub struct GetUser<'a> {
     inner: generated::builder::GetUser<'a>,
 }
 impl GetUser<'_> {
-    /// The `external_id` path parameter: Your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
     pub fn external_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -876,7 +632,7 @@ pub struct UpdateUser<'a> {
     inner: generated::builder::UpdateUser<'a>,
 }
 impl UpdateUser<'_> {
-    /// The `external_id` path parameter: Your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
     pub fn external_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -887,7 +643,7 @@ impl UpdateUser<'_> {
             inner: inner.external_id(value),
         }
     }
-    /// The `organization_id` query parameter: The organization to set the user's role in or move them to; the body may say it instead.
+    /// The `organization_id` query parameter: the organization to set the user's role in or move them to; the body may say it instead.
     pub fn organization_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<i64>,
@@ -952,7 +708,7 @@ pub struct GetEmbedToken<'a> {
     inner: generated::builder::GetEmbedToken<'a>,
 }
 impl GetEmbedToken<'_> {
-    /// The `external_id` path parameter: Your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
     pub fn external_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -995,7 +751,7 @@ pub struct GenerateEmbedToken<'a> {
     inner: generated::builder::GenerateEmbedToken<'a>,
 }
 impl GenerateEmbedToken<'_> {
-    /// The `external_id` path parameter: Your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
     pub fn external_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1035,7 +791,7 @@ pub struct InvalidateEmbedToken<'a> {
     inner: generated::builder::InvalidateEmbedToken<'a>,
 }
 impl InvalidateEmbedToken<'_> {
-    /// The `external_id` path parameter: Your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
     pub fn external_id<V>(self, value: V) -> Self
     where
         V: std::convert::TryInto<::std::string::String>,
@@ -1052,5 +808,249 @@ impl InvalidateEmbedToken<'_> {
         self,
     ) -> Result<ResponseValue<types::EmbedTokenInvalidated>, Error> {
         self.client.execute(Operation::InvalidateEmbedToken, self.inner.send()).await
+    }
+}
+impl Client {
+    /// `GET /locations`: List your locations
+    ///
+    /// The locations of your partner account, optionally only those of one organization.
+    ///
+    /// Safe: retried on transport failures and on 429, 502, 503 and 504.
+    pub fn list_locations(&self) -> ListLocations<'_> {
+        ListLocations {
+            client: self,
+            inner: generated::builder::ListLocations::new(self.generated()),
+        }
+    }
+}
+/// Builder for [`Client::list_locations`]: set what it needs, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until `.send().await`"]
+pub struct ListLocations<'a> {
+    client: &'a Client,
+    inner: generated::builder::ListLocations<'a>,
+}
+impl ListLocations<'_> {
+    /// The `organization_id` query parameter: only those of this organization.
+    pub fn organization_id<V>(self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        let Self { client, inner } = self;
+        Self {
+            client,
+            inner: inner.organization_id(value),
+        }
+    }
+    /// Sends the request: the response body, with its status and headers, or this
+    /// crate's [`Error`].
+    pub async fn send(
+        self,
+    ) -> Result<ResponseValue<::std::vec::Vec<types::Location>>, Error> {
+        self.client.execute(Operation::ListLocations, self.inner.send()).await
+    }
+}
+impl Client {
+    /// `POST /locations`: Create a location
+    ///
+    /// Creates a location for an organization; its phone number is provisioned from the area
+    /// code. The vendor's page is cut off before the request body: every field of it is a
+    /// GUESS (see the schema).
+    ///
+    /// Not idempotent: the same request sent twice may create two locations and provision
+    /// two phone numbers.
+    ///
+    /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, list the organization's locations with `GET /locations?organization_id=...` and look for one with the name you sent.
+    pub fn create_location(&self) -> CreateLocation<'_> {
+        CreateLocation {
+            client: self,
+            inner: generated::builder::CreateLocation::new(self.generated()),
+        }
+    }
+}
+/// Builder for [`Client::create_location`]: set what it needs, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until `.send().await`"]
+pub struct CreateLocation<'a> {
+    client: &'a Client,
+    inner: generated::builder::CreateLocation<'a>,
+}
+impl CreateLocation<'_> {
+    /// The request body: the type, or its builder (`types::…::builder()`).
+    pub fn body<V>(self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::CreateLocationRequest>,
+        <V as std::convert::TryInto<
+            types::CreateLocationRequest,
+        >>::Error: std::fmt::Display,
+    {
+        let Self { client, inner } = self;
+        Self {
+            client,
+            inner: inner.body(value),
+        }
+    }
+    /// Changes the request body through its builder.
+    pub fn body_map<F>(self, f: F) -> Self
+    where
+        F: std::ops::FnOnce(
+            types::builder::CreateLocationRequest,
+        ) -> types::builder::CreateLocationRequest,
+    {
+        let Self { client, inner } = self;
+        Self {
+            client,
+            inner: inner.body_map(f),
+        }
+    }
+    /// Sends the request: the response body, with its status and headers, or this
+    /// crate's [`Error`].
+    pub async fn send(self) -> Result<ResponseValue<types::Location>, Error> {
+        self.client.execute(Operation::CreateLocation, self.inner.send()).await
+    }
+}
+impl Client {
+    /// `GET /locations/{location_id}`: Get a location
+    ///
+    /// One location. Only the vendor's endpoint table documents it. GUESS: 200 with the location.
+    ///
+    /// Safe: retried on transport failures and on 429, 502, 503 and 504.
+    pub fn get_location(&self) -> GetLocation<'_> {
+        GetLocation {
+            client: self,
+            inner: generated::builder::GetLocation::new(self.generated()),
+        }
+    }
+}
+/// Builder for [`Client::get_location`]: set what it needs, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until `.send().await`"]
+pub struct GetLocation<'a> {
+    client: &'a Client,
+    inner: generated::builder::GetLocation<'a>,
+}
+impl GetLocation<'_> {
+    /// The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
+    pub fn location_id<V>(self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        let Self { client, inner } = self;
+        Self {
+            client,
+            inner: inner.location_id(value),
+        }
+    }
+    /// Sends the request: the response body, with its status and headers, or this
+    /// crate's [`Error`].
+    pub async fn send(self) -> Result<ResponseValue<types::Location>, Error> {
+        self.client.execute(Operation::GetLocation, self.inner.send()).await
+    }
+}
+impl Client {
+    /// `PATCH /locations/{location_id}`: Update a location
+    ///
+    /// Changes a location. Only the vendor's endpoint table documents it: the body and the
+    /// answer are GUESSES.
+    ///
+    /// Counted as idempotent (`x-idempotent`), although PATCH in general is not: it sets
+    /// fields to the values sent, so sending it twice leaves the same location.
+    ///
+    /// Idempotent (the spec's `x-idempotent`): retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
+    pub fn update_location(&self) -> UpdateLocation<'_> {
+        UpdateLocation {
+            client: self,
+            inner: generated::builder::UpdateLocation::new(self.generated()),
+        }
+    }
+}
+/// Builder for [`Client::update_location`]: set what it needs, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until `.send().await`"]
+pub struct UpdateLocation<'a> {
+    client: &'a Client,
+    inner: generated::builder::UpdateLocation<'a>,
+}
+impl UpdateLocation<'_> {
+    /// The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
+    pub fn location_id<V>(self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        let Self { client, inner } = self;
+        Self {
+            client,
+            inner: inner.location_id(value),
+        }
+    }
+    /// The request body: the type, or its builder (`types::…::builder()`).
+    pub fn body<V>(self, value: V) -> Self
+    where
+        V: std::convert::TryInto<types::UpdateLocationRequest>,
+        <V as std::convert::TryInto<
+            types::UpdateLocationRequest,
+        >>::Error: std::fmt::Display,
+    {
+        let Self { client, inner } = self;
+        Self {
+            client,
+            inner: inner.body(value),
+        }
+    }
+    /// Changes the request body through its builder.
+    pub fn body_map<F>(self, f: F) -> Self
+    where
+        F: std::ops::FnOnce(
+            types::builder::UpdateLocationRequest,
+        ) -> types::builder::UpdateLocationRequest,
+    {
+        let Self { client, inner } = self;
+        Self {
+            client,
+            inner: inner.body_map(f),
+        }
+    }
+    /// Sends the request: the response body, with its status and headers, or this
+    /// crate's [`Error`].
+    pub async fn send(self) -> Result<ResponseValue<types::Location>, Error> {
+        self.client.execute(Operation::UpdateLocation, self.inner.send()).await
+    }
+}
+impl Client {
+    /// `DELETE /locations/{location_id}`: Delete a location
+    ///
+    /// Deletes a location. Only the vendor's endpoint table documents it; whether its phone number is released is not documented.
+    ///
+    /// Idempotent: retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
+    pub fn delete_location(&self) -> DeleteLocation<'_> {
+        DeleteLocation {
+            client: self,
+            inner: generated::builder::DeleteLocation::new(self.generated()),
+        }
+    }
+}
+/// Builder for [`Client::delete_location`]: set what it needs, then [`send`](Self::send) it.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until `.send().await`"]
+pub struct DeleteLocation<'a> {
+    client: &'a Client,
+    inner: generated::builder::DeleteLocation<'a>,
+}
+impl DeleteLocation<'_> {
+    /// The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
+    pub fn location_id<V>(self, value: V) -> Self
+    where
+        V: std::convert::TryInto<i64>,
+    {
+        let Self { client, inner } = self;
+        Self {
+            client,
+            inner: inner.location_id(value),
+        }
+    }
+    /// Sends the request: the response body, with its status and headers, or this
+    /// crate's [`Error`].
+    pub async fn send(self) -> Result<ResponseValue<types::Deleted>, Error> {
+        self.client.execute(Operation::DeleteLocation, self.inner.send()).await
     }
 }

@@ -88,8 +88,8 @@ impl OperationModel {
     }
 }
 
-/// Every operation of the spec, in path order and then method order, or every problem with
-/// their policy extensions.
+/// Every operation of the spec, by tag (in the order of the spec's `tags`), path and method,
+/// or every problem with their policy extensions.
 pub fn model(spec: &Spec) -> Result<Vec<OperationModel>, Vec<SpecError>> {
     let mut operations = Vec::new();
     let mut errors = Vec::new();
@@ -159,10 +159,37 @@ pub fn model(spec: &Spec) -> Result<Vec<OperationModel>, Vec<SpecError>> {
             });
         }
     }
+    // In the order of the spec's tags (the vendor's order: organizations, users, embed
+    // tokens, locations), then path, then method; stable, so the order within a tag stays.
+    let tags: Vec<&str> = spec
+        .get("/tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|tag| tag.get("name")?.as_str())
+        .collect();
+    let tag_rank = |op: &OperationModel| {
+        spec.get(&format!("{}/tags/0", op.pointer))
+            .and_then(Value::as_str)
+            .and_then(|tag| tags.iter().position(|t| *t == tag))
+            .unwrap_or(tags.len())
+    };
+    operations.sort_by_key(|op| tag_rank(op));
     if errors.is_empty() {
         Ok(operations)
     } else {
         Err(errors)
+    }
+}
+
+/// `The id` -> `the id`, for a description after a colon; `URL` stays `URL`.
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            format!("{}{}", first.to_lowercase(), &text[first.len_utf8()..])
+        }
+        _ => text.to_string(),
     }
 }
 
@@ -223,7 +250,7 @@ pub fn source(
         ));
     }
     out.push_str("}\n\nimpl Operation {\n");
-    out.push_str("    /// Every operation, in the order of the spec's paths.\n    pub const ALL: &'static [Operation] = &[\n");
+    out.push_str("    /// Every operation, in the order of the spec's tags, then paths.\n    pub const ALL: &'static [Operation] = &[\n");
     for op in operations {
         out.push_str(&format!("        Operation::{},\n", op.type_name()));
     }
@@ -461,7 +488,7 @@ fn setter_doc(spec: &Spec, op: &OperationModel, setter: &str) -> String {
                 .unwrap_or_default();
             return format!(
                 "The `{name}` {place} parameter: {}",
-                doc_escape(&description)
+                lower_first(&doc_escape(&description))
             );
         }
     }
