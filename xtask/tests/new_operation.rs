@@ -197,6 +197,23 @@ fn an_operation_added_to_the_spec_needs_no_hand_written_line() {
         "the README's table has the new operation"
     );
 
+    // Its typed httpmock helper and its decoder in verify were generated too.
+    let text = |name: &str| String::from_utf8_lossy(&after[name]).into_owned();
+    assert!(
+        text("client/generated_mock.rs").contains("fn get_organization_summary<F>"),
+        "the typed mock helper"
+    );
+    assert!(
+        text("xtask/src/bin/xtask-verify/decoders.rs")
+            .contains("operation: \"getOrganizationSummary\", slot: Slot::Success"),
+        "verify's decoder"
+    );
+    assert!(
+        text("client/operations.rs")
+            .contains("Operation::GetOrganizationSummary => Idempotency::Safe"),
+        "its retry policy, from its method"
+    );
+
     // Compile a caller, and call the new operation against the mock.
     std::fs::write(root.join(PROGRAM), CALLER).unwrap();
     let mut call = cargo(root);
