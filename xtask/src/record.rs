@@ -381,15 +381,8 @@ fn redact_by_schema(
             return;
         }
     }
-    for composition in ["allOf", "anyOf", "oneOf"] {
-        for member in schema
-            .get(composition)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            redact_by_schema(spec, member, value, pointer, done, depth + 1);
-        }
+    for member in crate::schema::composition_members(schema) {
+        redact_by_schema(spec, member, value, pointer, done, depth + 1);
     }
     match value {
         Value::Object(map) => {

@@ -159,6 +159,14 @@ fn skipped_in(spec: &Value, property: &Value, direction: Direction) -> bool {
     property.get(flag) == Some(&Value::Bool(true))
 }
 
+/// The member schemas of a node's `allOf`, `anyOf` and `oneOf`, in that order.
+pub fn composition_members(node: &Value) -> impl Iterator<Item = &Value> {
+    ["allOf", "anyOf", "oneOf"]
+        .into_iter()
+        .filter_map(|keyword| node.get(keyword)?.as_array())
+        .flatten()
+}
+
 /// Follows `$ref`s from `node` (at `pointer`) to the schema they name.
 pub fn deref<'a>(spec: &'a Value, node: &'a Value, pointer: &str) -> (&'a Value, String) {
     let mut node = node;

@@ -327,25 +327,17 @@ fn rust_types(root: &Value, node: &Value) -> Option<BTreeSet<String>> {
     {
         types.insert(json_type(value).to_string());
     }
-    for composition in ["anyOf", "oneOf", "allOf"] {
-        for member in node
-            .get(composition)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            match rust_types(root, member) {
-                Some(inner) => types.extend(inner),
-                None => any = true,
-            }
+    for member in crate::schema::composition_members(node) {
+        match rust_types(root, member) {
+            Some(inner) => types.extend(inner),
+            None => any = true,
         }
     }
-    if any || (types.is_empty() && node.get("properties").is_some()) {
-        return if types.is_empty() && !any {
-            Some(BTreeSet::from(["object".to_string()]))
-        } else {
-            None
-        };
+    if any {
+        return None;
+    }
+    if types.is_empty() && node.get("properties").is_some() {
+        types.insert("object".to_string());
     }
     if types.is_empty() { None } else { Some(types) }
 }
@@ -357,15 +349,8 @@ fn spec_types(spec: &Value, node: &Value) -> Option<BTreeSet<String>> {
     if let Some(kind) = node.get("type").and_then(Value::as_str) {
         types.insert(kind.to_string());
     }
-    for composition in ["anyOf", "oneOf", "allOf"] {
-        for member in node
-            .get(composition)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            types.extend(spec_types(spec, member)?);
-        }
+    for member in crate::schema::composition_members(node) {
+        types.extend(spec_types(spec, member)?);
     }
     if types.is_empty() {
         if node.get("properties").is_some() {
@@ -391,15 +376,8 @@ fn enum_values(root: &Value, node: &Value) -> BTreeSet<String> {
         .chain(node.get("const"))
         .map(Value::to_string)
         .collect();
-    for composition in ["anyOf", "oneOf", "allOf"] {
-        for member in node
-            .get(composition)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            values.extend(enum_values(root, member));
-        }
+    for member in crate::schema::composition_members(node) {
+        values.extend(enum_values(root, member));
     }
     values
 }
