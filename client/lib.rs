@@ -25,6 +25,7 @@
 //!   of [`Client`] per operation, with a builder of the same name; all generated from the
 //!   spec.
 //! - [`Secret`]: a credential the API hands out (an embed token), never shown by accident.
+//! - `fake` (feature `fake`): a stateful fake of the whole API to run your tests against.
 
 #![deny(missing_docs)]
 
@@ -32,6 +33,8 @@ mod call;
 mod client;
 mod environment;
 mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod hooks;
 pub mod retry;
 mod secret;

@@ -1,29 +1,35 @@
 //! Create an organization with its owner, handling every failure a caller should handle.
 //!
 //! ```sh
-//! cargo run --example create_organization                                  # no key: a local mock
+//! cargo run --example create_organization                                  # no key: a local fake
 //! ANSWERING_AGENT_API_KEY=sk_... cargo run --example create_organization   # the playground
 //! ```
 //!
-//! Without `ANSWERING_AGENT_API_KEY` it starts, in this process, the mock that
-//! `cargo xtask mock` serves (requests checked against the spec, answered with the recorded
-//! examples), so it runs on a machine with no key and no network.
+//! Without `ANSWERING_AGENT_API_KEY` it starts, in this process, the fake of the API that
+//! the client's `fake` feature offers (and `cargo xtask mock` serves), so it runs on a
+//! machine with no key and no network.
 
 use std::process::ExitCode;
 
+use answering_agent::fake::Fake;
 use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
-use answering_agent::{Client, ConfigError, Environment, Error};
+use answering_agent::{Client, ConfigError, Error};
 
 const OWNER_EXTERNAL_ID: &str = "cust_789";
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Kept to the end of `main`: the fake stops when it is dropped.
+    let mut _fake = None;
     let client = match Client::from_env() {
         Ok(client) => client,
-        Err(ConfigError::MissingApiKey { .. }) => match local_mock() {
-            Ok(client) => client,
+        Err(ConfigError::MissingApiKey { .. }) => match local_fake() {
+            Ok((started, client)) => {
+                _fake = Some(started);
+                client
+            }
             Err(error) => {
-                eprintln!("error: no API key, and the local mock did not start: {error}");
+                eprintln!("error: no API key, and the local fake did not start: {error}");
                 return ExitCode::from(2);
             }
         },
@@ -106,26 +112,14 @@ async fn main() -> ExitCode {
     }
 }
 
-/// No key: the API's mock (what `cargo xtask mock` serves), started in this process on a
-/// free loopback port, and a client for it.
-fn local_mock() -> Result<Client, String> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let spec = std::fs::read_to_string(root.join("openapi/answering-agent.yaml"))
-        .map_err(|e| e.to_string())?;
-    let mock = xtask::mock::Mock::new(
-        "openapi/answering-agent.yaml",
-        &spec,
-        Some(&root.join("openapi/examples")),
-    )?;
-    let running = xtask::mock::serve(mock, 0)?;
+/// No key: the API's fake, started in this process on a free loopback port, and a client
+/// for it.
+fn local_fake() -> Result<(Fake, Client), Box<dyn std::error::Error>> {
+    let fake = Fake::builder().log_requests(true).spawn()?;
     println!(
-        "no ANSWERING_AGENT_API_KEY: using a local mock of the API at {}",
-        running.base_url
+        "no ANSWERING_AGENT_API_KEY: using a local fake of the API at {}",
+        fake.base_url()
     );
-    let environment = Environment::custom(&running.base_url).map_err(|e| e.to_string())?;
-    Client::builder()
-        .api_key("mock-key")
-        .environment(environment)
-        .build()
-        .map_err(|e| e.to_string())
+    let client = Client::builder().fake(&fake).build()?;
+    Ok((fake, client))
 }

@@ -38,9 +38,10 @@ fn cli() -> Command {
         )
         .subcommand(
             Command::new("mock")
-                .about("Serve a mock of the API on loopback: requests checked against the spec, answered with recorded examples")
+                .about("Serve the stateful fake of the API on loopback (the spec's operations, keeping what was created)")
                 .arg(Arg::new("port").long("port").value_parser(clap::value_parser!(u16)).default_value("8080").help("The port on 127.0.0.1 (0: any free one)"))
-                .arg(Arg::new("examples").long("examples").value_name("DIR").help("Examples to answer with [default: openapi/examples]")),
+                .arg(Arg::new("api-key").long("api-key").value_name("KEY").help("The key to accept in X-API-KEY [default: one is generated and printed]"))
+                .arg(Arg::new("quiet").long("quiet").short('q').action(ArgAction::SetTrue).help("No line per request on stderr")),
         )
 }
 
@@ -112,30 +113,33 @@ fn bench(build_cost: bool) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `cargo xtask mock`: serves until interrupted.
+/// `cargo xtask mock`: serves the fake of the spec on disk until interrupted.
 fn mock(args: &clap::ArgMatches) -> Result<ExitCode, String> {
     let root = xtask::workspace::root();
     let spec = xtask::workspace::read(&root.join(xtask::codegen::SPEC_PATH))?;
-    let examples = args
-        .get_one::<String>("examples")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("openapi/examples"));
-    let mock = xtask::mock::Mock::new(xtask::codegen::SPEC_PATH, &spec, Some(&examples))?;
     let port = args.get_one::<u16>("port").copied().unwrap_or(8080);
-    let running = xtask::mock::serve(mock, port)?;
+    let mut builder = answering_agent_fake::Fake::builder()
+        .spec(xtask::codegen::SPEC_PATH, spec)
+        .port(port)
+        .log_requests(!args.get_flag("quiet"));
+    if let Some(key) = args.get_one::<String>("api-key") {
+        builder = builder.api_key(key);
+    }
+    let fake = builder.spawn().map_err(|e| format!("error: {e}"))?;
     println!(
-        "mock of {} listening on {}",
+        "fake of {} listening on {}",
         xtask::codegen::SPEC_PATH,
-        running.base_url
+        fake.base_url()
     );
+    // A key of this fake, made for it: printing it gives nothing away.
+    println!("  API key: {}", fake.api_key());
     println!(
-        "  any X-API-KEY is accepted; `Prefer: example=<case>` picks an example; Ctrl-C stops it"
+        "  try: ANSWERING_AGENT_ENVIRONMENT={} ANSWERING_AGENT_API_KEY={} cargo run --example onboarding",
+        fake.base_url(),
+        fake.api_key()
     );
-    println!(
-        "  try: ANSWERING_AGENT_ENVIRONMENT={} ANSWERING_AGENT_API_KEY=any cargo run --example create_organization",
-        running.base_url
-    );
-    running.wait();
+    println!("  Ctrl-C stops it; what it keeps is gone then");
+    fake.wait();
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::codegen::spec::{escape, ref_target};
+use crate::pointer::{escape, ref_target};
 
 /// Which way a body travels: `readOnly` properties are not required in requests,
 /// `writeOnly` ones not in responses.

@@ -1,0 +1,397 @@
+//! The spec, read once into what the fake serves: routes, operations and what each does to
+//! the state, request validators, and the resources behind the paths.
+//!
+//! What an operation does follows from its method and the shape of its path (REST):
+//!
+//! | path              | GET  | POST   | PATCH  | PUT     | DELETE |
+//! |-------------------|------|--------|--------|---------|--------|
+//! | `/things`         | list | create |        |         |        |
+//! | `/things/{key}`   | read | act    | update | replace | delete |
+//! | `/things/{key}/…` | act  | act    | act    | act     | act    |
+//!
+//! "act" answers from the record the path names after dropping the fields the operation's
+//! `x-fake-regenerates` lists (and merging its body, if it has one). Everything else the
+//! fake knows of the API is in the spec's `x-fake-*` extensions (see the spec's header).
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::pointer::{escape, ref_target};
+use crate::schema::{self, Direction};
+
+/// What an operation does to the state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    List,
+    Create,
+    Read,
+    Update,
+    Replace,
+    Delete,
+    /// Anything else under a record: answers from that record.
+    Act,
+}
+
+/// A path or query parameter.
+pub(crate) struct Parameter {
+    pub name: String,
+    pub required: bool,
+    /// The resolved schema object.
+    pub schema: Value,
+    pub validator: jsonschema::Validator,
+}
+
+/// The request body of an operation.
+pub(crate) struct Body {
+    pub required: bool,
+    /// The schema object (may be a `$ref`).
+    pub schema: Value,
+    pub validator: jsonschema::Validator,
+}
+
+/// One operation of the spec.
+pub(crate) struct Operation {
+    pub id: String,
+    pub kind: Kind,
+    /// The collection the path starts with (`users` for `/users/{external_id}/embed-token`).
+    pub resource: String,
+    /// Whether the API key is required.
+    pub secured: bool,
+    pub path_parameters: Vec<Parameter>,
+    pub query: Vec<Parameter>,
+    pub body: Option<Body>,
+    /// The first documented 2xx status and its schema (None: no JSON body).
+    pub success: (u16, Option<Value>),
+    /// Validators of the documented JSON answers, by status.
+    pub answers: BTreeMap<u16, jsonschema::Validator>,
+    /// `x-fake-filter`: query parameter -> the record field (dotted path) it filters on.
+    pub filters: BTreeMap<String, String>,
+    /// `x-fake-regenerates`: record fields this operation throws away (made anew when shown).
+    pub regenerates: Vec<String>,
+}
+
+/// One path template, split into segments (`None` for a `{parameter}`).
+pub(crate) struct Route {
+    pub segments: Vec<Option<String>>,
+    /// By upper-case method.
+    pub methods: BTreeMap<String, Operation>,
+}
+
+/// A collection of records: `/organizations`.
+#[derive(Debug, Default)]
+pub(crate) struct Resource {
+    /// The `$ref` of the schema its records are shown as (`#/components/schemas/User`).
+    pub schema_ref: Option<String>,
+    /// The schema's name, for Laravel's "No query results for model [...]".
+    pub model: String,
+    /// The record field the item path's parameter names: a property of that name, else `id`.
+    /// Unique within the collection.
+    pub key: String,
+}
+
+/// The spec, ready to serve.
+pub(crate) struct Api {
+    pub spec: Value,
+    /// The path prefix of the first server (`/api/v1`).
+    pub base_path: String,
+    pub routes: Vec<Route>,
+    pub resources: BTreeMap<String, Resource>,
+    /// The header that carries the API key (`x-api-key`), lower case.
+    pub key_header: Option<String>,
+}
+
+impl Api {
+    /// Reads `spec` (already parsed; `file` names it in errors).
+    pub fn new(file: &str, spec: Value) -> Result<Api, String> {
+        let base_path = spec
+            .pointer("/servers/0/url")
+            .and_then(Value::as_str)
+            .map(url_path)
+            .unwrap_or_default();
+        let key_header = spec
+            .pointer("/components/securitySchemes")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .find(|(_, s)| s["type"] == "apiKey" && s["in"] == "header")
+            .and_then(|(_, s)| s["name"].as_str())
+            .map(str::to_ascii_lowercase);
+        let mut api = Api {
+            spec: Value::Null,
+            base_path,
+            routes: Vec::new(),
+            resources: BTreeMap::new(),
+            key_header,
+        };
+        let paths = spec
+            .get("paths")
+            .and_then(Value::as_object)
+            .ok_or_else(|| format!("{file}: /paths: the spec has no paths"))?;
+        for (path, item) in paths {
+            let segments: Vec<Option<String>> = path
+                .trim_matches('/')
+                .split('/')
+                .map(|s| (!(s.starts_with('{') && s.ends_with('}'))).then(|| s.to_string()))
+                .collect();
+            let resource = segments.first().cloned().flatten().unwrap_or_default();
+            let mut methods = BTreeMap::new();
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
+                    continue;
+                };
+                let at = format!("/paths/{}/{method}", escape(path));
+                let kind = kind(method, &segments);
+                let operation = read_operation(&spec, item, operation, id, kind, &resource)
+                    .map_err(|e| format!("{file}: {at}: {e}"))?;
+                if matches!(
+                    kind,
+                    Kind::Read | Kind::Update | Kind::Delete | Kind::Replace
+                ) {
+                    let entry = api.resources.entry(resource.clone()).or_default();
+                    if kind == Kind::Read
+                        && let Some(reference) = operation
+                            .success
+                            .1
+                            .as_ref()
+                            .and_then(|s| s.get("$ref"))
+                            .and_then(Value::as_str)
+                    {
+                        entry.schema_ref = Some(reference.to_string());
+                        entry.model = reference.rsplit('/').next().unwrap_or_default().to_string();
+                    }
+                    if let Some(parameter) = operation.path_parameters.first() {
+                        entry.key = parameter.name.clone();
+                    }
+                }
+                api.resources.entry(resource.clone()).or_default();
+                methods.insert(method.to_ascii_uppercase(), operation);
+            }
+            api.routes.push(Route { segments, methods });
+        }
+        // A parameter names the record field of the same name if the records have one.
+        for resource in api.resources.values_mut() {
+            let has_field = resource
+                .schema_ref
+                .as_deref()
+                .and_then(ref_target)
+                .and_then(|p| spec.pointer(&format!("{p}/properties/{}", escape(&resource.key))))
+                .is_some();
+            if !has_field {
+                resource.key = "id".to_string();
+            }
+            if resource.model.is_empty() {
+                resource.model = "Resource".to_string();
+            }
+        }
+        api.spec = spec;
+        Ok(api)
+    }
+
+    /// Follows `$ref`s.
+    pub fn deref<'a>(&'a self, node: &'a Value) -> &'a Value {
+        schema::deref(&self.spec, node, "").0
+    }
+
+    /// The resource whose records are shown with the schema `reference` names.
+    pub fn resource_of_schema(&self, reference: &str) -> Option<&str> {
+        self.resources
+            .iter()
+            .find(|(_, r)| r.schema_ref.as_deref() == Some(reference))
+            .map(|(name, _)| name.as_str())
+    }
+
+    /// The route and operation for `method` on `segments`: `Err(None)` if no path matches,
+    /// `Err(Some(allowed))` if the path does but the method does not.
+    pub fn route<'a>(
+        &'a self,
+        method: &str,
+        segments: &[&str],
+    ) -> Result<(&'a Route, &'a Operation), Option<Vec<&'a str>>> {
+        let route = self
+            .routes
+            .iter()
+            .filter(|route| {
+                route.segments.len() == segments.len()
+                    && route
+                        .segments
+                        .iter()
+                        .zip(segments)
+                        .all(|(want, got)| want.as_deref().is_none_or(|w| w == *got))
+            })
+            // A literal segment wins over a parameter (`/users/me` before `/users/{id}`).
+            .max_by_key(|route| route.segments.iter().filter(|s| s.is_some()).count())
+            .ok_or(None)?;
+        let wanted = if method == "HEAD" { "GET" } else { method };
+        match route.methods.get(wanted) {
+            Some(operation) => Ok((route, operation)),
+            None => {
+                let mut allowed: Vec<&str> = route.methods.keys().map(String::as_str).collect();
+                if allowed.contains(&"GET") {
+                    allowed.push("HEAD");
+                }
+                Err(Some(allowed))
+            }
+        }
+    }
+}
+
+fn kind(method: &str, segments: &[Option<String>]) -> Kind {
+    let collection = segments.len() == 1 && segments[0].is_some();
+    let item = segments.len() == 2 && segments[0].is_some() && segments[1].is_none();
+    match (method, collection, item) {
+        ("get", true, _) => Kind::List,
+        ("post", true, _) => Kind::Create,
+        ("get", _, true) => Kind::Read,
+        ("patch", _, true) => Kind::Update,
+        ("put", _, true) => Kind::Replace,
+        ("delete", _, true) => Kind::Delete,
+        _ => Kind::Act,
+    }
+}
+
+fn read_operation(
+    spec: &Value,
+    item: &Value,
+    operation: &Value,
+    id: &str,
+    kind: Kind,
+    resource: &str,
+) -> Result<Operation, String> {
+    let deref = |node: &'_ Value| schema::deref(spec, node, "").0.clone();
+    // Path-level parameters, then the operation's (which override by name and place).
+    let mut parameters: Vec<Value> = Vec::new();
+    for list in [item.get("parameters"), operation.get("parameters")] {
+        for parameter in list.and_then(Value::as_array).into_iter().flatten() {
+            let parameter = deref(parameter);
+            parameters.retain(|p| !(p["name"] == parameter["name"] && p["in"] == parameter["in"]));
+            parameters.push(parameter);
+        }
+    }
+    let mut path_parameters = Vec::new();
+    let mut query = Vec::new();
+    for parameter in parameters {
+        let name = parameter["name"].as_str().unwrap_or_default().to_string();
+        let schema = deref(parameter.get("schema").unwrap_or(&Value::Null));
+        let validator = validator(spec, &schema, Direction::Request)
+            .map_err(|e| format!("the schema of parameter `{name}` does not compile: {e}"))?;
+        let parameter_of = Parameter {
+            name,
+            required: parameter["required"] == true,
+            schema,
+            validator,
+        };
+        match parameter["in"].as_str() {
+            Some("path") => path_parameters.push(parameter_of),
+            Some("query") => query.push(parameter_of),
+            _ => {}
+        }
+    }
+    let body = match operation.get("requestBody") {
+        Some(body) => {
+            let body = deref(body);
+            match body.pointer("/content/application~1json/schema") {
+                Some(schema) => Some(Body {
+                    required: body["required"] == true,
+                    schema: schema.clone(),
+                    validator: validator(spec, schema, Direction::Request)
+                        .map_err(|e| format!("the request body's schema does not compile: {e}"))?,
+                }),
+                None => None,
+            }
+        }
+        None => None,
+    };
+    let mut success = None;
+    let mut answers = BTreeMap::new();
+    for (status, response) in operation
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Ok(code) = status.parse::<u16>() else {
+            continue;
+        };
+        let response = deref(response);
+        let schema = response
+            .pointer("/content/application~1json/schema")
+            .cloned();
+        if let Some(schema) = &schema {
+            let validator = validator(spec, schema, Direction::Response)
+                .map_err(|e| format!("the schema of the {code} answer does not compile: {e}"))?;
+            answers.insert(code, validator);
+        }
+        // The lowest 2xx, except that a create answers 201 Created when it is documented.
+        let better = |current: u16| match (kind, code, current) {
+            (Kind::Create, 201, _) => true,
+            (Kind::Create, _, 201) => false,
+            _ => code < current,
+        };
+        if (200..300).contains(&code) && success.as_ref().is_none_or(|(c, _)| better(*c)) {
+            success = Some((code, schema));
+        }
+    }
+    let success = success.ok_or_else(|| format!("{id} documents no 2xx answer"))?;
+    let filters = operation
+        .get("x-fake-filter")
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let regenerates = operation
+        .get("x-fake-regenerates")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let security = operation.get("security").or_else(|| spec.get("security"));
+    let secured = security
+        .and_then(Value::as_array)
+        .is_some_and(|alternatives| {
+            !alternatives.is_empty()
+                && alternatives
+                    .iter()
+                    .all(|a| a.as_object().is_some_and(|a| !a.is_empty()))
+        });
+    Ok(Operation {
+        id: id.to_string(),
+        kind,
+        resource: resource.to_string(),
+        secured,
+        path_parameters,
+        query,
+        body,
+        success,
+        answers,
+        filters,
+        regenerates,
+    })
+}
+
+/// A validator of instances against `schema` (a schema object of `spec`).
+pub(crate) fn validator(
+    spec: &Value,
+    schema: &Value,
+    direction: Direction,
+) -> Result<jsonschema::Validator, String> {
+    let document = schema::validation_document(spec, schema, direction, false);
+    jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&document)
+        .map_err(|e| e.to_string())
+}
+
+/// The path of a server URL (`https://host/api/v1/` -> `/api/v1`).
+fn url_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    path.trim_end_matches('/').to_string()
+}

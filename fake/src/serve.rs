@@ -1,0 +1,431 @@
+//! One HTTP request through the fake, in the order a Laravel server takes it: the route
+//! (404), the method (405), the API key (401), an injected fault, the path parameters
+//! (404), the query and the body (422), then the state (404, 422 or success). Each answer
+//! is checked against the spec before it goes out: a mismatch is a 500 that says where.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::body::Incoming;
+use hyper::{Request, Response};
+use serde_json::{Map, Value};
+
+use crate::api::{Api, Parameter};
+use crate::faults::{Fault, Injection};
+use crate::laravel;
+use crate::pointer::percent_decode;
+use crate::state::{self, Call, Outcome, attribute};
+use crate::store::{Record, Store};
+
+/// What every connection of one fake shares.
+pub(crate) struct Shared {
+    pub api: Arc<Api>,
+    pub keys: Vec<String>,
+    pub store: Mutex<Store>,
+    pub faults: Mutex<Vec<Injection>>,
+    pub calls: Mutex<BTreeMap<String, usize>>,
+    pub requests: AtomicU64,
+    pub log: bool,
+}
+
+/// The answer to one request, before it is written.
+struct Reply {
+    status: u16,
+    body: Option<Bytes>,
+    content_type: &'static str,
+    headers: Vec<(&'static str, String)>,
+    /// For the log line: the operation, or why it was refused.
+    note: String,
+    /// Close the connection instead of answering.
+    reset: bool,
+    /// Answer only after this long.
+    delay: Option<Duration>,
+}
+
+impl Reply {
+    fn json(status: u16, body: Option<&Value>, note: impl Into<String>) -> Reply {
+        Reply {
+            status,
+            body: body.map(|b| Bytes::from(serde_json::to_vec(b).unwrap_or_default())),
+            content_type: "application/json",
+            headers: Vec::new(),
+            note: note.into(),
+            reset: false,
+            delay: None,
+        }
+    }
+}
+
+impl Shared {
+    /// Serves one request; an `Err` closes the connection without an answer.
+    pub async fn serve(
+        self: Arc<Shared>,
+        request: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, std::io::Error> {
+        let started = Instant::now();
+        let (parts, body) = request.into_parts();
+        let body = body
+            .collect()
+            .await
+            .map(|b| b.to_bytes())
+            .unwrap_or_default();
+        let mut reply = self.reply(parts.method.as_str(), &parts.uri, &parts.headers, &body);
+        let number = self.requests.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(delay) = reply.delay {
+            tokio::time::sleep(delay).await;
+        }
+        if self.log {
+            // One line per request; never a header value (the key) or a body.
+            eprintln!(
+                "fake: #{number} {} {} -> {} {} ({:.1} ms)",
+                parts.method,
+                parts.uri.path(),
+                if reply.reset {
+                    "reset".to_string()
+                } else {
+                    reply.status.to_string()
+                },
+                reply.note,
+                started.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        if reply.reset {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected reset",
+            ));
+        }
+        if parts.method == hyper::Method::HEAD {
+            reply.body = None;
+        }
+        let mut response = Response::builder()
+            .status(reply.status)
+            .header("x-request-id", format!("fake-{number}"));
+        if reply.body.is_some() {
+            response = response.header("content-type", reply.content_type);
+        }
+        for (name, value) in &reply.headers {
+            response = response.header(*name, value);
+        }
+        Ok(response
+            .body(Full::new(reply.body.unwrap_or_default()))
+            .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()))))
+    }
+
+    fn reply(
+        &self,
+        method: &str,
+        uri: &hyper::Uri,
+        headers: &hyper::HeaderMap,
+        body: &[u8],
+    ) -> Reply {
+        let api = &self.api;
+        let path = uri.path();
+        let route_name = path.trim_start_matches('/');
+        let not_found = || {
+            let message = format!("The route {route_name} could not be found.");
+            Reply::json(404, Some(&laravel::message(&message)), "no such route")
+        };
+        let Some(rest) = path
+            .strip_prefix(api.base_path.as_str())
+            .filter(|r| r.is_empty() || r.starts_with('/'))
+        else {
+            return not_found();
+        };
+        let segments: Vec<String> = rest
+            .trim_matches('/')
+            .split('/')
+            .map(percent_decode)
+            .collect();
+        let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
+        let (route, operation) = match api.route(method, &segments) {
+            Ok(found) => found,
+            Err(None) => return not_found(),
+            Err(Some(allowed)) => {
+                let message = format!(
+                    "The {method} method is not supported for route {route_name}. Supported methods: {}.",
+                    allowed.join(", ")
+                );
+                let mut reply =
+                    Reply::json(405, Some(&laravel::message(&message)), "method not allowed");
+                reply.headers.push(("allow", allowed.join(", ")));
+                return reply;
+            }
+        };
+        let id = operation.id.as_str();
+        *self
+            .calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(id.to_string())
+            .or_default() += 1;
+        if operation.secured {
+            let sent = api
+                .key_header
+                .as_deref()
+                .and_then(|name| headers.get(name)?.to_str().ok());
+            if !sent.is_some_and(|key| self.keys.iter().any(|k| k == key)) {
+                let body = laravel::message("Unauthenticated.");
+                return Reply::json(401, Some(&body), format!("{id}: no valid API key"));
+            }
+        }
+        let fault = self.take_fault(id);
+        match fault {
+            Some(Fault::TooManyRequests { retry_after }) => {
+                let mut reply = Reply::json(
+                    429,
+                    Some(&laravel::message("Too Many Attempts.")),
+                    format!("{id}: injected 429"),
+                );
+                let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+                reply.headers.push(("retry-after", seconds.to_string()));
+                reply
+                    .headers
+                    .push(("x-ratelimit-remaining", "0".to_string()));
+                return reply;
+            }
+            Some(Fault::Unavailable) => {
+                let body = laravel::message("Service Unavailable");
+                return Reply::json(503, Some(&body), format!("{id}: injected 503"));
+            }
+            Some(Fault::ResetAfterBody) => {
+                let mut reply = Reply::json(0, None, format!("{id}: injected reset, nothing done"));
+                reply.reset = true;
+                return reply;
+            }
+            _ => {}
+        }
+        let mut reply = self.carry_out(route, operation, uri, body);
+        match fault {
+            Some(Fault::BadGatewayAfterCommit) => {
+                reply = Reply {
+                    status: 502,
+                    body: Some(Bytes::from_static(BAD_GATEWAY.as_bytes())),
+                    content_type: "text/html",
+                    headers: Vec::new(),
+                    note: format!("{id}: done, then an injected 502 (was {})", reply.status),
+                    reset: false,
+                    delay: None,
+                };
+            }
+            Some(Fault::Delay(delay)) => reply.delay = Some(delay),
+            _ => {}
+        }
+        reply
+    }
+
+    /// Parameters, body and state, for a request that reached its operation.
+    fn carry_out(
+        &self,
+        route: &crate::api::Route,
+        operation: &crate::api::Operation,
+        uri: &hyper::Uri,
+        body: &[u8],
+    ) -> Reply {
+        let id = operation.id.as_str();
+        let api = &self.api;
+        let resource = &api.resources[&operation.resource];
+        // Path parameters: a value that cannot be the parameter's type names no record.
+        let segments: Vec<String> = uri
+            .path()
+            .strip_prefix(api.base_path.as_str())
+            .unwrap_or_default()
+            .trim_matches('/')
+            .split('/')
+            .map(percent_decode)
+            .collect();
+        let mut path = Vec::new();
+        for (segment, template) in segments.iter().zip(&route.segments) {
+            if template.is_some() {
+                continue;
+            }
+            let index = path.len();
+            let Some(parameter) = operation.path_parameters.get(index) else {
+                continue;
+            };
+            match typed(parameter, segment) {
+                Some(value) if parameter.validator.is_valid(&value) => {
+                    path.push((parameter.name.clone(), value))
+                }
+                _ => {
+                    let message = format!(
+                        "No query results for model [App\\Models\\{}] {segment}",
+                        resource.model
+                    );
+                    return Reply::json(
+                        404,
+                        Some(&laravel::message(&message)),
+                        format!("{id}: bad {}", parameter.name),
+                    );
+                }
+            }
+        }
+        let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let sent = query_pairs(uri.query().unwrap_or_default());
+        let mut query = Map::new();
+        for parameter in &operation.query {
+            match sent.get(&parameter.name) {
+                Some(text) => match typed(parameter, text) {
+                    Some(value) if parameter.validator.is_valid(&value) => {
+                        query.insert(parameter.name.clone(), value);
+                    }
+                    _ => errors
+                        .entry(parameter.name.clone())
+                        .or_default()
+                        .push(format!(
+                            "The {} field must be {}.",
+                            attribute(&parameter.name),
+                            expected(&parameter.schema)
+                        )),
+                },
+                None if parameter.required => errors
+                    .entry(parameter.name.clone())
+                    .or_default()
+                    .push(format!(
+                        "The {} field is required.",
+                        attribute(&parameter.name)
+                    )),
+                None => {}
+            }
+        }
+        let mut fields = None;
+        if let Some(schema) = &operation.body {
+            // Laravel reads a missing or unreadable JSON body as no input at all: every
+            // required field is reported missing. Where nothing is required it would carry
+            // on; the fake refuses instead, as the spec says the body is JSON.
+            let value = serde_json::from_slice::<Value>(body)
+                .ok()
+                .filter(Value::is_object);
+            let input = value.clone().unwrap_or_else(|| Value::Object(Map::new()));
+            let mut body_errors = laravel::field_errors(&schema.validator, &input);
+            if value.is_none() && (schema.required || !body.is_empty()) && body_errors.is_empty() {
+                body_errors.insert(
+                    "body".into(),
+                    vec!["The request body must be a JSON object.".into()],
+                );
+            }
+            for (field, messages) in body_errors {
+                errors.entry(field).or_default().extend(messages);
+            }
+            fields = value.and_then(|v| v.as_object().cloned());
+        }
+        if !errors.is_empty() {
+            let note = format!(
+                "{id}: invalid {}",
+                errors.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
+            return Reply::json(422, Some(&laravel::validation_failed(&errors)), note);
+        }
+        let call = Call {
+            operation,
+            path,
+            query,
+            body: fields,
+        };
+        let outcome = {
+            let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+            state::execute(api, &mut store, &call)
+        };
+        let (status, body, note) = match outcome {
+            Outcome::Done(status, body) => (status, body, id.to_string()),
+            Outcome::NotFound(message) => (
+                404,
+                Some(laravel::message(&message)),
+                format!("{id}: not found"),
+            ),
+            Outcome::Invalid(errors) => {
+                let note = format!(
+                    "{id}: refused {}",
+                    errors.keys().cloned().collect::<Vec<_>>().join(", ")
+                );
+                (422, Some(laravel::validation_failed(&errors)), note)
+            }
+        };
+        if let (Some(body), Some(validator)) = (&body, operation.answers.get(&status))
+            && let Some(error) = validator.iter_errors(body).next()
+        {
+            let message = format!(
+                "fake: the {status} answer of {id} does not match the spec at {}: {error}",
+                if error.instance_path().as_str().is_empty() {
+                    "/"
+                } else {
+                    error.instance_path().as_str()
+                }
+            );
+            return Reply::json(
+                500,
+                Some(&laravel::message(&message)),
+                format!("{id}: answer off the spec"),
+            );
+        }
+        Reply::json(status, body.as_ref(), note)
+    }
+
+    fn take_fault(&self, operation: &str) -> Option<Fault> {
+        let mut faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let index = faults.iter().position(|i| i.applies_to(operation))?;
+        let fault = faults[index].fault.clone();
+        faults[index].times -= 1;
+        if faults[index].times == 0 {
+            faults.remove(index);
+        }
+        Some(fault)
+    }
+
+    /// The records of `resource`, as stored.
+    pub fn records(&self, resource: &str) -> Vec<Record> {
+        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
+        store.records(resource).cloned().collect()
+    }
+}
+
+/// What an upstream proxy answers when the application behind it failed.
+const BAD_GATEWAY: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
+
+/// A parameter's text as the JSON value its schema's type makes of it.
+fn typed(parameter: &Parameter, text: &str) -> Option<Value> {
+    match parameter.schema.get("type").and_then(Value::as_str) {
+        Some("integer") => text.parse::<i64>().ok().map(Value::from),
+        Some("number") => text
+            .parse::<f64>()
+            .ok()
+            .and_then(|n| serde_json::Number::from_f64(n))
+            .map(Value::Number),
+        Some("boolean") => match text {
+            "true" | "1" => Some(Value::Bool(true)),
+            "false" | "0" => Some(Value::Bool(false)),
+            _ => None,
+        },
+        _ => Some(Value::String(text.to_string())),
+    }
+}
+
+/// Laravel's words for what a parameter must be.
+fn expected(schema: &Value) -> &'static str {
+    match schema.get("type").and_then(Value::as_str) {
+        Some("integer") => "an integer",
+        Some("number") => "a number",
+        Some("boolean") => "true or false",
+        _ if schema.get("enum").is_some() => "one of the listed values",
+        _ => "a valid string",
+    }
+}
+
+/// `a=1&b=x%20y` -> {a: "1", b: "x y"}; the last of repeated names wins.
+fn query_pairs(query: &str) -> BTreeMap<String, String> {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (
+                percent_decode(&name.replace('+', " ")),
+                percent_decode(&value.replace('+', " ")),
+            )
+        })
+        .collect()
+}

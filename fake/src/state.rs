@@ -1,0 +1,382 @@
+//! What a valid request does to the store, and the answer it gets: one function for every
+//! operation, led by the operation's kind (see `api`) and the spec's `x-fake-*` extensions:
+//!
+//! - `x-fake-creates: {resource, set}` on an object property of a request body: that object
+//!   is a record of `resource` created with the parent (an organization's owner);
+//! - `x-fake-set: {field: template}` on a request body schema: record fields built from the
+//!   body, `'{name}'` standing for the body's `name` (`'{name|default}'` when absent); not
+//!   applied when a placeholder without default has no value;
+//! - `x-fake-refers-to: resource` on a property: an id of a record of `resource`; a request
+//!   naming one that does not exist is refused (Laravel's `exists` rule, 422).
+//!
+//! A resource's key (see `api::Resource`) is unique: a second record with the same key is
+//! refused (Laravel's `unique` rule, 422).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::api::{Api, Kind, Operation};
+use crate::render::Renderer;
+use crate::store::{Record, Store, key_text, now, values_at};
+
+/// A request that passed validation, with its parameters typed.
+pub(crate) struct Call<'a> {
+    pub operation: &'a Operation,
+    /// The path parameters, in order: (name, value).
+    pub path: Vec<(String, Value)>,
+    /// The query parameters that were sent.
+    pub query: Map<String, Value>,
+    /// The JSON body, if the operation has one.
+    pub body: Option<Map<String, Value>>,
+}
+
+/// How a call ends.
+pub(crate) enum Outcome {
+    /// A success status and its body.
+    Done(u16, Option<Value>),
+    /// 404: Laravel's message for a model that is not found.
+    NotFound(String),
+    /// 422: the field errors, keyed by dotted field name.
+    Invalid(BTreeMap<String, Vec<String>>),
+}
+
+/// Carries out `call` on `store`.
+pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
+    let operation = call.operation;
+    let resource = operation.resource.as_str();
+    let key = api.resources[resource].key.as_str();
+    let (status, schema) = (&operation.success.0, operation.success.1.as_ref());
+    let tokens: Vec<String> = (0..4).map(|_| store.token(32)).collect();
+    match operation.kind {
+        Kind::List => {
+            let wanted: Vec<(&str, &Value)> = call
+                .query
+                .iter()
+                .map(|(name, value)| {
+                    let path = operation
+                        .filters
+                        .get(name)
+                        .map_or(name.as_str(), String::as_str);
+                    (path, value)
+                })
+                .collect();
+            let records: Vec<Value> = store
+                .records(resource)
+                .map(|record| Value::Object(record.clone()))
+                .filter(|record| {
+                    wanted
+                        .iter()
+                        .all(|(path, value)| values_at(record, path).contains(value))
+                })
+                .collect();
+            let renderer = Renderer::new(api, store, None, tokens);
+            let body = schema.and_then(|s| renderer.render(s, Some(&Value::Array(records)), false));
+            Outcome::Done(*status, body)
+        }
+        Kind::Create => {
+            let body_schema = operation.body.as_ref().map(|b| api.deref(&b.schema));
+            let mut fields = with_query(call, body_schema);
+            let mut errors = BTreeMap::new();
+            // The records created with this one (`owner`), checked before anything is stored.
+            let mut nested = Vec::new();
+            let creates_all = body_schema
+                .and_then(|s| s.get("x-fake-creates"))
+                .and_then(Value::as_object);
+            for (name, creates) in creates_all.into_iter().flatten() {
+                let property = body_schema
+                    .and_then(|s| s.get("properties")?.get(name))
+                    .unwrap_or(&Value::Null);
+                let Some(Value::Object(object)) = fields.remove(name) else {
+                    continue;
+                };
+                let Some(target) = creates.get("resource").and_then(Value::as_str) else {
+                    continue;
+                };
+                check_refs(store, Some(api.deref(property)), &object, name, &mut errors);
+                check_unique(api, store, target, &object, None, name, &mut errors);
+                nested.push((name.clone(), target, object, creates.get("set")));
+            }
+            check_refs(store, body_schema, &fields, "", &mut errors);
+            check_unique(api, store, resource, &fields, None, "", &mut errors);
+            if !errors.is_empty() {
+                return Outcome::Invalid(errors);
+            }
+            apply_set(body_schema, &mut fields);
+            let id = store.insert(resource, key, fields);
+            let mut source = store.get(resource, id).cloned().unwrap_or_default();
+            for (name, target, mut object, set) in nested {
+                if let Some(Value::Object(set)) = set {
+                    for (field, template) in set {
+                        if let Some(value) = fill(template, &source) {
+                            object.insert(field.clone(), value);
+                        }
+                    }
+                }
+                let target_key = api.resources.get(target).map_or("id", |r| r.key.as_str());
+                let nested_id = store.insert(target, target_key, object);
+                let record = store.get(target, nested_id).cloned().unwrap_or_default();
+                source.insert(name, Value::Object(record));
+            }
+            answer(api, store, resource, id, schema, source, tokens, *status)
+        }
+        Kind::Read | Kind::Update | Kind::Replace | Kind::Delete | Kind::Act => {
+            let Some((_, value)) = call.path.first() else {
+                return Outcome::NotFound(format!("No query results for model [{resource}]."));
+            };
+            let Some(id) = store.find(resource, key, &key_text(value)) else {
+                return Outcome::NotFound(format!(
+                    "No query results for model [App\\Models\\{}] {}",
+                    api.resources[resource].model,
+                    key_text(value)
+                ));
+            };
+            let body_schema = operation.body.as_ref().map(|b| api.deref(&b.schema));
+            match operation.kind {
+                Kind::Read => {}
+                Kind::Delete => {
+                    let record = store.remove(resource, key, id).unwrap_or_default();
+                    cascade(api, store, resource, &record);
+                    let renderer = Renderer::new(api, store, None, tokens);
+                    let body = schema
+                        .and_then(|s| renderer.render(s, Some(&Value::Object(Map::new())), false));
+                    return Outcome::Done(*status, body);
+                }
+                _ => {
+                    let mut fields = with_query(call, body_schema);
+                    let mut errors = BTreeMap::new();
+                    check_refs(store, body_schema, &fields, "", &mut errors);
+                    check_unique(api, store, resource, &fields, Some(id), "", &mut errors);
+                    if !errors.is_empty() {
+                        return Outcome::Invalid(errors);
+                    }
+                    apply_set(body_schema, &mut fields);
+                    let old_key = store
+                        .get(resource, id)
+                        .and_then(|r| r.get(key))
+                        .map(key_text);
+                    let Some(record) = store.get_mut(resource, id) else {
+                        return Outcome::NotFound(String::new());
+                    };
+                    if operation.kind == Kind::Replace {
+                        record.retain(|name, _| ["id", "created_at", key].contains(&name.as_str()));
+                    }
+                    for field in &operation.regenerates {
+                        record.remove(field);
+                    }
+                    let changed = !fields.is_empty() || !operation.regenerates.is_empty();
+                    record.extend(fields);
+                    if changed {
+                        record.insert("updated_at".into(), Value::String(now()));
+                    }
+                    store.reindex(resource, key, id, old_key);
+                }
+            }
+            let mut source = store.get(resource, id).cloned().unwrap_or_default();
+            for (name, value) in &call.path {
+                source.entry(name.clone()).or_insert_with(|| value.clone());
+            }
+            answer(api, store, resource, id, schema, source, tokens, *status)
+        }
+    }
+}
+
+/// Renders the answer about record `id` from `source`, and keeps what it made up.
+#[allow(clippy::too_many_arguments)]
+fn answer(
+    api: &Api,
+    store: &mut Store,
+    resource: &str,
+    id: u64,
+    schema: Option<&Value>,
+    source: Record,
+    tokens: Vec<String>,
+    status: u16,
+) -> Outcome {
+    let Some(schema) = schema else {
+        return Outcome::Done(status, None);
+    };
+    let Some(record) = store.get(resource, id).cloned() else {
+        return Outcome::NotFound(String::new());
+    };
+    let (body, made_up) = {
+        let renderer = Renderer::new(api, store, Some((resource, &record)), tokens);
+        let body = renderer.render(schema, Some(&Value::Object(source)), true);
+        (body, renderer.made_up.into_inner())
+    };
+    if let Some(record) = store.get_mut(resource, id) {
+        for (name, value) in made_up {
+            record.entry(name).or_insert(value);
+        }
+    }
+    Outcome::Done(status, body)
+}
+
+/// The body's fields, with the query parameters the body could also carry (the body wins).
+fn with_query(call: &Call, body_schema: Option<&Value>) -> Map<String, Value> {
+    let mut fields = call.body.clone().unwrap_or_default();
+    for (name, value) in &call.query {
+        let in_body =
+            body_schema.is_some_and(|s| s.pointer(&format!("/properties/{name}")).is_some());
+        if in_body && !fields.contains_key(name) {
+            fields.insert(name.clone(), value.clone());
+        }
+    }
+    fields
+}
+
+fn properties(schema: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
+    schema
+        .and_then(|s| s.get("properties"))
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+}
+
+/// `x-fake-refers-to` on the body's properties: each id must name a record.
+fn check_refs(
+    store: &Store,
+    schema: Option<&Value>,
+    fields: &Map<String, Value>,
+    prefix: &str,
+    errors: &mut BTreeMap<String, Vec<String>>,
+) {
+    for (name, property) in properties(schema) {
+        let Some(target) = property.get("x-fake-refers-to").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(value) = fields.get(name).filter(|v| !v.is_null()) else {
+            continue;
+        };
+        let exists = value
+            .as_u64()
+            .is_some_and(|id| store.get(target, id).is_some());
+        if !exists {
+            let field = dotted(prefix, name);
+            errors
+                .entry(field.clone())
+                .or_default()
+                .push(format!("The selected {} is invalid.", attribute(&field)));
+        }
+    }
+}
+
+/// A resource's key must be unique.
+fn check_unique(
+    api: &Api,
+    store: &Store,
+    resource: &str,
+    fields: &Map<String, Value>,
+    except: Option<u64>,
+    prefix: &str,
+    errors: &mut BTreeMap<String, Vec<String>>,
+) {
+    let Some(key) = api.resources.get(resource).map(|r| r.key.as_str()) else {
+        return;
+    };
+    if let Some(value) = fields.get(key)
+        && store.taken(resource, key, &key_text(value), except)
+    {
+        let field = dotted(prefix, key);
+        errors
+            .entry(field.clone())
+            .or_default()
+            .push(format!("The {} has already been taken.", attribute(&field)));
+    }
+}
+
+/// `x-fake-set` of the body schema, applied to the fields about to be stored.
+fn apply_set(schema: Option<&Value>, fields: &mut Map<String, Value>) {
+    let Some(Value::Object(set)) = schema.and_then(|s| s.get("x-fake-set")) else {
+        return;
+    };
+    let values: Vec<(String, Value)> = set
+        .iter()
+        .filter_map(|(field, template)| Some((field.clone(), fill(template, fields)?)))
+        .collect();
+    fields.extend(values);
+}
+
+/// `template` with each `'{name}'` / `'{name|default}'` replaced by `fields[name]` (its JSON
+/// type kept); `None` if a placeholder without default has no value.
+fn fill(template: &Value, fields: &Map<String, Value>) -> Option<Value> {
+    match template {
+        Value::String(text) if text.starts_with('{') && text.ends_with('}') => {
+            let inner = &text[1..text.len() - 1];
+            let (name, default) = match inner.split_once('|') {
+                Some((name, default)) => (name, Some(default)),
+                None => (inner, None),
+            };
+            match fields.get(name).filter(|v| !v.is_null()) {
+                Some(value) => Some(value.clone()),
+                None => default.map(|d| Value::String(d.to_string())),
+            }
+        }
+        Value::Array(items) => items
+            .iter()
+            .map(|i| fill(i, fields))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::Array),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| Some((k.clone(), fill(v, fields)?)))
+            .collect::<Option<Map<_, _>>>()
+            .map(Value::Object),
+        other => Some(other.clone()),
+    }
+}
+
+/// `x-fake-related` with `cascade: true`: the related records go with the deleted one.
+fn cascade(api: &Api, store: &mut Store, resource: &str, record: &Record) {
+    let Some(reference) = api
+        .resources
+        .get(resource)
+        .and_then(|r| r.schema_ref.clone())
+    else {
+        return;
+    };
+    let schema = api.deref(&serde_json::json!({ "$ref": reference })).clone();
+    let Some(id) = record.get("id") else {
+        return;
+    };
+    for (_, property) in properties(Some(&schema)) {
+        let Some(related) = property.get("x-fake-related") else {
+            continue;
+        };
+        if related.get("cascade") != Some(&Value::Bool(true)) {
+            continue;
+        }
+        let (Some(target), Some(path)) = (
+            related.get("resource").and_then(Value::as_str),
+            related.get("where").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let target_key = api
+            .resources
+            .get(target)
+            .map_or("id", |r| r.key.as_str())
+            .to_string();
+        let doomed: Vec<u64> = store
+            .records(target)
+            .filter(|r| values_at(&Value::Object((*r).clone()), path).contains(&id))
+            .filter_map(|r| r.get("id")?.as_u64())
+            .collect();
+        for other in doomed {
+            store.remove(target, &target_key, other);
+        }
+    }
+}
+
+fn dotted(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+/// How Laravel names a field in a message: `owner.external_id` -> `owner.external id`.
+pub(crate) fn attribute(field: &str) -> String {
+    field.replace('_', " ")
+}

@@ -1,0 +1,168 @@
+//! The fake's state: one table of records per resource, each record the JSON object the
+//! requests built, with the `id`, `created_at` and `updated_at` the server would add.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, RandomState};
+
+use serde_json::{Map, Value};
+
+/// One stored resource, as JSON.
+pub(crate) type Record = Map<String, Value>;
+
+#[derive(Default)]
+struct Table {
+    next_id: u64,
+    records: BTreeMap<u64, Record>,
+    /// The key field's value (as text) -> id, for resources keyed by another field than `id`.
+    by_key: HashMap<String, u64>,
+}
+
+/// Every table, behind the one lock the server takes per request: each request is atomic.
+pub(crate) struct Store {
+    tables: BTreeMap<String, Table>,
+    random: u64,
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store {
+            tables: BTreeMap::new(),
+            random: RandomState::new().hash_one(std::time::SystemTime::now()) | 1,
+        }
+    }
+
+    /// The id of the record of `resource` whose `key` field is `text` (the path segment).
+    pub fn find(&self, resource: &str, key: &str, text: &str) -> Option<u64> {
+        let table = self.tables.get(resource)?;
+        if key == "id" {
+            let id = text.parse::<u64>().ok()?;
+            table.records.contains_key(&id).then_some(id)
+        } else {
+            table.by_key.get(text).copied()
+        }
+    }
+
+    /// Whether a record of `resource` other than `except` has `text` as its `key` field.
+    pub fn taken(&self, resource: &str, key: &str, text: &str, except: Option<u64>) -> bool {
+        key != "id"
+            && self
+                .tables
+                .get(resource)
+                .and_then(|t| t.by_key.get(text))
+                .is_some_and(|id| Some(*id) != except)
+    }
+
+    pub fn get(&self, resource: &str, id: u64) -> Option<&Record> {
+        self.tables.get(resource)?.records.get(&id)
+    }
+
+    pub fn get_mut(&mut self, resource: &str, id: u64) -> Option<&mut Record> {
+        self.tables.get_mut(resource)?.records.get_mut(&id)
+    }
+
+    /// Every record of `resource`, by id.
+    pub fn records(&self, resource: &str) -> impl Iterator<Item = &Record> {
+        self.tables
+            .get(resource)
+            .into_iter()
+            .flat_map(|t| t.records.values())
+    }
+
+    /// Stores `fields` as a new record of `resource`, with a new id and timestamps.
+    pub fn insert(&mut self, resource: &str, key: &str, mut fields: Record) -> u64 {
+        let table = self.tables.entry(resource.to_string()).or_default();
+        table.next_id += 1;
+        let id = table.next_id;
+        let now = now();
+        fields.insert("id".into(), Value::from(id));
+        fields.insert("created_at".into(), Value::String(now.clone()));
+        fields.insert("updated_at".into(), Value::String(now));
+        if key != "id"
+            && let Some(text) = fields.get(key).map(key_text)
+        {
+            table.by_key.insert(text, id);
+        }
+        table.records.insert(id, fields);
+        id
+    }
+
+    /// Keeps the key index right after the record's key field may have changed.
+    pub fn reindex(&mut self, resource: &str, key: &str, id: u64, old: Option<String>) {
+        let Some(table) = self.tables.get_mut(resource) else {
+            return;
+        };
+        if key == "id" {
+            return;
+        }
+        if let Some(old) = old {
+            table.by_key.remove(&old);
+        }
+        if let Some(text) = table
+            .records
+            .get(&id)
+            .and_then(|r| r.get(key))
+            .map(key_text)
+        {
+            table.by_key.insert(text, id);
+        }
+    }
+
+    pub fn remove(&mut self, resource: &str, key: &str, id: u64) -> Option<Record> {
+        let table = self.tables.get_mut(resource)?;
+        let record = table.records.remove(&id)?;
+        if let Some(text) = record.get(key).map(key_text) {
+            table.by_key.remove(&text);
+        }
+        Some(record)
+    }
+
+    /// `length` random characters of `[A-Za-z0-9]` (xorshift; a fake's tokens need no more).
+    pub fn token(&mut self, length: usize) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..length)
+            .map(|_| {
+                self.random ^= self.random << 13;
+                self.random ^= self.random >> 7;
+                self.random ^= self.random << 17;
+                ALPHABET[(self.random % ALPHABET.len() as u64) as usize] as char
+            })
+            .collect()
+    }
+}
+
+/// A key value as the text a path segment carries.
+pub(crate) fn key_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Now, the way Laravel serializes timestamps (`2024-01-15T10:30:00.000000Z`).
+pub(crate) fn now() -> String {
+    chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+        .to_string()
+}
+
+/// Every value at the dotted `path` of `value`, looking into arrays on the way
+/// (`organizations.id` of a user: the ids of its memberships).
+pub(crate) fn values_at<'a>(value: &'a Value, path: &str) -> Vec<&'a Value> {
+    let mut current = vec![value];
+    for part in path.split('.') {
+        current = current
+            .into_iter()
+            .flat_map(|v| match v {
+                Value::Array(items) => items.iter().filter_map(|i| i.get(part)).collect(),
+                other => other.get(part).into_iter().collect::<Vec<_>>(),
+            })
+            .collect();
+    }
+    current
+        .into_iter()
+        .flat_map(|v| match v {
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        })
+        .collect()
+}
