@@ -3,8 +3,8 @@
 //! embed token for the dashboard, and rename the organization.
 //!
 //! ```sh
-//! cargo xtask mock --port 8080 &                       # a local mock of the API, no key needed
-//! ANSWERING_AGENT_ENVIRONMENT=http://127.0.0.1:8080/api/v1 ANSWERING_AGENT_API_KEY=any \
+//! cargo xtask mock --port 8080 --api-key try-me &       # a local fake of the API, no real key needed
+//! ANSWERING_AGENT_ENVIRONMENT=http://127.0.0.1:8080/api/v1 ANSWERING_AGENT_API_KEY=try-me \
 //!     cargo run --example onboarding
 //! ANSWERING_AGENT_API_KEY=sk_... cargo run --example onboarding   # the playground
 //! ```
@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
         Err(error) => {
             eprintln!("error: {error}");
             eprintln!(
-                "no key? start `cargo xtask mock` and point ANSWERING_AGENT_ENVIRONMENT at it"
+                "no key? start the fake with `cargo xtask mock --api-key try-me` and point ANSWERING_AGENT_ENVIRONMENT at it"
             );
             return ExitCode::from(2);
         }

@@ -188,6 +188,35 @@ impl Api {
         Ok(api)
     }
 
+    /// Every (resource, dotted path) an `x-fake-related` of a resource's schema declares:
+    /// the relations the store indexes.
+    pub fn relations(&self) -> Vec<(String, String)> {
+        let mut relations = Vec::new();
+        for resource in self.resources.values() {
+            let Some(reference) = &resource.schema_ref else {
+                continue;
+            };
+            let schema = self
+                .deref(&serde_json::json!({ "$ref": reference }))
+                .clone();
+            for property in schema
+                .get("properties")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(_, p)| p)
+            {
+                if let Some(related) = property.get("x-fake-related")
+                    && let (Some(target), Some(path)) =
+                        (related["resource"].as_str(), related["where"].as_str())
+                {
+                    relations.push((target.to_string(), path.to_string()));
+                }
+            }
+        }
+        relations
+    }
+
     /// Follows `$ref`s.
     pub fn deref<'a>(&'a self, node: &'a Value) -> &'a Value {
         schema::deref(&self.spec, node, "").0

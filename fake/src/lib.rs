@@ -223,10 +223,11 @@ impl FakeBuilder {
             .enable_all()
             .build()
             .map_err(|e| Error(format!("cannot start the fake's runtime: {e}")))?;
+        let store = Store::new(api.relations());
         let shared = Arc::new(Shared {
             api,
             keys: keys.clone(),
-            store: Mutex::new(Store::new()),
+            store: Mutex::new(store),
             faults: Mutex::new(Vec::new()),
             calls: Mutex::new(BTreeMap::new()),
             requests: AtomicU64::new(0),

@@ -5,13 +5,12 @@
 //! shape the spec gives them.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
 use crate::api::Api;
 use crate::schema;
-use crate::store::{Record, Store, key_text, now, values_at};
+use crate::store::{Record, Store, key_text, now};
 
 /// Deeper than any answer of the spec nests; stops a schema that refers to itself.
 const MAX_DEPTH: usize = 12;
@@ -25,9 +24,6 @@ pub(crate) struct Renderer<'a> {
     /// Values made up for required fields of the main record; the caller stores them, so
     /// that the next answer shows the same (a location's `status`, an embed token).
     pub made_up: RefCell<Record>,
-    /// (resource, dotted path) -> value -> ids: the records pointing at a value, built once
-    /// per answer so that listing 10,000 organizations with their users stays linear.
-    indexes: RefCell<HashMap<(String, String), HashMap<String, Vec<u64>>>>,
     /// Values the store cannot make without `&mut` (tokens), taken from a seed.
     tokens: RefCell<Vec<String>>,
 }
@@ -44,7 +40,6 @@ impl<'a> Renderer<'a> {
             store,
             main,
             made_up: RefCell::new(Map::new()),
-            indexes: RefCell::new(HashMap::new()),
             tokens: RefCell::new(tokens),
         }
     }
@@ -170,25 +165,8 @@ impl<'a> Renderer<'a> {
         let resource = related.get("resource")?.as_str()?;
         let path = related.get("where")?.as_str()?;
         let id = key_text(fields?.get("id")?);
-        let ids = {
-            let mut indexes = self.indexes.borrow_mut();
-            let index = indexes
-                .entry((resource.to_string(), path.to_string()))
-                .or_insert_with(|| {
-                    let mut index: HashMap<String, Vec<u64>> = HashMap::new();
-                    for record in self.store.records(resource) {
-                        let Some(own) = record.get("id").and_then(Value::as_u64) else {
-                            continue;
-                        };
-                        let record = Value::Object(record.clone());
-                        for value in values_at(&record, path) {
-                            index.entry(key_text(value)).or_default().push(own);
-                        }
-                    }
-                    index
-                });
-            index.get(&id).cloned().unwrap_or_default()
-        };
+        // The store indexes every relation the spec declares (`Api::relations`).
+        let ids = self.store.related(resource, path, &id).unwrap_or_default();
         let items = self
             .api
             .deref(property)

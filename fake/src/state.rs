@@ -151,25 +151,23 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
                         return Outcome::Invalid(errors);
                     }
                     apply_set(body_schema, &mut fields);
-                    let old_key = store
-                        .get(resource, id)
-                        .and_then(|r| r.get(key))
-                        .map(key_text);
-                    let Some(record) = store.get_mut(resource, id) else {
-                        return Outcome::NotFound(String::new());
-                    };
-                    if operation.kind == Kind::Replace {
-                        record.retain(|name, _| ["id", "created_at", key].contains(&name.as_str()));
-                    }
-                    for field in &operation.regenerates {
-                        record.remove(field);
-                    }
-                    let changed = !fields.is_empty() || !operation.regenerates.is_empty();
-                    record.extend(fields);
-                    if changed {
-                        record.insert("updated_at".into(), Value::String(now()));
-                    }
-                    store.reindex(resource, key, id, old_key);
+                    let replace = operation.kind == Kind::Replace;
+                    let regenerates = &operation.regenerates;
+                    let changed = !fields.is_empty() || !regenerates.is_empty();
+                    store.update(resource, key, id, |record| {
+                        if replace {
+                            record.retain(|name, _| {
+                                ["id", "created_at", key].contains(&name.as_str())
+                            });
+                        }
+                        for field in regenerates {
+                            record.remove(field);
+                        }
+                        record.extend(fields);
+                        if changed {
+                            record.insert("updated_at".into(), Value::String(now()));
+                        }
+                    });
                 }
             }
             let mut source = store.get(resource, id).cloned().unwrap_or_default();
@@ -204,10 +202,17 @@ fn answer(
         let body = renderer.render(schema, Some(&Value::Object(source)), true);
         (body, renderer.made_up.into_inner())
     };
-    if let Some(record) = store.get_mut(resource, id) {
-        for (name, value) in made_up {
-            record.entry(name).or_insert(value);
-        }
+    if !made_up.is_empty() {
+        store.update(
+            resource,
+            api.resources[resource].key.as_str(),
+            id,
+            |record| {
+                for (name, value) in made_up {
+                    record.entry(name).or_insert(value);
+                }
+            },
+        );
     }
     Outcome::Done(status, body)
 }

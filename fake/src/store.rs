@@ -1,7 +1,7 @@
 //! The fake's state: one table of records per resource, each record the JSON object the
 //! requests built, with the `id`, `created_at` and `updated_at` the server would add.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasher, RandomState};
 
 use serde_json::{Map, Value};
@@ -20,14 +20,77 @@ struct Table {
 /// Every table, behind the one lock the server takes per request: each request is atomic.
 pub(crate) struct Store {
     tables: BTreeMap<String, Table>,
+    /// (resource, dotted path) -> value (as text) -> the ids of the records holding it
+    /// there: kept up to date on every write, so that showing a record's related records
+    /// (an organization's users) costs no scan of the whole table.
+    indexes: HashMap<(String, String), HashMap<String, BTreeSet<u64>>>,
     random: u64,
 }
 
 impl Store {
-    pub fn new() -> Store {
+    /// An empty store that indexes `relations`: (resource, dotted path) pairs.
+    pub fn new(relations: impl IntoIterator<Item = (String, String)>) -> Store {
         Store {
             tables: BTreeMap::new(),
+            indexes: relations.into_iter().map(|r| (r, HashMap::new())).collect(),
             random: RandomState::new().hash_one(std::time::SystemTime::now()) | 1,
+        }
+    }
+
+    /// The ids of the records of `resource` whose `path` holds `value`; `None` if that
+    /// relation is not indexed.
+    pub fn related(&self, resource: &str, path: &str, value: &str) -> Option<Vec<u64>> {
+        let index = self
+            .indexes
+            .get(&(resource.to_string(), path.to_string()))?;
+        Some(
+            index
+                .get(value)
+                .map(|ids| ids.iter().copied().collect())
+                .unwrap_or_default(),
+        )
+    }
+
+    /// Adds (or with `add` false removes) `record`'s entries in the indexes of `resource`.
+    fn index(&mut self, resource: &str, id: u64, record: &Record, add: bool) {
+        let value = Value::Object(record.clone());
+        for ((indexed, path), index) in &mut self.indexes {
+            if indexed != resource {
+                continue;
+            }
+            for held in values_at(&value, path) {
+                let ids = index.entry(key_text(held)).or_default();
+                if add {
+                    ids.insert(id);
+                } else {
+                    ids.remove(&id);
+                }
+            }
+        }
+    }
+
+    /// Changes record `id` of `resource` in place, keeping the key and the indexes right.
+    pub fn update(&mut self, resource: &str, key: &str, id: u64, change: impl FnOnce(&mut Record)) {
+        let Some(old) = self.get(resource, id).cloned() else {
+            return;
+        };
+        self.index(resource, id, &old, false);
+        let Some(table) = self.tables.get_mut(resource) else {
+            return;
+        };
+        if let Some(record) = table.records.get_mut(&id) {
+            change(record);
+            if key != "id" {
+                if let Some(text) = old.get(key).map(key_text) {
+                    table.by_key.remove(&text);
+                }
+                if let Some(text) = record.get(key).map(key_text) {
+                    table.by_key.insert(text, id);
+                }
+            }
+        }
+        if let Some(new) = self.get(resource, id).cloned() {
+            self.index(resource, id, &new, true);
         }
     }
 
@@ -56,10 +119,6 @@ impl Store {
         self.tables.get(resource)?.records.get(&id)
     }
 
-    pub fn get_mut(&mut self, resource: &str, id: u64) -> Option<&mut Record> {
-        self.tables.get_mut(resource)?.records.get_mut(&id)
-    }
-
     /// Every record of `resource`, by id.
     pub fn records(&self, resource: &str) -> impl Iterator<Item = &Record> {
         self.tables
@@ -82,29 +141,9 @@ impl Store {
         {
             table.by_key.insert(text, id);
         }
-        table.records.insert(id, fields);
+        table.records.insert(id, fields.clone());
+        self.index(resource, id, &fields, true);
         id
-    }
-
-    /// Keeps the key index right after the record's key field may have changed.
-    pub fn reindex(&mut self, resource: &str, key: &str, id: u64, old: Option<String>) {
-        let Some(table) = self.tables.get_mut(resource) else {
-            return;
-        };
-        if key == "id" {
-            return;
-        }
-        if let Some(old) = old {
-            table.by_key.remove(&old);
-        }
-        if let Some(text) = table
-            .records
-            .get(&id)
-            .and_then(|r| r.get(key))
-            .map(key_text)
-        {
-            table.by_key.insert(text, id);
-        }
     }
 
     pub fn remove(&mut self, resource: &str, key: &str, id: u64) -> Option<Record> {
@@ -113,6 +152,7 @@ impl Store {
         if let Some(text) = record.get(key).map(key_text) {
             table.by_key.remove(&text);
         }
+        self.index(resource, id, &record, false);
         Some(record)
     }
 
