@@ -450,16 +450,17 @@ async fn routes_methods_keys_and_bodies_are_refused_the_laravel_way() {
         body["errors"]["organization_id"][0],
         "The organization id field must be an integer."
     );
+    // An id in the body that names no record: a 404, as for an id in the path (GUESS).
     let (status, body, _) = send(
         http.post(format!("{base}/locations"))
             .header("x-api-key", "k1")
             .json(&serde_json::json!({"organization_id": 999, "name": "Nowhere"})),
     )
     .await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 404);
     assert_eq!(
-        body["errors"]["organization_id"][0],
-        "The selected organization id is invalid."
+        body["message"],
+        "No query results for model [App\\Models\\Organization] 999"
     );
 }
 

@@ -228,7 +228,6 @@ impl Shared {
     ) -> Reply {
         let id = operation.id.as_str();
         let api = &self.api;
-        let resource = &api.resources[&operation.resource];
         // Path parameters: a value that cannot be the parameter's type names no record.
         let segments: Vec<String> = uri
             .path()
@@ -252,10 +251,8 @@ impl Shared {
                     path.push((parameter.name.clone(), value))
                 }
                 _ => {
-                    let message = format!(
-                        "No query results for model [App\\Models\\{}] {segment}",
-                        resource.model
-                    );
+                    let message =
+                        state::not_found(api, &operation.resource, &Value::String(segment.clone()));
                     return Reply::json(
                         404,
                         Some(&laravel::message(&message)),

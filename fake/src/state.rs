@@ -93,11 +93,18 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
                 let Some(target) = creates.get("resource").and_then(Value::as_str) else {
                     continue;
                 };
-                check_refs(store, Some(api.deref(property)), &object, name, &mut errors);
+                if let Some(missing) =
+                    missing_reference(api, store, Some(api.deref(property)), &object)
+                {
+                    return Outcome::NotFound(missing);
+                }
+                let object = declared(Some(api.deref(property)), object);
                 check_unique(api, store, target, &object, None, name, &mut errors);
                 nested.push((name.clone(), target, object, creates.get("set")));
             }
-            check_refs(store, body_schema, &fields, "", &mut errors);
+            if let Some(missing) = missing_reference(api, store, body_schema, &fields) {
+                return Outcome::NotFound(missing);
+            }
             check_unique(api, store, resource, &fields, None, "", &mut errors);
             if !errors.is_empty() {
                 return Outcome::Invalid(errors);
@@ -125,11 +132,7 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
                 return Outcome::NotFound(format!("No query results for model [{resource}]."));
             };
             let Some(id) = store.find(resource, key, &key_text(value)) else {
-                return Outcome::NotFound(format!(
-                    "No query results for model [App\\Models\\{}] {}",
-                    api.resources[resource].model,
-                    key_text(value)
-                ));
+                return Outcome::NotFound(not_found(api, resource, value));
             };
             let body_schema = operation.body.as_ref().map(|b| api.deref(&b.schema));
             match operation.kind {
@@ -145,7 +148,9 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
                 _ => {
                     let mut fields = with_query(call, body_schema);
                     let mut errors = BTreeMap::new();
-                    check_refs(store, body_schema, &fields, "", &mut errors);
+                    if let Some(missing) = missing_reference(api, store, body_schema, &fields) {
+                        return Outcome::NotFound(missing);
+                    }
                     check_unique(api, store, resource, &fields, Some(id), "", &mut errors);
                     if !errors.is_empty() {
                         return Outcome::Invalid(errors);
@@ -217,9 +222,10 @@ fn answer(
     Outcome::Done(status, body)
 }
 
-/// The body's fields, with the query parameters the body could also carry (the body wins).
+/// The body's fields the schema declares (others are dropped, as Laravel's `validated()`
+/// drops them), with the query parameters the body could also carry (the body wins).
 fn with_query(call: &Call, body_schema: Option<&Value>) -> Map<String, Value> {
-    let mut fields = call.body.clone().unwrap_or_default();
+    let mut fields = declared(body_schema, call.body.clone().unwrap_or_default());
     for (name, value) in &call.query {
         let in_body =
             body_schema.is_some_and(|s| s.pointer(&format!("/properties/{name}")).is_some());
@@ -227,6 +233,12 @@ fn with_query(call: &Call, body_schema: Option<&Value>) -> Map<String, Value> {
             fields.insert(name.clone(), value.clone());
         }
     }
+    fields
+}
+
+/// Only the fields `schema` lists among its properties.
+fn declared(schema: Option<&Value>, mut fields: Map<String, Value>) -> Map<String, Value> {
+    fields.retain(|name, _| properties(schema).any(|(declared, _)| declared == name));
     fields
 }
 
@@ -238,32 +250,35 @@ fn properties(schema: Option<&Value>) -> impl Iterator<Item = (&String, &Value)>
         .flatten()
 }
 
-/// `x-fake-refers-to` on the body's properties: each id must name a record.
-fn check_refs(
+/// `x-fake-refers-to` on the body's properties: each id must name a record. The message of
+/// the 404 for the first that does not (a GUESS of the spec: the server looks the record up
+/// as it does a path's id; a Laravel `exists` rule would make it a 422).
+fn missing_reference(
+    api: &Api,
     store: &Store,
     schema: Option<&Value>,
     fields: &Map<String, Value>,
-    prefix: &str,
-    errors: &mut BTreeMap<String, Vec<String>>,
-) {
-    for (name, property) in properties(schema) {
-        let Some(target) = property.get("x-fake-refers-to").and_then(Value::as_str) else {
-            continue;
-        };
-        let Some(value) = fields.get(name).filter(|v| !v.is_null()) else {
-            continue;
-        };
+) -> Option<String> {
+    properties(schema).find_map(|(name, property)| {
+        let target = property.get("x-fake-refers-to")?.as_str()?;
+        let value = fields.get(name).filter(|v| !v.is_null())?;
         let exists = value
             .as_u64()
             .is_some_and(|id| store.get(target, id).is_some());
-        if !exists {
-            let field = dotted(prefix, name);
-            errors
-                .entry(field.clone())
-                .or_default()
-                .push(format!("The selected {} is invalid.", attribute(&field)));
-        }
-    }
+        (!exists).then(|| not_found(api, target, value))
+    })
+}
+
+/// Laravel's message for a record that is not there.
+pub(crate) fn not_found(api: &Api, resource: &str, key: &Value) -> String {
+    let model = api
+        .resources
+        .get(resource)
+        .map_or("Resource", |r| r.model.as_str());
+    format!(
+        "No query results for model [App\\Models\\{model}] {}",
+        key_text(key)
+    )
 }
 
 /// A resource's key must be unique.
