@@ -390,7 +390,7 @@ fn typed(parameter: &Parameter, text: &str) -> Option<Value> {
         Some("number") => text
             .parse::<f64>()
             .ok()
-            .and_then(|n| serde_json::Number::from_f64(n))
+            .and_then(serde_json::Number::from_f64)
             .map(Value::Number),
         Some("boolean") => match text {
             "true" | "1" => Some(Value::Bool(true)),
