@@ -87,22 +87,28 @@ paths:
         '404': {description: none}
 "##;
 
-async fn call(method: reqwest::Method, url: String, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method, url)
-        .header("x-token", "t");
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+/// One HTTP/1.1 request over a fresh connection (no HTTP client crate: the workspace builds
+/// reqwest without a TLS provider, and a fake needs none): the status and the JSON body.
+async fn call(method: &str, url: String, body: Option<Value>) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_at(rest.find('/').unwrap());
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nhost: {host}\r\nx-token: t\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    let status = answer[9..12].parse().unwrap();
+    let (_, body) = answer.split_once("\r\n\r\n").unwrap();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
 }
 
 #[tokio::test]
 async fn a_spec_the_fake_has_never_seen_gets_crud_relations_and_refusals() {
-    use reqwest::Method;
     let fake = answering_agent_fake::Fake::builder()
         .spec("pets.yaml", SPEC)
         .api_key("t")
@@ -116,7 +122,7 @@ async fn a_spec_the_fake_has_never_seen_gets_crud_relations_and_refusals() {
     );
 
     let (status, owner) = call(
-        Method::POST,
+        "POST",
         format!("{base}/owners"),
         Some(json!({"name": "Ada"})),
     )
@@ -128,7 +134,7 @@ async fn a_spec_the_fake_has_never_seen_gets_crud_relations_and_refusals() {
     assert_eq!(owner["pets"], json!([]));
 
     let (status, pet) = call(
-        Method::POST,
+        "POST",
         format!("{base}/pets"),
         Some(json!({"name": "Rex", "owner_id": 1, "extra": true})),
     )
@@ -139,40 +145,35 @@ async fn a_spec_the_fake_has_never_seen_gets_crud_relations_and_refusals() {
         "a required enum nobody sent: its first value"
     );
     assert!(pet.get("extra").is_none(), "undeclared fields are not kept");
-    let (_, read) = call(Method::GET, format!("{base}/pets/1"), None).await;
+    let (_, read) = call("GET", format!("{base}/pets/1"), None).await;
     assert_eq!(read, pet, "read back as created, made-up fields included");
 
-    let (_, owner) = call(Method::GET, format!("{base}/owners/1"), None).await;
+    let (_, owner) = call("GET", format!("{base}/owners/1"), None).await;
     assert_eq!(owner["pets"][0]["name"], "Rex");
-    let (_, listed) = call(Method::GET, format!("{base}/pets?owner_id=1"), None).await;
+    let (_, listed) = call("GET", format!("{base}/pets?owner_id=1"), None).await;
     assert_eq!(listed.as_array().unwrap().len(), 1);
-    let (_, listed) = call(Method::GET, format!("{base}/pets?owner_id=2"), None).await;
+    let (_, listed) = call("GET", format!("{base}/pets?owner_id=2"), None).await;
     assert_eq!(listed, json!([]));
 
-    let (status, body) = call(
-        Method::POST,
-        format!("{base}/owners"),
-        Some(json!({"name": ""})),
-    )
-    .await;
+    let (status, body) = call("POST", format!("{base}/owners"), Some(json!({"name": ""}))).await;
     assert_eq!(status, 422);
     assert_eq!(
         body["errors"]["name"][0],
         "The name field must be at least 1 characters."
     );
     let (status, _) = call(
-        Method::POST,
+        "POST",
         format!("{base}/pets"),
         Some(json!({"name": "Tom", "owner_id": 9})),
     )
     .await;
     assert_eq!(status, 404, "an owner_id that names no owner");
 
-    let (status, body) = call(Method::DELETE, format!("{base}/owners/1"), None).await;
+    let (status, body) = call("DELETE", format!("{base}/owners/1"), None).await;
     assert_eq!((status, body), (204, Value::Null));
-    let (status, _) = call(Method::GET, format!("{base}/owners/1"), None).await;
+    let (status, _) = call("GET", format!("{base}/owners/1"), None).await;
     assert_eq!(status, 404);
-    let (status, _) = call(Method::GET, format!("{base}/pets/1"), None).await;
+    let (status, _) = call("GET", format!("{base}/pets/1"), None).await;
     assert_eq!(status, 404, "its pets went with it (cascade)");
     assert_eq!(fake.calls("createPet"), 2);
 }
