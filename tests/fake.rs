@@ -206,6 +206,24 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
         again.embed_token.expose_secret(),
         fresh.embed_token.expose_secret()
     );
+    // Invalidated: the next read hands out a token none of the earlier ones equals.
+    let invalidated = client
+        .invalidate_embed_token()
+        .external_id("manager_1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(invalidated.user_id, "manager_1");
+    let after = client
+        .get_embed_token()
+        .external_id("manager_1")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(
+        after.embed_token.expose_secret(),
+        fresh.embed_token.expose_secret()
+    );
 
     let location = client
         .create_location()

@@ -8,6 +8,8 @@ pub mod fingerprint;
 pub mod lint;
 pub mod open_enums;
 pub mod operations;
+#[path = "../../fake/src/pointer.rs"]
+pub mod pointer;
 pub mod spec;
 
 use std::panic;

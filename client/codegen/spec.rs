@@ -189,19 +189,9 @@ impl Spec {
     }
 }
 
-/// The JSON pointer of a local reference (`#/components/schemas/X`), percent-decoded.
-pub fn ref_target(reference: &str) -> Option<String> {
-    let fragment = reference.strip_prefix('#')?;
-    if !(fragment.is_empty() || fragment.starts_with('/')) {
-        return None;
-    }
-    Some(percent_decode(fragment))
-}
-
-/// Escapes one JSON pointer segment.
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
+// JSON pointers and references: one implementation, the fake's (fake/src/pointer.rs,
+// included by codegen/mod.rs), since the fake cannot depend on the pipeline nor it on the fake.
+pub use super::pointer::{escape, ref_target};
 
 /// Calls `visit` with the pointer of every node, depth first.
 pub fn walk(value: &Value, pointer: &mut String, visit: &mut impl FnMut(&str, &Value)) {
@@ -226,30 +216,6 @@ pub fn walk(value: &Value, pointer: &mut String, visit: &mut impl FnMut(&str, &V
         }
         _ => {}
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(hi), Some(lo)) => {
-                out.push((hi * 16 + lo) as u8);
-                i += 3;
-            }
-            (byte, _, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
