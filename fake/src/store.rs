@@ -180,7 +180,8 @@ pub(crate) fn key_text(value: &Value) -> String {
 
 /// Now, the way Laravel serializes timestamps (`2024-01-15T10:30:00.000000Z`).
 pub(crate) fn now() -> String {
-    chrono::Utc::now()
+    // From SystemTime: chrono's `clock` feature (and its time-zone crates) is not needed.
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
         .format("%Y-%m-%dT%H:%M:%S%.6fZ")
         .to_string()
 }
