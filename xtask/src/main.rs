@@ -41,7 +41,15 @@ fn cli() -> Command {
                 .about("Serve the stateful fake of the API on loopback (the spec's operations, keeping what was created)")
                 .arg(Arg::new("port").long("port").value_parser(clap::value_parser!(u16)).default_value("8080").help("The port on 127.0.0.1 (0: any free one)"))
                 .arg(Arg::new("api-key").long("api-key").value_name("KEY").help("The key to accept in X-API-KEY [default: one is generated and printed]"))
-                .arg(Arg::new("quiet").long("quiet").short('q').action(ArgAction::SetTrue).help("No line per request on stderr")),
+                .arg(Arg::new("quiet").long("quiet").short('q').action(ArgAction::SetTrue).help("No line per request on stderr"))
+                .arg(
+                    Arg::new("fault")
+                        .long("fault")
+                        .value_name("[OPERATION:]FAULT[:TIMES]")
+                        .action(ArgAction::Append)
+                        .value_parser(|text: &str| text.parse::<answering_agent_fake::Injection>())
+                        .help("Fail the next requests: FAULT is 429[=SECONDS], 503, 502-after-commit, reset or delay=MILLISECONDS (e.g. createOrganization:502-after-commit:2); repeatable"),
+                ),
         )
 }
 
@@ -126,6 +134,13 @@ fn mock(args: &clap::ArgMatches) -> Result<ExitCode, String> {
         builder = builder.api_key(key);
     }
     let fake = builder.spawn().map_err(|e| format!("error: {e}"))?;
+    for injection in args
+        .get_many::<answering_agent_fake::Injection>("fault")
+        .into_iter()
+        .flatten()
+    {
+        fake.inject(injection.clone());
+    }
     println!(
         "fake of {} listening on {}",
         xtask::codegen::SPEC_PATH,
