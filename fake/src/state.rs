@@ -129,7 +129,8 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
         }
         Kind::Read | Kind::Update | Kind::Replace | Kind::Delete | Kind::Act => {
             let Some((_, value)) = call.path.first() else {
-                return Outcome::NotFound(format!("No query results for model [{resource}]."));
+                // A path under a collection that names no record (`POST /things/action`).
+                return Outcome::NotFound(not_found(api, resource, &Value::String(String::new())));
             };
             let Some(id) = store.find(resource, key, &key_text(value)) else {
                 return Outcome::NotFound(not_found(api, resource, value));
