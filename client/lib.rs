@@ -36,6 +36,7 @@ mod error;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod hooks;
+mod json_call;
 pub mod retry;
 mod secret;
 #[cfg(feature = "rustls")]

@@ -6,6 +6,7 @@ use progenitor_client::ResponseValue;
 use crate::client::Client;
 use crate::error::Error;
 use crate::generated;
+use crate::json_call;
 use crate::retry::Idempotency;
 #[allow(unused_imports)]
 use crate::types;
@@ -1054,5 +1055,217 @@ impl DeleteLocation<'_> {
     /// crate's [`Error`].
     pub async fn send(self) -> Result<ResponseValue<types::Deleted>, Error> {
         self.client.execute(Operation::DeleteLocation, self.inner.send()).await
+    }
+}
+impl Client {
+    /// Sends `operation` with its arguments given as JSON, and answers with the response
+    /// body as JSON: for tools that choose the operation at run time, such as the
+    /// command-line client. Everywhere else the typed methods are the better choice.
+    ///
+    /// `arguments` holds the operation's parameters under their names in the spec
+    /// (`organization_id`) and the request body under `body`. Each is converted to the
+    /// spec's type first; one that does not convert is [`Error::InvalidRequest`], and
+    /// nothing is sent. A missing required one is too. Unknown names are ignored.
+    pub async fn send_json(
+        &self,
+        operation: Operation,
+        arguments: &serde_json::Map<String, serde_json::Value>,
+    ) -> Result<ResponseValue<serde_json::Value>, Error> {
+        match operation {
+            Operation::ListOrganizations => {
+                let request = self.list_organizations();
+                json_call::response(request.send().await?)
+            }
+            Operation::CreateOrganization => {
+                let request = self.create_organization();
+                let request = match json_call::argument::<
+                    types::CreateOrganizationRequest,
+                >(arguments, "body")? {
+                    Some(value) => request.body(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::GetOrganization => {
+                let request = self.get_organization();
+                let request = match json_call::argument::<
+                    i64,
+                >(arguments, "organization_id")? {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::UpdateOrganization => {
+                let request = self.update_organization();
+                let request = match json_call::argument::<
+                    i64,
+                >(arguments, "organization_id")? {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                let request = match json_call::argument::<
+                    types::UpdateOrganizationRequest,
+                >(arguments, "body")? {
+                    Some(value) => request.body(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::DeleteOrganization => {
+                let request = self.delete_organization();
+                let request = match json_call::argument::<
+                    i64,
+                >(arguments, "organization_id")? {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::ListUsers => {
+                let request = self.list_users();
+                let request = match json_call::argument::<
+                    i64,
+                >(arguments, "organization_id")? {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::CreateUser => {
+                let request = self.create_user();
+                let request = match json_call::argument::<
+                    i64,
+                >(arguments, "organization_id")? {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                let request = match json_call::argument::<
+                    types::CreateUserRequest,
+                >(arguments, "body")? {
+                    Some(value) => request.body(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::GetUser => {
+                let request = self.get_user();
+                let request = match json_call::argument::<
+                    ::std::string::String,
+                >(arguments, "external_id")? {
+                    Some(value) => request.external_id(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::UpdateUser => {
+                let request = self.update_user();
+                let request = match json_call::argument::<
+                    ::std::string::String,
+                >(arguments, "external_id")? {
+                    Some(value) => request.external_id(value),
+                    None => request,
+                };
+                let request = match json_call::argument::<
+                    i64,
+                >(arguments, "organization_id")? {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                let request = match json_call::argument::<
+                    types::UpdateUserRequest,
+                >(arguments, "body")? {
+                    Some(value) => request.body(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::GetEmbedToken => {
+                let request = self.get_embed_token();
+                let request = match json_call::argument::<
+                    ::std::string::String,
+                >(arguments, "external_id")? {
+                    Some(value) => request.external_id(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::GenerateEmbedToken => {
+                let request = self.generate_embed_token();
+                let request = match json_call::argument::<
+                    ::std::string::String,
+                >(arguments, "external_id")? {
+                    Some(value) => request.external_id(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::InvalidateEmbedToken => {
+                let request = self.invalidate_embed_token();
+                let request = match json_call::argument::<
+                    ::std::string::String,
+                >(arguments, "external_id")? {
+                    Some(value) => request.external_id(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::ListLocations => {
+                let request = self.list_locations();
+                let request = match json_call::argument::<
+                    i64,
+                >(arguments, "organization_id")? {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::CreateLocation => {
+                let request = self.create_location();
+                let request = match json_call::argument::<
+                    types::CreateLocationRequest,
+                >(arguments, "body")? {
+                    Some(value) => request.body(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::GetLocation => {
+                let request = self.get_location();
+                let request = match json_call::argument::<
+                    i64,
+                >(arguments, "location_id")? {
+                    Some(value) => request.location_id(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::UpdateLocation => {
+                let request = self.update_location();
+                let request = match json_call::argument::<
+                    i64,
+                >(arguments, "location_id")? {
+                    Some(value) => request.location_id(value),
+                    None => request,
+                };
+                let request = match json_call::argument::<
+                    types::UpdateLocationRequest,
+                >(arguments, "body")? {
+                    Some(value) => request.body(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+            Operation::DeleteLocation => {
+                let request = self.delete_location();
+                let request = match json_call::argument::<
+                    i64,
+                >(arguments, "location_id")? {
+                    Some(value) => request.location_id(value),
+                    None => request,
+                };
+                json_call::response(request.send().await?)
+            }
+        }
     }
 }

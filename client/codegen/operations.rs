@@ -228,6 +228,7 @@ pub fn source(
          use crate::client::Client;\n\
          use crate::error::Error;\n\
          use crate::generated;\n\
+         use crate::json_call;\n\
          use crate::retry::Idempotency;\n\
          #[allow(unused_imports)]\n\
          use crate::types;\n\n",
@@ -342,6 +343,7 @@ pub fn source(
         out.push('\n');
         out.push_str(&builder_source(spec, op, generated));
     }
+    out.push_str(&send_json_source(spec, operations, &found));
     Ok(out)
 }
 
@@ -463,6 +465,24 @@ fn setter_doc(spec: &Spec, op: &OperationModel, setter: &str) -> String {
         "body_map" => return "Changes the request body through its builder.".to_string(),
         _ => {}
     }
+    let Some(parameter) = parameter_of_setter(spec, op, setter) else {
+        return format!("Sets `{setter}`.");
+    };
+    let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
+    let place = parameter.get("in").and_then(Value::as_str).unwrap_or("");
+    let description = parameter
+        .get("description")
+        .and_then(Value::as_str)
+        .map(one_line)
+        .unwrap_or_default();
+    format!(
+        "The `{name}` {place} parameter: {}",
+        lower_first(&doc_escape(&description))
+    )
+}
+
+/// The spec's parameter object (of the operation or its path item) that a setter sets.
+fn parameter_of_setter(spec: &Spec, op: &OperationModel, setter: &str) -> Option<Value> {
     let item = op.pointer[..op.pointer.rfind('/').unwrap_or(0)].to_string();
     for list in [
         format!("{}/parameters", op.pointer),
@@ -477,22 +497,107 @@ fn setter_doc(spec: &Spec, op: &OperationModel, setter: &str) -> String {
                 continue;
             };
             let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
-            if snake(name) != setter {
-                continue;
+            if snake(name) == setter {
+                return Some(parameter.clone());
             }
-            let place = parameter.get("in").and_then(Value::as_str).unwrap_or("");
-            let description = parameter
-                .get("description")
-                .and_then(Value::as_str)
-                .map(one_line)
-                .unwrap_or_default();
-            return format!(
-                "The `{name}` {place} parameter: {}",
-                lower_first(&doc_escape(&description))
-            );
         }
     }
-    format!("Sets `{setter}`.")
+    None
+}
+
+/// `Client::send_json`: every operation called with its arguments as JSON, each argument
+/// converted to the type its builder setter takes (`V: TryInto<T>`), for tools that choose
+/// the operation at run time (the command-line client).
+fn send_json_source(
+    spec: &Spec,
+    operations: &[OperationModel],
+    found: &[GeneratedOperation],
+) -> String {
+    let mut arms = String::new();
+    for op in operations {
+        let Some(generated) = found
+            .iter()
+            .find(|g| normalize(&g.builder.to_string()) == normalize(&op.id))
+        else {
+            continue; // `source` has refused the spec already
+        };
+        let mut setters = String::new();
+        for setter in &generated.setters {
+            let name = setter.sig.ident.to_string();
+            let Some(target) = conversion_target(&setter.sig) else {
+                continue; // `body_map` takes a closure, not a value
+            };
+            let argument = if name == "body" {
+                "body".to_string()
+            } else {
+                parameter_of_setter(spec, op, &name)
+                    .and_then(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
+                    .unwrap_or_else(|| name.clone())
+            };
+            setters.push_str(&format!(
+                "                let request = match json_call::argument::<{}>(arguments, {argument:?})? {{\n\
+                 \x20                   Some(value) => request.{name}(value),\n\
+                 \x20                   None => request,\n\
+                 \x20               }};\n",
+                tokens(&target)
+            ));
+        }
+        arms.push_str(&format!(
+            "            Operation::{} => {{\n\
+             \x20               let request = self.{}();\n{setters}\
+             \x20               json_call::response(request.send().await?)\n\
+             \x20           }}\n",
+            op.type_name(),
+            generated.method
+        ));
+    }
+    let body = if operations.is_empty() {
+        "        let _ = arguments;\n        match operation {}\n".to_string()
+    } else {
+        format!("        match operation {{\n{arms}        }}\n")
+    };
+    format!(
+        "\nimpl Client {{\n\
+         \x20   /// Sends `operation` with its arguments given as JSON, and answers with the response\n\
+         \x20   /// body as JSON: for tools that choose the operation at run time, such as the\n\
+         \x20   /// command-line client. Everywhere else the typed methods are the better choice.\n\
+         \x20   ///\n\
+         \x20   /// `arguments` holds the operation's parameters under their names in the spec\n\
+         \x20   /// (`organization_id`) and the request body under `body`. Each is converted to the\n\
+         \x20   /// spec's type first; one that does not convert is [`Error::InvalidRequest`], and\n\
+         \x20   /// nothing is sent. A missing required one is too. Unknown names are ignored.\n\
+         \x20   pub async fn send_json(\n\
+         \x20       &self,\n\
+         \x20       operation: Operation,\n\
+         \x20       arguments: &serde_json::Map<String, serde_json::Value>,\n\
+         \x20   ) -> Result<ResponseValue<serde_json::Value>, Error> {{\n{body}    }}\n}}\n"
+    )
+}
+
+/// `T` of a setter `fn x<V>(self, value: V) -> Self where V: TryInto<T>`.
+fn conversion_target(sig: &syn::Signature) -> Option<Type> {
+    let predicates = &sig.generics.where_clause.as_ref()?.predicates;
+    predicates.iter().find_map(|predicate| {
+        let syn::WherePredicate::Type(predicate) = predicate else {
+            return None;
+        };
+        predicate.bounds.iter().find_map(|bound| {
+            let syn::TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let last = bound.path.segments.last()?;
+            if last.ident != "TryInto" {
+                return None;
+            }
+            let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+                return None;
+            };
+            arguments.args.iter().find_map(|a| match a {
+                syn::GenericArgument::Type(t) => Some(t.clone()),
+                _ => None,
+            })
+        })
+    })
 }
 
 /// Every operation progenitor generated: `impl Client { pub fn x(&self) -> builder::X }`

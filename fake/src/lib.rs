@@ -124,6 +124,22 @@ impl Fake {
         calls.get(operation_id).copied().unwrap_or(0)
     }
 
+    /// How many requests of the operation `operation_id` were carried out with this status
+    /// (`fake.outcomes("createOrganization", 422)`): the status the operation itself gave,
+    /// also when an injected fault then sent the caller something else (a 502, a delay).
+    /// Requests refused before the operation (a 401, an injected 429) are not counted.
+    pub fn outcomes(&self, operation_id: &str, status: u16) -> usize {
+        let outcomes = self
+            .shared
+            .outcomes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        outcomes
+            .get(&(operation_id.to_string(), status))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// The stored records of a resource (`"organizations"`), in the order of their ids: to
     /// check the state behind the API's answers.
     pub fn records(&self, resource: &str) -> Vec<Value> {
@@ -230,6 +246,7 @@ impl FakeBuilder {
             store: Mutex::new(store),
             faults: Mutex::new(Vec::new()),
             calls: Mutex::new(BTreeMap::new()),
+            outcomes: Mutex::new(BTreeMap::new()),
             requests: AtomicU64::new(0),
             log: self.log,
         });

@@ -28,6 +28,8 @@ pub(crate) struct Shared {
     pub store: Mutex<Store>,
     pub faults: Mutex<Vec<Injection>>,
     pub calls: Mutex<BTreeMap<String, usize>>,
+    /// How each operation's requests that were carried out ended: (operationId, status).
+    pub outcomes: Mutex<BTreeMap<(String, u16), usize>>,
     pub requests: AtomicU64,
     pub log: bool,
 }
@@ -200,6 +202,12 @@ impl Shared {
             _ => {}
         }
         let mut reply = self.carry_out(route, operation, uri, body);
+        *self
+            .outcomes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((id.to_string(), reply.status))
+            .or_default() += 1;
         match fault {
             Some(Fault::BadGatewayAfterCommit) => {
                 reply = Reply {

@@ -1,0 +1,271 @@
+//! The rows of an import file: CSV with a header of the request body's fields (nested ones
+//! joined by dots, as the spec names them), or JSON Lines of request bodies. Each row is a
+//! body checked against the spec, or the reason it is not, with its line and field.
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::spec::{self, Body};
+
+/// Rows longer than this are refused (a stray binary file, a runaway quote).
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// How the file is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    JsonLines,
+}
+
+impl Format {
+    /// `--format`, else the file's extension (`.jsonl`, `.ndjson`: JSON Lines), else CSV.
+    pub fn of(path: &Path, flag: Option<&str>) -> Format {
+        match flag {
+            Some("jsonl") => Format::JsonLines,
+            Some(_) => Format::Csv,
+            None => match path.extension().and_then(|e| e.to_str()) {
+                Some("jsonl" | "ndjson") => Format::JsonLines,
+                _ => Format::Csv,
+            },
+        }
+    }
+}
+
+/// One row: where it is, and its body or why it has none.
+#[derive(Debug)]
+pub struct Row {
+    /// The line it starts on, counting the header as line 1 in a CSV.
+    pub line: u64,
+    pub body: Result<Value, String>,
+}
+
+/// Every row of the file, or why the file as a whole cannot be read.
+pub fn read(path: &Path, format: Format, body: &Body) -> Result<Vec<Row>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let rows = match format {
+        Format::Csv => csv_rows(file, body),
+        Format::JsonLines => json_lines(file),
+    }
+    .map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| Row {
+            line: row.line,
+            body: row.body.and_then(|value| {
+                let problems = body.problems(&value);
+                if problems.is_empty() {
+                    Ok(value)
+                } else {
+                    Err(problems.join("; "))
+                }
+            }),
+        })
+        .collect())
+}
+
+fn csv_rows(file: impl Read, body: &Body) -> Result<Vec<Row>, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(file);
+    let header = reader
+        .byte_headers()
+        .map_err(|e| format!("line 1 (the header): {e}"))?
+        .clone();
+    let by_column: HashMap<String, &spec::Field> =
+        body.fields.iter().map(|f| (f.dotted(), f)).collect();
+    let known = || {
+        body.fields
+            .iter()
+            .map(spec::Field::dotted)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut columns = Vec::new();
+    for (index, name) in header.iter().enumerate() {
+        let name = std::str::from_utf8(name)
+            .map_err(|_| format!("line 1 (the header), column {}: not UTF-8", index + 1))?
+            .trim()
+            .trim_start_matches('\u{feff}');
+        let Some(field) = by_column.get(name) else {
+            return Err(format!(
+                "line 1 (the header): unknown column `{name}`; the columns are {}",
+                known()
+            ));
+        };
+        if columns.iter().any(|c: &&spec::Field| c.dotted() == name) {
+            return Err(format!(
+                "line 1 (the header): column `{name}` is there twice"
+            ));
+        }
+        columns.push(*field);
+    }
+    for field in body.fields.iter().filter(|f| f.required) {
+        if !columns.iter().any(|c| c.dotted() == field.dotted()) {
+            return Err(format!(
+                "line 1 (the header): no column `{}`, which every row needs; the columns are {}",
+                field.dotted(),
+                known()
+            ));
+        }
+    }
+    let mut rows = Vec::new();
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => match e.kind() {
+                csv::ErrorKind::Io(_) => return Err(e.to_string()),
+                _ => {
+                    rows.push(Row {
+                        line,
+                        body: Err(e.to_string()),
+                    });
+                    continue;
+                }
+            },
+        }
+        let line = record.position().map_or(line, csv::Position::line);
+        if record.iter().all(|cell| cell.is_empty()) && record.len() <= 1 {
+            continue; // a blank line
+        }
+        rows.push(Row {
+            line,
+            body: csv_body(&record, &columns),
+        });
+    }
+    Ok(rows)
+}
+
+fn csv_body(record: &csv::ByteRecord, columns: &[&spec::Field]) -> Result<Value, String> {
+    if record.as_slice().len() > MAX_ROW_BYTES {
+        return Err(format!(
+            "the row is {} bytes, over the limit of {MAX_ROW_BYTES}",
+            record.as_slice().len()
+        ));
+    }
+    if record.len() != columns.len() {
+        return Err(format!(
+            "{} cells, but the header has {} columns",
+            record.len(),
+            columns.len()
+        ));
+    }
+    let mut body = Map::new();
+    for (cell, field) in record.iter().zip(columns) {
+        let text = std::str::from_utf8(cell).map_err(|e| {
+            format!(
+                "{}: not UTF-8 (the bad byte is byte {} of the cell)",
+                field.dotted(),
+                e.valid_up_to() + 1
+            )
+        })?;
+        if text.is_empty() {
+            continue; // an empty cell is an absent field
+        }
+        let value = field
+            .kind
+            .parse(text)
+            .map_err(|e| format!("{}: {e}", field.dotted()))?;
+        spec::set(&mut body, &field.path, value);
+    }
+    Ok(Value::Object(body))
+}
+
+fn json_lines(file: impl Read) -> Result<Vec<Row>, String> {
+    let mut reader = BufReader::new(file);
+    let mut rows = Vec::new();
+    let mut line = 0;
+    loop {
+        line += 1;
+        let Some((bytes, too_long)) = bounded_line(&mut reader).map_err(|e| e.to_string())? else {
+            break;
+        };
+        if too_long {
+            rows.push(Row {
+                line,
+                body: Err(format!(
+                    "the line is over the limit of {MAX_ROW_BYTES} bytes"
+                )),
+            });
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            rows.push(Row {
+                line,
+                body: Err("not UTF-8".to_string()),
+            });
+            continue;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let body = match serde_json::from_str::<Value>(text) {
+            Ok(value @ Value::Object(_)) => Ok(value),
+            Ok(_) => Err("not a JSON object".to_string()),
+            Err(e) => Err(format!("not JSON: {e}")),
+        };
+        rows.push(Row { line, body });
+    }
+    Ok(rows)
+}
+
+/// The next line without its end, keeping at most [`MAX_ROW_BYTES`] of it in memory (and
+/// whether there was more); `None` at the end of the file.
+fn bounded_line(reader: &mut impl BufRead) -> std::io::Result<Option<(Vec<u8>, bool)>> {
+    let mut line = Vec::new();
+    let mut too_long = false;
+    let mut read_any = false;
+    loop {
+        let buffer = reader.fill_buf()?;
+        if buffer.is_empty() {
+            break;
+        }
+        read_any = true;
+        let (chunk, found_end) = match buffer.iter().position(|&b| b == b'\n') {
+            Some(end) => (&buffer[..end], true),
+            None => (buffer, false),
+        };
+        if line.len() + chunk.len() > MAX_ROW_BYTES {
+            too_long = true;
+        } else {
+            line.extend_from_slice(chunk);
+        }
+        let used = chunk.len() + usize::from(found_end);
+        reader.consume(used);
+        if found_end {
+            break;
+        }
+    }
+    if !read_any {
+        return Ok(None);
+    }
+    if line.last() == Some(&b'\r') {
+        line.pop();
+    }
+    Ok(Some((line, too_long)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_line_is_skipped_without_keeping_it() {
+        let mut text = vec![b'x'; MAX_ROW_BYTES * 3];
+        text.extend_from_slice(b"\n{\"a\":1}\n");
+        let mut reader = BufReader::new(&text[..]);
+        let (kept, too_long) = bounded_line(&mut reader).unwrap().unwrap();
+        assert!(too_long);
+        assert!(kept.len() <= MAX_ROW_BYTES);
+        let (next, too_long) = bounded_line(&mut reader).unwrap().unwrap();
+        assert!(!too_long);
+        assert_eq!(next, b"{\"a\":1}");
+        assert!(bounded_line(&mut reader).unwrap().is_none());
+    }
+}

@@ -1,0 +1,177 @@
+//! Printing a response: pretty JSON, or a table (`--output table`): a list as rows with a
+//! column per field (nested ones joined by dots), one object as field and value lines.
+
+use serde_json::Value;
+
+/// How to print responses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Table,
+}
+
+impl Format {
+    pub fn parse(name: &str) -> Format {
+        if name == "table" {
+            Format::Table
+        } else {
+            Format::Json
+        }
+    }
+}
+
+/// `value` as the format says, ending with a newline; empty for no body.
+pub fn render(value: &Value, format: Format) -> String {
+    if value.is_null() {
+        return String::new();
+    }
+    match format {
+        Format::Json => {
+            let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+            text.push('\n');
+            text
+        }
+        Format::Table => table(value),
+    }
+}
+
+fn table(value: &Value) -> String {
+    // A list answer is an array, or an object around one (`{"data": [...]}`).
+    let rows = match value {
+        Value::Array(items) => Some(items),
+        Value::Object(object) => {
+            let arrays: Vec<&Vec<Value>> = object.values().filter_map(Value::as_array).collect();
+            match arrays.as_slice() {
+                [only] if only.iter().all(Value::is_object) => Some(*only),
+                _ => None,
+            }
+        }
+        _ => None,
+    };
+    let Some(rows) = rows else {
+        let mut cells = Vec::new();
+        leaves(value, String::new(), &mut cells);
+        let width = cells
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        return cells
+            .iter()
+            .map(|(k, v)| format!("{k:width$}  {v}\n"))
+            .collect();
+    };
+    let flat: Vec<Vec<(String, String)>> = rows
+        .iter()
+        .map(|row| {
+            let mut cells = Vec::new();
+            leaves(row, String::new(), &mut cells);
+            cells
+        })
+        .collect();
+    let mut columns: Vec<String> = Vec::new();
+    for row in &flat {
+        for (name, _) in row {
+            if !columns.contains(name) {
+                columns.push(name.clone());
+            }
+        }
+    }
+    let grid: Vec<Vec<String>> = flat
+        .iter()
+        .map(|row| {
+            columns
+                .iter()
+                .map(|c| {
+                    row.iter()
+                        .find(|(k, _)| k == c)
+                        .map(|(_, v)| v.clone())
+                        .unwrap_or_default()
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            grid.iter()
+                .map(|r| r[i].chars().count())
+                .chain([c.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: &[String]| -> String {
+        let mut text = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:w$}"))
+            .collect::<Vec<_>>()
+            .join("  ");
+        text.truncate(text.trim_end().len());
+        text.push('\n');
+        text
+    };
+    let mut out = line(&columns);
+    for row in &grid {
+        out.push_str(&line(row));
+    }
+    out
+}
+
+/// Every scalar under `value`, named by its dotted path; an array of scalars is one cell.
+fn leaves(value: &Value, prefix: String, out: &mut Vec<(String, String)>) {
+    let name = |key: &str| {
+        if prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{prefix}.{key}")
+        }
+    };
+    match value {
+        Value::Object(object) => {
+            for (key, child) in object {
+                leaves(child, name(key), out);
+            }
+        }
+        Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
+            for (index, child) in items.iter().enumerate() {
+                leaves(child, name(&index.to_string()), out);
+            }
+        }
+        other => out.push((prefix, cell(other))),
+    }
+}
+
+fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(text) => text.clone(),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join(","),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_list_is_rows() {
+        let text = table(&json!({"data": [{"id": 1, "owner": {"name": "A"}}, {"id": 22}]}));
+        assert_eq!(text, "id  owner.name\n1   A\n22\n");
+    }
+
+    #[test]
+    fn an_object_is_lines() {
+        let text = table(&json!({"id": 1, "tags": ["a", "b"]}));
+        assert_eq!(text, "id    1\ntags  a,b\n");
+    }
+
+    #[test]
+    fn no_body_prints_nothing() {
+        assert_eq!(render(&Value::Null, Format::Json), "");
+    }
+}

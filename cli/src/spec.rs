@@ -1,0 +1,456 @@
+//! The spec as the command line sees it: for every operation of the client, its command
+//! group and verb, its parameters, and its request body as a list of fields (nested ones
+//! joined by dots, `owner.external_id`) with a validator. All read from the spec the client
+//! was generated from, so an operation added to the spec is a command without a line here.
+
+use std::collections::BTreeMap;
+
+use answering_agent::Operation;
+use answering_agent_fake::schema::{self, Direction};
+use serde_json::{Map, Value};
+
+/// The spec the client was generated from (the same file, compiled in).
+const SPEC: &str = answering_agent_fake::SPEC;
+const SPEC_PATH: &str = answering_agent_fake::SPEC_PATH;
+
+/// What a value on the command line or in a CSV cell is read as.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// One of these strings.
+    Enum(Vec<String>),
+    /// Anything else (an array, an object): the text is JSON.
+    Json,
+}
+
+impl Kind {
+    fn of(schema: &Value) -> Kind {
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            let strings: Vec<String> = values
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect();
+            if strings.len() == values.len() {
+                return Kind::Enum(strings);
+            }
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("string") => Kind::String,
+            Some("integer") => Kind::Integer,
+            Some("number") => Kind::Number,
+            Some("boolean") => Kind::Boolean,
+            _ => Kind::Json,
+        }
+    }
+
+    /// `text` as the JSON value it stands for, or why it cannot be.
+    pub fn parse(&self, text: &str) -> Result<Value, String> {
+        match self {
+            Kind::String => Ok(Value::String(text.to_string())),
+            Kind::Enum(values) if values.iter().any(|v| v == text) => {
+                Ok(Value::String(text.to_string()))
+            }
+            Kind::Enum(values) => Err(format!("`{text}` is not one of {}", values.join(", "))),
+            Kind::Integer => text
+                .trim()
+                .parse::<i64>()
+                .map(Value::from)
+                .map_err(|_| format!("`{text}` is not a whole number")),
+            Kind::Number => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(|n| serde_json::Number::from_f64(n).map(Value::Number))
+                .ok_or_else(|| format!("`{text}` is not a number")),
+            Kind::Boolean => match text.trim() {
+                "true" => Ok(Value::Bool(true)),
+                "false" => Ok(Value::Bool(false)),
+                _ => Err(format!("`{text}` is neither true nor false")),
+            },
+            Kind::Json => serde_json::from_str(text).map_err(|e| format!("not JSON: {e}")),
+        }
+    }
+}
+
+/// A path or query parameter.
+#[derive(Clone, Debug)]
+pub struct Parameter {
+    /// Its name in the spec (`organization_id`).
+    pub name: String,
+    /// Whether it is in the path (else the query).
+    pub in_path: bool,
+    pub required: bool,
+    pub description: String,
+    pub kind: Kind,
+}
+
+/// A field of a request body that holds a value (not an object of fields).
+#[derive(Clone, Debug)]
+pub struct Field {
+    /// Its names from the body's root (`["owner", "external_id"]`).
+    pub path: Vec<String>,
+    /// Whether a body must have it: it and every object above it are required.
+    pub required: bool,
+    pub description: String,
+    pub kind: Kind,
+}
+
+impl Field {
+    /// `owner.external_id`: the CSV column, and how errors name the field.
+    pub fn dotted(&self) -> String {
+        self.path.join(".")
+    }
+}
+
+/// A request body: its fields, and a validator against the spec's schema.
+pub struct Body {
+    pub required: bool,
+    pub fields: Vec<Field>,
+    validator: jsonschema::Validator,
+}
+
+impl Body {
+    /// Every way `body` does not fit the spec, one line each, naming the field
+    /// (`owner.email: "x" is not a "email"`); empty when it fits.
+    pub fn problems(&self, body: &Value) -> Vec<String> {
+        let mut problems: Vec<String> = self
+            .validator
+            .iter_errors(body)
+            .map(|error| {
+                let mut field: Vec<String> = error
+                    .instance_path()
+                    .as_str()
+                    .split('/')
+                    .skip(1)
+                    .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                    .collect();
+                if let jsonschema::error::ValidationErrorKind::Required { property } = error.kind()
+                    && let Some(name) = property.as_str()
+                {
+                    field.push(name.to_string());
+                    return format!("{}: required, and missing", field.join("."));
+                }
+                let place = if field.is_empty() {
+                    "the body".to_string()
+                } else {
+                    field.join(".")
+                };
+                format!("{place}: {error}")
+            })
+            .collect();
+        problems.sort();
+        problems.dedup();
+        problems
+    }
+}
+
+/// One operation, as a command.
+pub struct Command {
+    pub operation: Operation,
+    /// The group it is under: its first tag (`organizations`), else the first path segment.
+    pub group: String,
+    /// The verb: its operationId without the group's noun (`create`, `get-embed-token`).
+    pub verb: String,
+    pub summary: String,
+    pub description: String,
+    pub parameters: Vec<Parameter>,
+    pub body: Option<Body>,
+}
+
+/// Every operation of the client, as commands, in the order of [`Operation::ALL`].
+pub fn commands() -> Result<Vec<Command>, String> {
+    let spec: Value = serde_norway::from_str(SPEC).map_err(|e| format!("{SPEC_PATH}: {e}"))?;
+    let mut found = BTreeMap::new();
+    if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else {
+                continue;
+            };
+            for (method, operation) in item {
+                if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
+                    found.insert(id.to_string(), (path.clone(), method.clone(), operation));
+                }
+            }
+        }
+    }
+    let mut commands = Vec::new();
+    for &operation in Operation::ALL {
+        let Some((path, method, node)) = found.get(operation.id()) else {
+            return Err(format!(
+                "{SPEC_PATH}: no operation `{}`, which the client has; rebuild after `cargo xtask gen`",
+                operation.id()
+            ));
+        };
+        let item = &spec["paths"][path.as_str()];
+        let pointer = format!(
+            "/paths/{}/{method}",
+            path.replace('~', "~0").replace('/', "~1")
+        );
+        commands.push(command(&spec, operation, path, item, node, &pointer)?);
+    }
+    name_verbs_uniquely(&mut commands);
+    Ok(commands)
+}
+
+fn command(
+    spec: &Value,
+    operation: Operation,
+    path: &str,
+    item: &Value,
+    node: &Value,
+    pointer: &str,
+) -> Result<Command, String> {
+    let text = |key: &str| {
+        node.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim()
+            .to_string()
+    };
+    let group = node
+        .pointer("/tags/0")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| {
+            path.split('/')
+                .find(|s| !s.is_empty())
+                .unwrap_or("api")
+                .to_string()
+        });
+    let verb = verb(operation.id(), &group);
+    let mut parameters: Vec<Parameter> = Vec::new();
+    for list in [item.get("parameters"), node.get("parameters")]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+    {
+        for parameter in list {
+            let (parameter, _) = schema::deref(spec, parameter, "");
+            let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
+            let place = parameter.get("in").and_then(Value::as_str).unwrap_or("");
+            if name.is_empty() || !matches!(place, "path" | "query") {
+                continue; // headers and cookies: the client sets what it needs
+            }
+            let (parameter_schema, _) =
+                schema::deref(spec, parameter.get("schema").unwrap_or(&Value::Null), "");
+            parameters.retain(|p| p.name != name); // an operation's own overrides its path's
+            parameters.push(Parameter {
+                name: name.to_string(),
+                in_path: place == "path",
+                required: place == "path" || parameter.get("required") == Some(&Value::Bool(true)),
+                description: one_line(parameter.get("description")),
+                kind: Kind::of(parameter_schema),
+            });
+        }
+    }
+    let body = match node.pointer("/requestBody") {
+        None => None,
+        Some(request) => {
+            let (request, _) = schema::deref(spec, request, "");
+            let Some(body_schema) = request.pointer("/content/application~1json/schema") else {
+                return Err(format!(
+                    "{SPEC_PATH}: {pointer}/requestBody has no application/json schema"
+                ));
+            };
+            let mut fields = Vec::new();
+            flatten(spec, body_schema, &mut Vec::new(), true, &mut fields, 0);
+            let document =
+                schema::validation_document(spec, body_schema, Direction::Request, false);
+            let validator = jsonschema::draft4::options()
+                .should_validate_formats(true)
+                .build(&document)
+                .map_err(|e| format!("{SPEC_PATH}: {pointer}/requestBody: {e}"))?;
+            Some(Body {
+                required: request.get("required") == Some(&Value::Bool(true)),
+                fields,
+                validator,
+            })
+        }
+    };
+    Ok(Command {
+        operation,
+        group,
+        verb,
+        summary: text("summary"),
+        description: text("description"),
+        parameters,
+        body,
+    })
+}
+
+/// The leaf fields of an object schema, depth first, in the spec's order.
+fn flatten(
+    spec: &Value,
+    node: &Value,
+    path: &mut Vec<String>,
+    required: bool,
+    out: &mut Vec<Field>,
+    depth: usize,
+) {
+    let (node, _) = schema::deref(spec, node, "");
+    let properties = node.get("properties").and_then(Value::as_object);
+    match properties {
+        Some(properties) if depth < 8 => {
+            for (name, property) in properties {
+                let (property, _) = schema::deref(spec, property, "");
+                if property.get("readOnly") == Some(&Value::Bool(true)) {
+                    continue;
+                }
+                path.push(name.clone());
+                let required = required && schema::requires(spec, node, name);
+                flatten(spec, property, path, required, out, depth + 1);
+                path.pop();
+            }
+        }
+        _ if !path.is_empty() => out.push(Field {
+            path: path.clone(),
+            required,
+            description: one_line(node.get("description")),
+            kind: Kind::of(node),
+        }),
+        _ => {}
+    }
+}
+
+/// `createOrganization` in group `organizations` is `create`; `getEmbedToken` in
+/// `embed-tokens` is `get`; an operationId without the group's noun stays whole, in
+/// kebab case (`generate-embed-token` in `users`).
+fn verb(operation_id: &str, group: &str) -> String {
+    let words = kebab_words(operation_id);
+    let plural: Vec<String> = group.split(['-', '_']).map(str::to_lowercase).collect();
+    let singular: Vec<String> = plural
+        .iter()
+        .map(|w| w.strip_suffix('s').unwrap_or(w).to_string())
+        .collect();
+    for noun in [&plural, &singular] {
+        if noun.is_empty() || noun.len() >= words.len() {
+            continue;
+        }
+        if let Some(start) =
+            (0..=words.len() - noun.len()).find(|&i| words[i..i + noun.len()] == noun[..])
+        {
+            let mut rest = words.clone();
+            rest.drain(start..start + noun.len());
+            return rest.join("-");
+        }
+    }
+    words.join("-")
+}
+
+/// When two operations of a group would have the same verb, both keep their whole
+/// operationId instead.
+fn name_verbs_uniquely(commands: &mut [Command]) {
+    let mut seen: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for command in commands.iter() {
+        *seen
+            .entry((command.group.clone(), command.verb.clone()))
+            .or_default() += 1;
+    }
+    for command in commands.iter_mut() {
+        if seen[&(command.group.clone(), command.verb.clone())] > 1 {
+            command.verb = kebab_words(command.operation.id()).join("-");
+        }
+    }
+}
+
+/// `getEmbedToken` -> `["get", "embed", "token"]`.
+fn kebab_words(id: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for c in id.chars() {
+        if c == '-' || c == '_' || c == ' ' {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+        } else if c.is_uppercase() && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+            current.extend(c.to_lowercase());
+        } else {
+            current.extend(c.to_lowercase());
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+fn one_line(text: Option<&Value>) -> String {
+    text.and_then(Value::as_str)
+        .unwrap_or("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Sets `value` at a field's place in `body`, creating the objects above it.
+pub fn set(body: &mut Map<String, Value>, path: &[String], value: Value) {
+    let Some((last, above)) = path.split_last() else {
+        return;
+    };
+    let mut node = body;
+    for name in above {
+        let entry = node
+            .entry(name.clone())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
+        }
+        node = entry.as_object_mut().expect("made an object above");
+    }
+    node.insert(last.clone(), value);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verbs_drop_the_groups_noun() {
+        assert_eq!(verb("createOrganization", "organizations"), "create");
+        assert_eq!(verb("listOrganizations", "organizations"), "list");
+        assert_eq!(verb("getEmbedToken", "embed-tokens"), "get");
+        assert_eq!(verb("generateEmbedToken", "users"), "generate-embed-token");
+        assert_eq!(verb("organizations", "organizations"), "organizations");
+    }
+
+    #[test]
+    fn every_operation_is_a_command_with_a_unique_name() {
+        let commands = commands().unwrap();
+        assert_eq!(commands.len(), Operation::ALL.len());
+        let mut names: Vec<(String, String)> = commands
+            .iter()
+            .map(|c| (c.group.clone(), c.verb.clone()))
+            .collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), commands.len());
+    }
+
+    #[test]
+    fn the_create_body_is_fields_with_dots() {
+        let commands = commands().unwrap();
+        let create = commands
+            .iter()
+            .find(|c| c.group == "organizations" && c.verb == "create")
+            .unwrap();
+        let body = create.body.as_ref().unwrap();
+        let names: Vec<String> = body.fields.iter().map(Field::dotted).collect();
+        assert!(
+            names.contains(&"owner.external_id".to_string()),
+            "{names:?}"
+        );
+        let email = body
+            .fields
+            .iter()
+            .find(|f| f.dotted() == "owner.email")
+            .unwrap();
+        assert!(email.required);
+        let problems =
+            body.problems(&serde_json::json!({"name": "A", "owner": {"external_id": "x"}}));
+        assert_eq!(problems, ["owner.email: required, and missing"]);
+    }
+}
