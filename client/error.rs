@@ -347,8 +347,14 @@ impl ErrorResponse {
         let text = match self.message() {
             Some(message) => message.to_string(),
             None => {
-                let text = self.body_text();
-                let text = text.trim();
+                // One line: a proxy's HTML error page is its tags stripped (`502 Bad
+                // Gateway`), and any body is cut to 200 characters.
+                let body = self.body_text();
+                let text = if body.trim_start().starts_with('<') {
+                    strip_tags(&body)
+                } else {
+                    body.split_whitespace().collect::<Vec<_>>().join(" ")
+                };
                 let mut short: String = text.chars().take(200).collect();
                 if short.len() < text.len() {
                     short.push('…');
@@ -366,6 +372,30 @@ impl ErrorResponse {
             format!(": {text}{id}")
         }
     }
+}
+
+/// The text of an HTML page on one line, without its tags, and without a heading that only
+/// repeats the title (`<title>502 Bad Gateway</title>...<h1>502 Bad Gateway</h1>`).
+fn strip_tags(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    let half = words.len() / 2;
+    if words.len() % 2 == 0 && half > 0 && words[..half] == words[half..] {
+        words.truncate(half);
+    }
+    words.join(" ")
 }
 
 /// The body of an error status is shown (it explains the error); the body of a success that
@@ -475,3 +505,19 @@ impl fmt::Display for ConfigError {
 }
 
 impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_proxys_html_page_is_one_line_of_text() {
+        let page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+                    <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n\
+                    </body>\r\n</html>\r\n";
+        assert_eq!(
+            super::strip_tags(page),
+            "502 Bad Gateway 502 Bad Gateway nginx"
+        );
+        let plain = "<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>";
+        assert_eq!(super::strip_tags(plain), "502 Bad Gateway");
+    }
+}

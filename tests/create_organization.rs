@@ -259,6 +259,16 @@ async fn an_html_502_from_a_proxy_keeps_status_and_raw_bytes() {
     assert_eq!(response.body(), html.as_bytes());
     assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
     assert_eq!(error.response().unwrap().body(), html.as_bytes());
+    // Its message is one line of text: the page's title, not its markup.
+    let message = error.to_string();
+    assert!(
+        message.contains("(502 Bad Gateway): 502 Bad Gateway)"),
+        "{message}"
+    );
+    assert!(
+        !message.contains('<') && !message.contains('\n'),
+        "{message}"
+    );
 }
 
 #[tokio::test]

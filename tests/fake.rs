@@ -493,3 +493,63 @@ async fn a_fake_shows_no_key_in_debug() {
     assert!(!shown.contains("sk_secret_fake_key"), "{shown}");
     assert!(shown.contains(fake.base_url()));
 }
+
+#[tokio::test]
+async fn send_json_calls_any_operation_with_arguments_as_json() {
+    let fake = Fake::start().await.unwrap();
+    let client = Client::builder().fake(&fake).build().unwrap();
+    let arguments = |value: serde_json::Value| value.as_object().unwrap().clone();
+
+    let created = client
+        .send_json(
+            Operation::CreateOrganization,
+            &arguments(serde_json::json!({"body": {
+                "name": "Json Inc",
+                "owner": {"external_id": "json_1", "email": "json@example.com"}
+            }})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let id = created.as_ref()["organization"]["id"].as_i64().unwrap();
+
+    // Path parameters by their names in the spec; the answer is the typed response as JSON.
+    let read = client
+        .send_json(
+            Operation::GetOrganization,
+            &arguments(serde_json::json!({"organization_id": id})),
+        )
+        .await
+        .unwrap();
+    assert_eq!(read.as_ref()["name"], "Json Inc");
+
+    // An argument of the wrong type, or a body that is not the spec's, is not sent.
+    let calls = fake.calls("getOrganization");
+    let error = client
+        .send_json(
+            Operation::GetOrganization,
+            &arguments(serde_json::json!({"organization_id": "seven"})),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::InvalidRequest(_)), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("`organization_id` does not fit the spec"),
+        "{error}"
+    );
+    assert_eq!(fake.calls("getOrganization"), calls);
+    let error = client
+        .send_json(
+            Operation::CreateOrganization,
+            &arguments(serde_json::json!({"body": {"name": "No Owner"}})),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("missing field `owner`"),
+        "{error}"
+    );
+    assert_eq!(fake.calls("createOrganization"), 1);
+}

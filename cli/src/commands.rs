@@ -64,8 +64,14 @@ pub fn cli(commands: &[Command], import: clap::Command) -> clap::Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .args(global_args());
-    let mut groups: Vec<String> = commands.iter().map(|c| c.group.clone()).collect();
-    groups.dedup();
+    // Each group once, in the order of its first operation (an untagged operation comes
+    // last in `Operation::ALL`, but may share its path's group with tagged ones).
+    let mut groups: Vec<String> = Vec::new();
+    for command in commands {
+        if !groups.contains(&command.group) {
+            groups.push(command.group.clone());
+        }
+    }
     let mut import = Some(import);
     for group in groups {
         let mut sub = clap::Command::new(group.clone())

@@ -135,10 +135,14 @@ fn leaves(value: &Value, prefix: String, out: &mut Vec<(String, String)>) {
                 leaves(child, name(key), out);
             }
         }
+        // A list inside a row (an organization's users) is its length: `--output json`
+        // has the details, and a column per nested item would make rows unreadable.
         Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
-            for (index, child) in items.iter().enumerate() {
-                leaves(child, name(&index.to_string()), out);
-            }
+            let count = items.len();
+            out.push((
+                prefix,
+                format!("{count} item{}", if count == 1 { "" } else { "s" }),
+            ));
         }
         other => out.push((prefix, cell(other))),
     }
@@ -162,6 +166,12 @@ mod tests {
     fn a_list_is_rows() {
         let text = table(&json!({"data": [{"id": 1, "owner": {"name": "A"}}, {"id": 22}]}));
         assert_eq!(text, "id  owner.name\n1   A\n22\n");
+    }
+
+    #[test]
+    fn a_nested_list_is_its_length() {
+        let text = table(&json!([{"id": 1, "users": [{"id": 5}, {"id": 6}]}]));
+        assert_eq!(text, "id  users\n1   2 items\n");
     }
 
     #[test]

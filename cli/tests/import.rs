@@ -352,7 +352,7 @@ fn a_dry_run_checks_every_row_and_sends_nothing() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(
-        String::from_utf8_lossy(&output.stdout).contains("20 would be sent"),
+        String::from_utf8_lossy(&output.stdout).contains("20 to send, 0 already created"),
         "{}",
         text(&output)
     );

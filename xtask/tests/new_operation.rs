@@ -1,6 +1,7 @@
 //! An operation costs a spec edit and nothing else: on a copy of the workspace, add an
 //! operation to the spec, run `cargo xtask gen`, build a program that calls the new
-//! operation against the mock, and prove that no hand-written file changed.
+//! operation against the fake, see the command line offer it, and prove that no
+//! hand-written file changed.
 //!
 //! Slow (it builds the copied workspace: minutes on 2 cores), so it is ignored by
 //! `cargo test --workspace`; `.ci/run` runs it with
@@ -224,5 +225,30 @@ fn an_operation_added_to_the_spec_needs_no_hand_written_line() {
     assert_eq!(
         printed.trim(),
         "getOrganizationSummary (GET /organizations/{organization_id}/summary): users=0 locations=0 idempotency=Safe status=200"
+    );
+
+    // The command line has it too: `organizations get-summary ORGANIZATION_ID` (no tag, so
+    // the group is the first path segment; the verb is the operationId without its noun).
+    let mut help = cargo(root);
+    help.args([
+        "run",
+        "--quiet",
+        "-p",
+        "answering-agent-cli",
+        "--",
+        "organizations",
+        "get-summary",
+        "--help",
+    ]);
+    let printed = run(help, "the command line's help for the new operation");
+    assert!(
+        printed.contains(
+            "Usage: answering-agent organizations get-summary [OPTIONS] <ORGANIZATION_ID>"
+        ),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("`getOrganizationSummary` (GET /organizations/{organization_id}/summary)"),
+        "{printed}"
     );
 }

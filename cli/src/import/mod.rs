@@ -160,7 +160,7 @@ pub async fn run(
             .filter(|p| matches!(states.get(&p.key), Some(State::Created { .. })))
             .count();
         println!(
-            "dry run of {}: {total} rows; {} would be sent, {done} are already created (journal {}), {invalid} are invalid; nothing was sent",
+            "dry run of {}: {total} rows: {} to send, {done} already created (journal {}), {invalid} invalid; nothing was sent",
             file.display(),
             pending.len() - done,
             journal_path.display(),
