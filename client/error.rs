@@ -392,7 +392,7 @@ fn strip_tags(html: &str) -> String {
     }
     let mut words: Vec<&str> = text.split_whitespace().collect();
     let half = words.len() / 2;
-    if words.len() % 2 == 0 && half > 0 && words[..half] == words[half..] {
+    if words.len().is_multiple_of(2) && half > 0 && words[..half] == words[half..] {
         words.truncate(half);
     }
     words.join(" ")
