@@ -5,35 +5,11 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+mod support;
+
 use answering_agent_fake::Fake;
 use serde_json::Value;
-
-const KEY: &str = "sk_cli_canary_5f1e2d";
-
-fn fake() -> Fake {
-    Fake::builder()
-        .api_key(KEY)
-        .spawn()
-        .expect("the fake starts")
-}
-
-fn cli(fake: &Fake) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_answering-agent"));
-    command
-        .env("ANSWERING_AGENT_API_KEY", KEY)
-        .env("ANSWERING_AGENT_ENVIRONMENT", fake.base_url())
-        .stdin(Stdio::null());
-    command
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
+use support::{KEY, cli, fake, text};
 
 fn create(fake: &Fake, external_id: &str) -> Output {
     cli(fake)

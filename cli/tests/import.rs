@@ -3,29 +3,14 @@
 //! done, it ends with every row created exactly once; broken rows get their line and field.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
+
+mod support;
 
 use answering_agent_fake::{Fake, Fault};
 use serde_json::Value;
-
-const KEY: &str = "sk_import_test";
-
-fn fake() -> Fake {
-    Fake::builder()
-        .api_key(KEY)
-        .spawn()
-        .expect("the fake starts")
-}
-
-fn cli(fake: &Fake) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_answering-agent"));
-    command
-        .env("ANSWERING_AGENT_API_KEY", KEY)
-        .env("ANSWERING_AGENT_ENVIRONMENT", fake.base_url())
-        .stdin(Stdio::null());
-    command
-}
+use support::{cli, fake, import, text};
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("aa-cli-{name}-{}", std::process::id()));
@@ -42,15 +27,6 @@ fn customers(path: &Path, rows: usize) {
         ));
     }
     std::fs::write(path, text).unwrap();
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "exit {:?}\n--- stdout\n{}--- stderr\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// Every organization of the fake: exactly one per row, named as the row, owned by the
@@ -203,11 +179,7 @@ fn killed_at_random_and_run_again_it_creates_every_row_exactly_once() {
 
     // And once more: nothing left to do, nothing sent.
     let creates = fake.calls("createOrganization");
-    let output = cli(&fake)
-        .args(["organizations", "import"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let output = import(&fake, &file, &[]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
     assert!(
         String::from_utf8_lossy(&output.stdout).contains("1000 in an earlier run"),
@@ -237,11 +209,7 @@ fn an_owner_taken_by_someone_else_fails_that_row_only() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    let output = cli(&fake)
-        .args(["organizations", "import"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let output = import(&fake, &file, &[]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -269,11 +237,7 @@ fn broken_rows_get_their_line_and_field_and_the_rest_is_created() {
     bytes.extend_from_slice(b"Good Three,good_3,three@example.com,Three\n"); // line 8
     std::fs::write(&file, &bytes).unwrap();
 
-    let output = cli(&fake)
-        .args(["organizations", "import"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let output = import(&fake, &file, &[]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let name = file.display();
@@ -322,11 +286,7 @@ fn json_lines_with_broken_lines() {
     text_in.push_str(r#"{"name":"C","owner":{"external_id":"c","email":"c@example.com"}}"#);
     text_in.push('\n');
     std::fs::write(&file, text_in).unwrap();
-    let output = cli(&fake)
-        .args(["organizations", "import"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let output = import(&fake, &file, &[]);
     assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("line 2: not JSON"), "{}", text(&output));
@@ -365,11 +325,7 @@ fn a_dry_run_checks_every_row_and_sends_nothing() {
 
     let bad = dir.join("bad.csv");
     std::fs::write(&bad, "name,owner.externalid\nA,b\n").unwrap();
-    let output = cli(&fake)
-        .args(["organizations", "import", "--dry-run"])
-        .arg(&bad)
-        .output()
-        .unwrap();
+    let output = import(&fake, &bad, &["--dry-run"]);
     assert_eq!(output.status.code(), Some(2), "{}", text(&output));
     assert!(
         String::from_utf8_lossy(&output.stderr)
