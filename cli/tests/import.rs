@@ -335,3 +335,42 @@ fn a_dry_run_checks_every_row_and_sends_nothing() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn when_the_network_goes_away_it_stops_and_the_same_command_finishes_later() {
+    let fake = fake();
+    let dir = scratch("network");
+    let file = dir.join("customers.csv");
+    customers(&file, 300);
+    let child = cli(&fake)
+        .args(["organizations", "import", "--jobs", "4", "--retry-for", "2"])
+        .arg(&file)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while fake.records("organizations").len() < 50 {
+        assert!(started.elapsed() < Duration::from_secs(60), "no progress");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    // The cable is pulled: every request of any operation is cut off after its body.
+    fake.inject(Fault::ResetAfterBody.times(100_000));
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("stopped early, starting no more rows: line "),
+        "{}",
+        text(&output)
+    );
+    assert!(!stdout.contains("not started: 0"), "{}", text(&output));
+
+    // Plugged in again: the same command finishes the job.
+    fake.clear_faults();
+    let output = import(&fake, &file, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_each_row_created_once(&fake, 300, &dir.join("customers.csv.ids.csv"));
+    assert_eq!(fake.outcomes("createOrganization", 422), 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -118,6 +118,12 @@ impl Fake {
         faults.push(injection.into());
     }
 
+    /// Drops the injections not used up yet: the server and the network are well again.
+    pub fn clear_faults(&self) {
+        let mut faults = self.shared.faults.lock().unwrap_or_else(|e| e.into_inner());
+        faults.clear();
+    }
+
     /// How many requests reached the operation `operation_id` (refused ones included).
     pub fn calls(&self, operation_id: &str) -> usize {
         let calls = self.shared.calls.lock().unwrap_or_else(|e| e.into_inner());

@@ -34,8 +34,6 @@ pub const VERB: &str = "import";
 /// The field that identifies a row: unique across a partner account, and the way to look
 /// an organization up by its owner (`GET /users/{external_id}`).
 const KEY: [&str; 2] = ["owner", "external_id"];
-/// How often one row is tried (sent or looked up) in one run before it is left `unknown`.
-const MAX_ROUNDS: u32 = 12;
 
 /// The clap command.
 pub fn command() -> clap::Command {
@@ -71,6 +69,14 @@ pub fn command() -> clap::Command {
                 .value_parser(clap::value_parser!(u16).range(1..=64))
                 .default_value("4")
                 .help("How many rows are sent at once"),
+        )
+        .arg(
+            Arg::new("retry-for")
+                .long("retry-for")
+                .value_name("SECONDS")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .default_value("60")
+                .help("How long a row keeps being retried through 429s, 5xx and network failures; after that the import starts no more rows (run it again later)"),
         )
         .arg(
             Arg::new("journal")
@@ -148,6 +154,8 @@ pub async fn run(
         .cloned()
         .unwrap_or_else(|| beside(file, "ids.csv"));
     let jobs = usize::from(*matches.get_one::<u16>("jobs").expect("has a default"));
+    let patience =
+        Duration::from_secs(*matches.get_one::<u64>("retry-for").expect("has a default"));
 
     let rows = rows::read(file, format, body).map_err(Failure::usage)?;
     let total = rows.len();
@@ -194,25 +202,26 @@ pub async fn run(
         Some(client()?)
     };
 
-    let cancel = Arc::new(AtomicBool::new(false));
-    watch_for_ctrl_c(cancel.clone());
+    let halt = Arc::new(Halt::default());
+    watch_for_ctrl_c(halt.clone());
     let progress = progress_bar(todo.len());
     let journal = Arc::new(journal);
     let limit = Arc::new(tokio::sync::Semaphore::new(jobs));
     let mut tasks = tokio::task::JoinSet::new();
     for row in todo {
-        let (client, journal, cancel, limit) = (
+        let (client, journal, halt, limit, patience) = (
             client.clone().expect("made when there are rows to send"),
             journal.clone(),
-            cancel.clone(),
+            halt.clone(),
             limit.clone(),
+            patience,
         );
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("never closed");
-            let outcome = if cancel.load(Ordering::SeqCst) {
+            let outcome = if halt.halted() {
                 Outcome::Interrupted
             } else {
-                import_row(&client, &journal, &row, &cancel).await
+                import_row(&client, &journal, &row, &halt, patience).await
             };
             (row.line, row.key, outcome)
         });
@@ -280,7 +289,7 @@ pub async fn run(
     }
 
     write_ids(&ids_path, &created).map_err(Failure::usage)?;
-    let interrupted = cancel.load(Ordering::SeqCst);
+    let interrupted = halt.interrupted.load(Ordering::SeqCst);
     println!("import of {}: {total} rows", file.display());
     println!(
         "  created: {} now, {} by an earlier attempt (found by a look-up), {before} in an earlier run",
@@ -299,6 +308,11 @@ pub async fn run(
     if interrupted {
         println!("interrupted: run the same command again to finish");
         return Ok(exit::INTERRUPTED);
+    }
+    if let Some(reason) = halt.reason() {
+        println!("stopped early, starting no more rows: {reason}");
+        println!("run the same command again when the server answers");
+        return Ok(exit::PARTIAL);
     }
     if counts.failed + counts.unknown + invalid > 0 {
         println!(
@@ -373,16 +387,23 @@ async fn import_row(
     client: &Client,
     journal: &Journal,
     row: &Pending,
-    cancel: &AtomicBool,
+    halt: &Halt,
+    patience: Duration,
 ) -> Outcome {
     let record = |state: &State| journal.record(&row.key, row.line, state);
     let mut look_up_first = row.look_up_first;
     let mut refused_as_duplicate = false;
     let mut last_error = String::new();
-    for round in 0..MAX_ROUNDS {
-        if round > 0 && cancel.load(Ordering::SeqCst) {
+    let started = std::time::Instant::now();
+    let mut tries = 0;
+    for round in 0.. {
+        if round > 0 && halt.halted() {
             return Outcome::Interrupted; // the journal says `sending`: the next run looks it up
         }
+        if round > 0 && started.elapsed() >= patience {
+            break;
+        }
+        tries = round + 1;
         if look_up_first {
             match look_up(client, &row.key, &row.request.name).await {
                 Ok(Found::Created {
@@ -404,7 +425,7 @@ async fn import_row(
                             owner_id,
                             how,
                         },
-                        Err(e) => stop(cancel, e),
+                        Err(e) => stop(halt, e),
                     };
                 }
                 Ok(Found::Absent) if refused_as_duplicate => {
@@ -412,7 +433,7 @@ async fn import_row(
                     return finish(
                         record(&State::Failed(error.clone())),
                         Outcome::Failed(error),
-                        cancel,
+                        halt,
                     );
                 }
                 Ok(Found::Absent) => look_up_first = false,
@@ -420,7 +441,7 @@ async fn import_row(
                     return finish(
                         record(&State::Failed(error.clone())),
                         Outcome::Failed(error),
-                        cancel,
+                        halt,
                     );
                 }
                 Err(error) if error.is_retryable() => {
@@ -433,13 +454,13 @@ async fn import_row(
                     return finish(
                         record(&State::Unknown(error.clone())),
                         Outcome::Unknown(error),
-                        cancel,
+                        halt,
                     );
                 }
             }
         }
         if let Err(e) = record(&State::Sending) {
-            return stop(cancel, e);
+            return stop(halt, e);
         }
         match client
             .create_organization()
@@ -459,7 +480,7 @@ async fn import_row(
                         owner_id,
                         how: How::Sent,
                     },
-                    Err(e) => stop(cancel, e),
+                    Err(e) => stop(halt, e),
                 };
             }
             Err(error @ Error::OutcomeUnknown { .. }) => {
@@ -484,30 +505,62 @@ async fn import_row(
                 return finish(
                     record(&State::Failed(error.clone())),
                     Outcome::Failed(error),
-                    cancel,
+                    halt,
                 );
             }
         }
     }
-    let error = format!("still not done after {MAX_ROUNDS} tries: {last_error}");
+    let error = format!(
+        "still not done after {tries} tries in {} s: {last_error}",
+        patience.as_secs()
+    );
+    // The server or the network keeps failing: the other rows would too, each for a minute.
+    halt.give_up(format!("line {}: {error}", row.line));
     finish(
         record(&State::Unknown(error.clone())),
         Outcome::Unknown(error),
-        cancel,
+        halt,
     )
 }
 
 /// The outcome, once the journal has it; if the journal cannot be written, the run stops.
-fn finish(recorded: Result<(), String>, outcome: Outcome, cancel: &AtomicBool) -> Outcome {
+fn finish(recorded: Result<(), String>, outcome: Outcome, halt: &Halt) -> Outcome {
     match recorded {
         Ok(()) => outcome,
-        Err(e) => stop(cancel, e),
+        Err(e) => stop(halt, e),
+    }
+}
+
+/// Why the import starts no more rows: Ctrl-C, or a failure that would fail the rest too.
+#[derive(Default)]
+struct Halt {
+    interrupted: AtomicBool,
+    /// The first reason to give up (a row that could not be sent in all its tries, a
+    /// journal that cannot be written).
+    gave_up: std::sync::Mutex<Option<String>>,
+}
+
+impl Halt {
+    fn halted(&self) -> bool {
+        self.interrupted.load(Ordering::SeqCst) || self.reason().is_some()
+    }
+
+    fn give_up(&self, reason: String) {
+        let mut gave_up = self.gave_up.lock().unwrap_or_else(|p| p.into_inner());
+        gave_up.get_or_insert(reason);
+    }
+
+    fn reason(&self) -> Option<String> {
+        self.gave_up
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
 /// Without its journal the import cannot promise anything: stop sending.
-fn stop(cancel: &AtomicBool, error: String) -> Outcome {
-    cancel.store(true, Ordering::SeqCst);
+fn stop(halt: &Halt, error: String) -> Outcome {
+    halt.give_up(format!("the journal cannot be written: {error}"));
     Outcome::Unknown(format!(
         "the journal cannot be written, so the import stops: {error}"
     ))
@@ -586,12 +639,12 @@ fn progress_bar(rows: usize) -> Option<ProgressBar> {
 
 /// Ctrl-C once: start no new row, finish those in flight. Twice: stop now (the journal
 /// keeps the next run right either way).
-fn watch_for_ctrl_c(cancel: Arc<AtomicBool>) {
+fn watch_for_ctrl_c(halt: Arc<Halt>) {
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_err() {
             return;
         }
-        cancel.store(true, Ordering::SeqCst);
+        halt.interrupted.store(true, Ordering::SeqCst);
         eprintln!("interrupted: finishing the rows in flight (Ctrl-C again to stop now)");
         if tokio::signal::ctrl_c().await.is_ok() {
             std::process::exit(i32::from(exit::INTERRUPTED));
