@@ -390,7 +390,7 @@ async fn import_row(
     halt: &Halt,
     patience: Duration,
 ) -> Outcome {
-    let record = |state: &State| journal.record(&row.key, row.line, state);
+    let end = |outcome: Outcome| conclude(journal, row, outcome, halt);
     let mut look_up_first = row.look_up_first;
     let mut refused_as_duplicate = false;
     let mut last_error = String::new();
@@ -410,56 +410,33 @@ async fn import_row(
                     organization_id,
                     owner_id,
                 }) => {
-                    let state = State::Created {
-                        organization_id,
-                        owner_id,
-                    };
                     let how = if refused_as_duplicate {
                         How::FoundAfterRefusal
                     } else {
                         How::Found
                     };
-                    return match record(&state) {
-                        Ok(()) => Outcome::Created {
-                            organization_id,
-                            owner_id,
-                            how,
-                        },
-                        Err(e) => stop(halt, e),
-                    };
+                    return end(Outcome::Created {
+                        organization_id,
+                        owner_id,
+                        how,
+                    });
                 }
                 Ok(Found::Absent) if refused_as_duplicate => {
-                    let error = format!("{last_error} (yet no user has that owner.external_id)");
-                    return finish(
-                        record(&State::Failed(error.clone())),
-                        Outcome::Failed(error),
-                        halt,
-                    );
+                    return end(Outcome::Failed(format!(
+                        "{last_error} (yet no user has that owner.external_id)"
+                    )));
                 }
                 Ok(Found::Absent) => look_up_first = false,
-                Ok(Found::Elsewhere(error)) => {
-                    return finish(
-                        record(&State::Failed(error.clone())),
-                        Outcome::Failed(error),
-                        halt,
-                    );
-                }
+                Ok(Found::Elsewhere(error)) => return end(Outcome::Failed(error)),
                 Err(error) if error.is_retryable() => {
                     last_error = exit::describe(&error);
                     tokio::time::sleep(backoff(round, &error)).await;
                     continue;
                 }
-                Err(error) => {
-                    let error = exit::describe(&error);
-                    return finish(
-                        record(&State::Unknown(error.clone())),
-                        Outcome::Unknown(error),
-                        halt,
-                    );
-                }
+                Err(error) => return end(Outcome::Unknown(exit::describe(&error))),
             }
         }
-        if let Err(e) = record(&State::Sending) {
+        if let Err(e) = journal.record(&row.key, row.line, &State::Sending) {
             return stop(halt, e);
         }
         match client
@@ -469,19 +446,11 @@ async fn import_row(
             .await
         {
             Ok(created) => {
-                let (organization_id, owner_id) = (created.organization.id, created.owner.id);
-                let state = State::Created {
-                    organization_id,
-                    owner_id,
-                };
-                return match record(&state) {
-                    Ok(()) => Outcome::Created {
-                        organization_id,
-                        owner_id,
-                        how: How::Sent,
-                    },
-                    Err(e) => stop(halt, e),
-                };
+                return end(Outcome::Created {
+                    organization_id: created.organization.id,
+                    owner_id: created.owner.id,
+                    how: How::Sent,
+                });
             }
             Err(error @ Error::OutcomeUnknown { .. }) => {
                 last_error = exit::describe(&error);
@@ -500,14 +469,7 @@ async fn import_row(
                 last_error = exit::describe(&error);
                 tokio::time::sleep(backoff(round, &error)).await;
             }
-            Err(error) => {
-                let error = exit::describe(&error);
-                return finish(
-                    record(&State::Failed(error.clone())),
-                    Outcome::Failed(error),
-                    halt,
-                );
-            }
+            Err(error) => return end(Outcome::Failed(exit::describe(&error))),
         }
     }
     let error = format!(
@@ -516,16 +478,26 @@ async fn import_row(
     );
     // The server or the network keeps failing: the other rows would too, each for a minute.
     halt.give_up(format!("line {}: {error}", row.line));
-    finish(
-        record(&State::Unknown(error.clone())),
-        Outcome::Unknown(error),
-        halt,
-    )
+    end(Outcome::Unknown(error))
 }
 
-/// The outcome, once the journal has it; if the journal cannot be written, the run stops.
-fn finish(recorded: Result<(), String>, outcome: Outcome, halt: &Halt) -> Outcome {
-    match recorded {
+/// How the row ended, once the journal has it (the state follows from the outcome); if the
+/// journal cannot be written, the run stops.
+fn conclude(journal: &Journal, row: &Pending, outcome: Outcome, halt: &Halt) -> Outcome {
+    let state = match &outcome {
+        Outcome::Created {
+            organization_id,
+            owner_id,
+            ..
+        } => State::Created {
+            organization_id: *organization_id,
+            owner_id: *owner_id,
+        },
+        Outcome::Failed(error) => State::Failed(error.clone()),
+        Outcome::Unknown(error) => State::Unknown(error.clone()),
+        Outcome::Interrupted => return outcome, // the journal's `sending` stands
+    };
+    match journal.record(&row.key, row.line, &state) {
         Ok(()) => outcome,
         Err(e) => stop(halt, e),
     }
