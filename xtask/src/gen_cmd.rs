@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use similar::TextDiff;
 
+use crate::gen_cache::{self, Outputs};
+
 use xtask::codegen::{self, spec::SpecError};
 use xtask::decoders;
 use xtask::surface::{self, Surface};
@@ -14,19 +16,11 @@ use xtask::workspace;
 pub fn run(check: bool) -> Result<ExitCode, String> {
     let root = workspace::root();
     let spec_text = workspace::read(&root.join(codegen::SPEC_PATH))?;
-    let generated =
-        codegen::generate_all(codegen::SPEC_PATH, &spec_text).map_err(|errors| render(&errors))?;
-    let client = generated.client;
-    let spec =
-        codegen::spec::Spec::parse(codegen::SPEC_PATH, &spec_text).map_err(|e| render(&[e]))?;
-    let table = decoders::table_source(&spec, &client).map_err(|e| format!("error: {e}"))?;
-    let mock = codegen::generate_mock(codegen::SPEC_PATH, &spec_text, "crate")
-        .map_err(|errors| render(&errors))?;
+    let fresh = gen_cache::outputs(&spec_text, || generate(&spec_text))?;
 
     let readme_path = "README.md";
     let readme_now = workspace::read(&root.join(readme_path))?.replace("\r\n", "\n");
-    let table_of_operations = codegen::operations::readme_table(&generated.model);
-    let readme = codegen::operations::splice_readme(&readme_now, &table_of_operations)
+    let readme = codegen::operations::splice_readme(&readme_now, &fresh.readme_table)
         .ok_or_else(|| {
             format!(
                 "error: {readme_path}: no table of operations to update: it needs the lines\n  {}  {}",
@@ -34,13 +28,14 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
                 codegen::operations::README_END
             )
         })?;
+    let client = &fresh.client;
 
     let mut stale = false;
     for (path, fresh) in [
-        (codegen::GENERATED_PATH, &client),
-        (codegen::OPERATIONS_PATH, &generated.operations),
-        (codegen::MOCK_PATH, &mock),
-        (decoders::TABLE_PATH, &table),
+        (codegen::GENERATED_PATH, client),
+        (codegen::OPERATIONS_PATH, &fresh.operations),
+        (codegen::MOCK_PATH, &fresh.mock),
+        (decoders::TABLE_PATH, &fresh.decoder_table),
         (readme_path, &readme),
     ] {
         let target = root.join(path);
@@ -80,6 +75,25 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// Every file the spec decides, as the spec's text generates it.
+fn generate(spec_text: &str) -> Result<Outputs, String> {
+    let generated =
+        codegen::generate_all(codegen::SPEC_PATH, spec_text).map_err(|errors| render(&errors))?;
+    let spec =
+        codegen::spec::Spec::parse(codegen::SPEC_PATH, spec_text).map_err(|e| render(&[e]))?;
+    let decoder_table =
+        decoders::table_source(&spec, &generated.client).map_err(|e| format!("error: {e}"))?;
+    let mock = codegen::generate_mock(codegen::SPEC_PATH, spec_text, "crate")
+        .map_err(|errors| render(&errors))?;
+    Ok(Outputs {
+        readme_table: codegen::operations::readme_table(&generated.model),
+        client: generated.client,
+        operations: generated.operations,
+        mock,
+        decoder_table,
     })
 }
 

@@ -4,7 +4,9 @@
 //! client/generated.rs is broken (a bad merge, a hand edit): `cargo xtask gen` can always
 //! repair it. `verify` runs in the `xtask-verify` binary, which does compile it.
 
+mod gen_cache;
 mod gen_cmd;
+mod verify_runner;
 
 use std::ffi::OsString;
 use std::process::{Command as Process, ExitCode};
@@ -57,7 +59,7 @@ fn main() -> ExitCode {
     let matches = cli().get_matches();
     let outcome = match matches.subcommand() {
         Some(("gen", args)) => gen_cmd::run(args.get_flag("check")).and_then(|generated| {
-            let verified = verify(&[])?;
+            let verified = verify_runner::run(&[])?;
             Ok(if generated == ExitCode::SUCCESS {
                 verified
             } else {
@@ -67,15 +69,14 @@ fn main() -> ExitCode {
         Some(("diff", args)) => xtask::diff::run(args),
         Some(("mock", args)) => mock(args),
         Some(("bench", args)) => bench(args.get_flag("build-cost")),
-        Some(("record", args)) => {
-            xtask::record::run(args).and_then(|written| verify(&[written.into_os_string()]))
-        }
+        Some(("record", args)) => xtask::record::run(args)
+            .and_then(|written| verify_runner::run(&[written.into_os_string()])),
         Some(("verify", _)) => {
             let forwarded: Vec<OsString> = std::env::args_os()
                 .skip_while(|a| a != "verify")
                 .skip(1)
                 .collect();
-            verify(&forwarded)
+            verify_runner::run(&forwarded)
         }
         _ => unreachable!("clap requires a known subcommand"),
     };
@@ -156,47 +157,4 @@ fn mock(args: &clap::ArgMatches) -> Result<ExitCode, String> {
     println!("  Ctrl-C stops it; what it keeps is gone then");
     fake.wait();
     Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `xtask-verify` with `args`: the binary named by `XTASK_VERIFY_BIN` (tests set it),
-/// else through cargo, which rebuilds it when the generated client changed.
-fn verify(args: &[OsString]) -> Result<ExitCode, String> {
-    let mut process = match std::env::var_os("XTASK_VERIFY_BIN") {
-        Some(binary) => Process::new(binary),
-        None => {
-            let mut cargo =
-                Process::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-            // Not the variables cargo set for this process (`CARGO_MANIFEST_DIR`,
-            // `CARGO_PKG_*`, ...): build scripts that watch them (ring's) would rerun, and
-            // the next outer build would rebuild them back.
-            for (name, _) in std::env::vars_os() {
-                let name = name.to_string_lossy();
-                if name.starts_with("CARGO_")
-                    && !matches!(name.as_ref(), "CARGO_HOME" | "CARGO_TARGET_DIR")
-                {
-                    cargo.env_remove(name.as_ref());
-                }
-            }
-            cargo.args([
-                "run",
-                "--quiet",
-                "--package",
-                "xtask",
-                "--bin",
-                "xtask-verify",
-                "--",
-            ]);
-            cargo.current_dir(xtask::workspace::root());
-            cargo
-        }
-    };
-    let status = process
-        .args(args)
-        .status()
-        .map_err(|e| format!("error: cannot run xtask-verify: {e}"))?;
-    Ok(match status.code() {
-        Some(0) => ExitCode::SUCCESS,
-        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
-        None => ExitCode::FAILURE,
-    })
 }

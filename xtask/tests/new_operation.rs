@@ -129,6 +129,28 @@ fn cargo(root: &Path) -> Command {
     command
 }
 
+/// Gives the copy's packages artifacts of their own in the shared target folder. Cargo
+/// names a path package's artifacts by its path relative to its workspace, so the copy's
+/// `answering-agent` would overwrite the workspace's, and the next build of the workspace
+/// would compile it back: a rebuild ping-pong. A profile setting that changes nothing in the
+/// code (256 is the default) changes those names; it lives in a cargo config beside the
+/// copy, where every cargo run in it (the nested ones too) reads it and no tracked file changes.
+fn own_artifacts(scratch: &Path) {
+    let packages = [
+        "answering-agent",
+        "answering-agent-fake",
+        "answering-agent-cli",
+        "xtask",
+        "workspace-hack",
+    ];
+    let config: String = packages
+        .iter()
+        .map(|package| format!("[profile.dev.package.{package}]\ncodegen-units = 255\n"))
+        .collect();
+    std::fs::create_dir_all(scratch.join(".cargo")).unwrap();
+    std::fs::write(scratch.join(".cargo/config.toml"), config).unwrap();
+}
+
 fn run(mut command: Command, what: &str) -> String {
     let output = command.output().expect("cargo runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
@@ -144,7 +166,8 @@ fn run(mut command: Command, what: &str) -> String {
 #[ignore = "builds a copy of the workspace (minutes); .ci/run runs it"]
 fn an_operation_added_to_the_spec_needs_no_hand_written_line() {
     let scratch = tempfile::tempdir().unwrap();
-    let root = scratch.path();
+    let root = &scratch.path().join("copy");
+    own_artifacts(scratch.path());
     let before = tracked(&workspace());
     for (name, bytes) in &before {
         let to = root.join(name);

@@ -1,0 +1,201 @@
+//! Runs the `xtask-verify` binary: straight away when it is known to be fresh, else through
+//! `cargo run`, which rebuilds it first.
+//!
+//! A nested cargo costs a quarter of a second even when it has nothing to build: half of a
+//! warm `cargo xtask gen --check`. So after each cargo run that succeeds, a stamp beside the
+//! binary records when that run started and which binary it left. The binary is fresh when
+//! it is still that one and nothing it was built from changed since: no source file cargo
+//! listed for it (its `.d` file), no manifest, lock file or cargo config, was modified after
+//! the run started. That is cargo's own rule (file times against the build's start), on the
+//! files cargo itself names; anything unknown (no stamp, no `.d`, a file gone) means cargo.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::SystemTime;
+
+/// Runs `xtask-verify` with `args`: the binary named by `XTASK_VERIFY_BIN` (tests set it),
+/// the fresh binary, or cargo.
+pub fn run(args: &[OsString]) -> Result<ExitCode, String> {
+    let binary = std::env::current_exe()
+        .ok()
+        .map(|exe| exe.with_file_name(format!("xtask-verify{}", std::env::consts::EXE_SUFFIX)));
+    let status = match (std::env::var_os("XTASK_VERIFY_BIN"), binary) {
+        (Some(named), _) => status(Command::new(named).args(args))?,
+        (None, Some(binary)) if is_fresh(&binary) => status(Command::new(binary).args(args))?,
+        (None, binary) => {
+            let started = SystemTime::now();
+            let status = status(cargo_run().args(args))?;
+            // Cargo exits 101 when the build fails, before verify runs; verify itself exits
+            // 0, 1 or 2. Only a binary that was built gets a stamp.
+            if let Some(binary) = binary
+                && status.code() != Some(101)
+            {
+                stamp(&binary, started);
+            }
+            status
+        }
+    };
+    Ok(match status.code() {
+        Some(0) => ExitCode::SUCCESS,
+        Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        None => ExitCode::FAILURE,
+    })
+}
+
+fn status(command: &mut Command) -> Result<std::process::ExitStatus, String> {
+    command
+        .status()
+        .map_err(|e| format!("error: cannot run xtask-verify: {e}"))
+}
+
+/// `cargo run --bin xtask-verify`, without the variables cargo set for this process
+/// (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, ...): build scripts that watch them (ring's) would
+/// rerun, and the next outer build would rebuild them back. Variables a user set for cargo
+/// (`CARGO_HOME`, `CARGO_TARGET_DIR`, `CARGO_PROFILE_*`, ...) pass through.
+fn cargo_run() -> Command {
+    let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_by_cargo = [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_BIN_",
+            "CARGO_CRATE_",
+        ]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+            || matches!(
+                name.as_ref(),
+                "CARGO"
+                    | "CARGO_PRIMARY_PACKAGE"
+                    | "CARGO_RUSTC_CURRENT_DIR"
+                    | "CARGO_TARGET_TMPDIR"
+            );
+        if set_by_cargo {
+            cargo.env_remove(name.as_ref());
+        }
+    }
+    cargo
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--bin",
+            "xtask-verify",
+            "--",
+        ])
+        .current_dir(xtask::workspace::root());
+    cargo
+}
+
+fn stamp_path(binary: &Path) -> PathBuf {
+    binary.with_extension("stamp")
+}
+
+/// The binary's identity: size and modification time.
+fn identity(binary: &Path) -> Option<String> {
+    let meta = std::fs::metadata(binary).ok()?;
+    Some(format!("{} {}", meta.len(), nanos(meta.modified().ok()?)?))
+}
+
+fn nanos(time: SystemTime) -> Option<u128> {
+    Some(time.duration_since(SystemTime::UNIX_EPOCH).ok()?.as_nanos())
+}
+
+/// Records that a cargo run started at `started` left this binary. Best effort: without a
+/// stamp the next run goes through cargo.
+fn stamp(binary: &Path, started: SystemTime) {
+    if let (Some(identity), Some(started)) = (identity(binary), nanos(started)) {
+        let _ = xtask::workspace::write_atomically(
+            &stamp_path(binary),
+            &format!("{started}\n{identity}\n"),
+        );
+    }
+}
+
+fn is_fresh(binary: &Path) -> bool {
+    let Ok(stamp) = std::fs::read_to_string(stamp_path(binary)) else {
+        return false;
+    };
+    let mut lines = stamp.lines();
+    let (Some(started), Some(recorded)) = (
+        lines.next().and_then(|line| line.parse::<u128>().ok()),
+        lines.next(),
+    ) else {
+        return false;
+    };
+    if identity(binary).as_deref() != Some(recorded) {
+        return false;
+    }
+    let Ok(dep_info) = std::fs::read_to_string(binary.with_extension("d")) else {
+        return false;
+    };
+    let root = xtask::workspace::root();
+    let mut inputs = dep_info_inputs(&dep_info);
+    inputs.extend(
+        ["Cargo.toml", "Cargo.lock", ".cargo/config.toml"]
+            .iter()
+            .map(|name| root.join(name)),
+    );
+    inputs.extend(member_manifests(&root));
+    inputs.iter().all(|input| {
+        std::fs::metadata(input)
+            .and_then(|meta| meta.modified())
+            .ok()
+            .and_then(nanos)
+            .is_some_and(|modified| modified < started)
+    })
+}
+
+/// The inputs a make-style `.d` file lists after `target:`; spaces in paths are escaped.
+fn dep_info_inputs(dep_info: &str) -> Vec<PathBuf> {
+    let Some((_, inputs)) = dep_info
+        .lines()
+        .next()
+        .and_then(|line| line.split_once(": "))
+    else {
+        return Vec::new();
+    };
+    let mut paths = Vec::new();
+    let mut current = String::new();
+    let mut chars = inputs.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => current.extend(chars.next()),
+            ' ' => paths
+                .extend((!current.is_empty()).then(|| PathBuf::from(std::mem::take(&mut current)))),
+            c => current.push(c),
+        }
+    }
+    paths.extend((!current.is_empty()).then(|| PathBuf::from(current)));
+    paths
+}
+
+/// The Cargo.toml of every folder one level below the root (the workspace's members).
+fn member_manifests(root: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path().join("Cargo.toml"))
+        .filter(|manifest| manifest.is_file())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dep_info_inputs_unescape_spaces() {
+        let inputs = dep_info_inputs("/t/xtask-verify: /a/b.rs /my\\ dir/c.rs /d.rs\n");
+        assert_eq!(
+            inputs,
+            ["/a/b.rs", "/my dir/c.rs", "/d.rs"]
+                .map(PathBuf::from)
+                .to_vec()
+        );
+    }
+}
