@@ -76,18 +76,24 @@ fn cargo_run() -> Command {
             cargo.env_remove(name.as_ref());
         }
     }
+    cargo.args(["run", "--quiet"]);
+    // The profile this xtask was built with (`cargo xtask-release` is optimized).
+    if release() {
+        cargo.arg("--release");
+    }
     cargo
-        .args([
-            "run",
-            "--quiet",
-            "--package",
-            "xtask",
-            "--bin",
-            "xtask-verify",
-            "--",
-        ])
+        .args(["--package", "xtask", "--bin", "xtask-verify", "--"])
         .current_dir(xtask::workspace::root());
     cargo
+}
+
+/// Whether this binary is cargo's release build (it lives in `target/release/`).
+fn release() -> bool {
+    std::env::current_exe().is_ok_and(|exe| {
+        exe.parent()
+            .and_then(|folder| folder.file_name())
+            .is_some_and(|name| name == "release")
+    })
 }
 
 fn stamp_path(binary: &Path) -> PathBuf {
