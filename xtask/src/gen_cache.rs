@@ -7,7 +7,7 @@
 //! cargo rewrites it whenever the generator's code or dependencies change). Anything else
 //! (a missing, unreadable or foreign cache) is a miss, and a miss only costs the generator.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use xtask::workspace;
@@ -35,10 +35,20 @@ pub fn outputs(
     spec: &str,
     generate: impl FnOnce() -> Result<Outputs, String>,
 ) -> Result<Outputs, String> {
-    let Some((path, generator)) = location() else {
-        return generate();
-    };
-    if let Some(entry) = std::fs::read(&path)
+    match location() {
+        Some((path, generator)) => cached(&path, &generator, spec, generate),
+        None => generate(),
+    }
+}
+
+/// [`outputs`] with the cache file and the generator's identity given.
+fn cached(
+    path: &Path,
+    generator: &str,
+    spec: &str,
+    generate: impl FnOnce() -> Result<Outputs, String>,
+) -> Result<Outputs, String> {
+    if let Some(entry) = std::fs::read(path)
         .ok()
         .and_then(|bytes| serde_json::from_slice::<Entry>(&bytes).ok())
         && entry.generator == generator
@@ -48,13 +58,13 @@ pub fn outputs(
     }
     let outputs = generate()?;
     let entry = Entry {
-        generator,
+        generator: generator.to_string(),
         spec: spec.to_string(),
         outputs,
     };
     if let Ok(text) = serde_json::to_string(&entry) {
         // Atomic, so that two runs at once never read half a cache.
-        let _ = workspace::write_atomically(&path, &text);
+        let _ = workspace::write_atomically(path, &text);
     }
     Ok(entry.outputs)
 }
@@ -71,4 +81,59 @@ fn location() -> Option<(PathBuf, String)> {
         .ok()?;
     let identity = format!("{} {} {}", exe.display(), meta.len(), modified.as_nanos());
     Some((exe.with_file_name("xtask-gen.cache.json"), identity))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+
+    use super::*;
+
+    fn made_from(spec: &str) -> Outputs {
+        let text = format!("from {spec}");
+        Outputs {
+            client: text.clone(),
+            operations: text.clone(),
+            mock: text.clone(),
+            decoder_table: text.clone(),
+            readme_table: text,
+        }
+    }
+
+    #[test]
+    fn the_generator_runs_only_when_the_spec_or_the_generator_changed() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("cache.json");
+        let runs = Cell::new(0);
+        let generate = |spec: &'static str| {
+            let runs = &runs;
+            move || {
+                runs.set(runs.get() + 1);
+                Ok(made_from(spec))
+            }
+        };
+        let run = |generator, spec| cached(&path, generator, spec, generate(spec)).unwrap();
+
+        assert_eq!(run("generator 1", "spec a"), made_from("spec a"));
+        assert_eq!(runs.get(), 1, "an empty cache is a miss");
+        assert_eq!(run("generator 1", "spec a"), made_from("spec a"));
+        assert_eq!(runs.get(), 1, "same spec, same generator: a hit");
+        assert_eq!(run("generator 1", "spec b"), made_from("spec b"));
+        assert_eq!(runs.get(), 2, "another spec: a miss");
+        assert_eq!(run("generator 2", "spec b"), made_from("spec b"));
+        assert_eq!(runs.get(), 3, "another generator: a miss");
+
+        std::fs::write(&path, "{ half a cache").unwrap();
+        assert_eq!(run("generator 2", "spec b"), made_from("spec b"));
+        assert_eq!(runs.get(), 4, "an unreadable cache: a miss");
+    }
+
+    #[test]
+    fn a_failed_generation_is_not_cached() {
+        let folder = tempfile::tempdir().unwrap();
+        let path = folder.path().join("cache.json");
+        let failed = cached(&path, "g", "broken", || Err("error: broken".to_string()));
+        assert_eq!(failed, Err("error: broken".to_string()));
+        assert!(!path.exists());
+    }
 }

@@ -16,11 +16,11 @@ use xtask::workspace;
 pub fn run(check: bool) -> Result<ExitCode, String> {
     let root = workspace::root();
     let spec_text = workspace::read(&root.join(codegen::SPEC_PATH))?;
-    let fresh = gen_cache::outputs(&spec_text, || generate(&spec_text))?;
+    let outputs = gen_cache::outputs(&spec_text, || generate(&spec_text))?;
 
     let readme_path = "README.md";
     let readme_now = workspace::read(&root.join(readme_path))?.replace("\r\n", "\n");
-    let readme = codegen::operations::splice_readme(&readme_now, &fresh.readme_table)
+    let readme = codegen::operations::splice_readme(&readme_now, &outputs.readme_table)
         .ok_or_else(|| {
             format!(
                 "error: {readme_path}: no table of operations to update: it needs the lines\n  {}  {}",
@@ -28,14 +28,12 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
                 codegen::operations::README_END
             )
         })?;
-    let client = &fresh.client;
-
     let mut stale = false;
     for (path, fresh) in [
-        (codegen::GENERATED_PATH, client),
-        (codegen::OPERATIONS_PATH, &fresh.operations),
-        (codegen::MOCK_PATH, &fresh.mock),
-        (decoders::TABLE_PATH, &fresh.decoder_table),
+        (codegen::GENERATED_PATH, &outputs.client),
+        (codegen::OPERATIONS_PATH, &outputs.operations),
+        (codegen::MOCK_PATH, &outputs.mock),
+        (decoders::TABLE_PATH, &outputs.decoder_table),
         (readme_path, &readme),
     ] {
         let target = root.join(path);

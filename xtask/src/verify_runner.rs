@@ -22,7 +22,9 @@ pub fn run(args: &[OsString]) -> Result<ExitCode, String> {
         .map(|exe| exe.with_file_name(format!("xtask-verify{}", std::env::consts::EXE_SUFFIX)));
     let status = match (std::env::var_os("XTASK_VERIFY_BIN"), binary) {
         (Some(named), _) => status(Command::new(named).args(args))?,
-        (None, Some(binary)) if is_fresh(&binary) => status(Command::new(binary).args(args))?,
+        (None, Some(binary)) if is_fresh(&binary, &xtask::workspace::root()) => {
+            status(Command::new(binary).args(args))?
+        }
         (None, binary) => {
             let started = SystemTime::now();
             let status = status(cargo_run().args(args))?;
@@ -121,7 +123,8 @@ fn stamp(binary: &Path, started: SystemTime) {
     }
 }
 
-fn is_fresh(binary: &Path) -> bool {
+/// Whether `binary` is what cargo would build now from the workspace at `root`.
+fn is_fresh(binary: &Path, root: &Path) -> bool {
     let Ok(stamp) = std::fs::read_to_string(stamp_path(binary)) else {
         return false;
     };
@@ -138,14 +141,13 @@ fn is_fresh(binary: &Path) -> bool {
     let Ok(dep_info) = std::fs::read_to_string(binary.with_extension("d")) else {
         return false;
     };
-    let root = xtask::workspace::root();
     let mut inputs = dep_info_inputs(&dep_info);
     inputs.extend(
         ["Cargo.toml", "Cargo.lock", ".cargo/config.toml"]
             .iter()
             .map(|name| root.join(name)),
     );
-    inputs.extend(member_manifests(&root));
+    inputs.extend(member_manifests(root));
     inputs.iter().all(|input| {
         std::fs::metadata(input)
             .and_then(|meta| meta.modified())
@@ -192,7 +194,73 @@ fn member_manifests(root: &Path) -> Vec<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use super::*;
+
+    /// Past the coarse clock that file times come from (a few milliseconds).
+    fn later() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    #[test]
+    fn the_binary_is_fresh_until_something_it_was_built_from_changes() {
+        let folder = tempfile::tempdir().unwrap();
+        let root = folder.path();
+        for (name, text) in [
+            ("Cargo.toml", "[workspace]"),
+            ("Cargo.lock", "version = 4"),
+            (".cargo/config.toml", "[alias]"),
+            ("xtask/Cargo.toml", "[package]"),
+            ("xtask/src/main.rs", "fn main() {}"),
+            ("target/debug/xtask-verify", "binary 1"),
+        ] {
+            std::fs::create_dir_all(root.join(name).parent().unwrap()).unwrap();
+            std::fs::write(root.join(name), text).unwrap();
+        }
+        let binary = root.join("target/debug/xtask-verify");
+        let source = root.join("xtask/src/main.rs");
+        std::fs::write(
+            binary.with_extension("d"),
+            format!("{}: {}\n", binary.display(), source.display()),
+        )
+        .unwrap();
+        assert!(!is_fresh(&binary, root), "no stamp yet");
+
+        later();
+        stamp(&binary, SystemTime::now());
+        assert!(is_fresh(&binary, root), "stamped after its sources");
+
+        later();
+        std::fs::write(&source, "fn main() { println!(); }").unwrap();
+        assert!(
+            !is_fresh(&binary, root),
+            "a source listed in the .d changed"
+        );
+        stamp(&binary, SystemTime::now());
+        assert!(is_fresh(&binary, root), "stamped again");
+
+        later();
+        std::fs::write(root.join("Cargo.lock"), "version = 4 # edited").unwrap();
+        assert!(!is_fresh(&binary, root), "the lock file changed");
+        stamp(&binary, SystemTime::now());
+
+        later();
+        std::fs::write(root.join("xtask/Cargo.toml"), "[package] # edited").unwrap();
+        assert!(!is_fresh(&binary, root), "a member's manifest changed");
+        stamp(&binary, SystemTime::now());
+
+        std::fs::write(&binary, "binary 2, built by someone else").unwrap();
+        assert!(
+            !is_fresh(&binary, root),
+            "not the binary the stamp recorded"
+        );
+        stamp(&binary, SystemTime::now());
+        assert!(is_fresh(&binary, root));
+
+        std::fs::remove_file(binary.with_extension("d")).unwrap();
+        assert!(!is_fresh(&binary, root), "no .d: cargo decides");
+    }
 
     #[test]
     fn dep_info_inputs_unescape_spaces() {
