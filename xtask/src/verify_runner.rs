@@ -28,10 +28,11 @@ pub fn run(args: &[OsString]) -> Result<ExitCode, String> {
         (None, binary) => {
             let started = SystemTime::now();
             let status = status(cargo_run().args(args))?;
-            // Cargo exits 101 when the build fails, before verify runs; verify itself exits
-            // 0, 1 or 2. Only a binary that was built gets a stamp.
+            // Verify exits 0, 1 or 2, so it was built and ran. Cargo exits 101 when the build
+            // fails, and an interrupted build ends by a signal: then the binary there may be
+            // an old one, and must not be stamped as built from today's sources.
             if let Some(binary) = binary
-                && status.code() != Some(101)
+                && matches!(status.code(), Some(0..=2))
             {
                 stamp(&binary, started);
             }
