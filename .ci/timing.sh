@@ -1,0 +1,19 @@
+# Shared by the measuring scripts (.ci/build-cost, .ci/first-run, .ci/main-job-warm); sourced.
+
+# The median of the numbers given (as words, any whitespace between them).
+median() { printf '%s\n' $* | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# "median M s (fastest..slowest)" of the numbers given.
+spread() { printf 'median %.2f s (%.2f..%.2f)' "$(median "$@")" "$(printf '%s\n' $* | sort -n | head -1)" "$(printf '%s\n' $* | sort -n | tail -1)"; }
+
+# Unsets the CARGO_* variables a cargo that started this script set for it, except
+# CARGO_HOME and the names given: a cargo started from here must not inherit them (build
+# scripts that watch them would rebuild, and time would be measured on a different build).
+forget_outer_cargo() {
+    local name keep
+    for name in $(env | sed -n 's/^\(CARGO_[A-Z_]*\)=.*/\1/p'); do
+        [ "$name" = CARGO_HOME ] && continue
+        for keep in "$@"; do [ "$name" = "$keep" ] && continue 2; done
+        unset "$name"
+    done
+}
