@@ -9,6 +9,7 @@ pub mod compare;
 pub mod render;
 pub mod rules;
 pub mod rust_impact;
+mod schema;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};

@@ -49,10 +49,8 @@ pub struct RustImpact {
 /// Generates both sides and compares their public items.
 pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<String>) -> RustImpact {
     let generate = |(file, text): (&str, &str)| {
-        let code = codegen::generate(file, text).map_err(|errors| {
-            let first = errors.first().map(ToString::to_string).unwrap_or_default();
-            format!("{file} does not generate: {first}")
-        })?;
+        let text = with_operation_ids(file, text);
+        let code = codegen::generate(file, &text).map_err(|errors| why_not(file, &errors))?;
         Surface::of(&code)
     };
     let (old, new) = match (generate(base), generate(head)) {
@@ -149,6 +147,95 @@ pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<Strin
         next,
         error: None,
     }
+}
+
+/// The spec with an operationId on every operation: one it lacks is derived from its method
+/// and path (`GET /items/{id}` -> `get_items_by_id`), as a maintainer would name it, so the
+/// impact of a spec without operationIds is still computed. The text is returned as it is
+/// when nothing is missing (errors then keep their line numbers) or when it does not parse
+/// (the generator says why).
+fn with_operation_ids<'t>(file: &str, text: &'t str) -> std::borrow::Cow<'t, str> {
+    use serde_json::Value;
+    let Ok(mut spec) = codegen::spec::Spec::parse(file, text) else {
+        return text.into();
+    };
+    let Some(Value::Object(paths)) = spec.value.get_mut("paths") else {
+        return text.into();
+    };
+    let mut taken: std::collections::BTreeSet<String> = paths
+        .values()
+        .filter_map(Value::as_object)
+        .flat_map(|item| item.values())
+        .filter_map(|operation| operation.get("operationId")?.as_str())
+        .map(str::to_string)
+        .collect();
+    let mut derived = false;
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+            let Some(Value::Object(operation)) = item.get_mut(method) else {
+                continue;
+            };
+            if operation.get("operationId").is_some_and(Value::is_string) {
+                continue;
+            }
+            let base = derived_operation_id(method, path);
+            let mut name = base.clone();
+            let mut n = 2;
+            while taken.contains(&name) {
+                name = format!("{base}_{n}");
+                n += 1;
+            }
+            taken.insert(name.clone());
+            operation.insert("operationId".into(), Value::String(name));
+            derived = true;
+        }
+    }
+    if derived {
+        serde_json::to_string(&spec.value).map_or(text.into(), Into::into)
+    } else {
+        text.into()
+    }
+}
+
+/// `get_items_by_id` for `GET /items/{id}`.
+fn derived_operation_id(method: &str, path: &str) -> String {
+    let mut name = method.to_string();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let (prefix, word) = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(parameter) => ("_by_", parameter),
+            None => ("_", segment),
+        };
+        name.push_str(prefix);
+        name.extend(
+            word.chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }),
+        );
+    }
+    name
+}
+
+/// One line saying why a side does not generate: the first problem and where it is, never a
+/// panic message (a shape progenitor panics on is named as unsupported).
+fn why_not(file: &str, errors: &[codegen::spec::SpecError]) -> String {
+    let Some(first) = errors.first() else {
+        return format!("{file} does not generate");
+    };
+    let mut why = first.to_string();
+    if let Some(at) = why.find("(it panicked") {
+        why.truncate(at);
+        why.push_str("(a shape the generator does not support)");
+    }
+    let more = match errors.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    format!(
+        "does not generate: {}{more}",
+        why.lines().next().unwrap_or_default()
+    )
 }
 
 fn change(item: &str, kind: &'static str, breaking: bool, note: &'static str) -> RustChange {
