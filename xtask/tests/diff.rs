@@ -79,12 +79,62 @@ paths:
       responses:
         '204':
           description: gone
+  /pets:
+    put:
+      operationId: putPet
+      security:
+        - oauth:
+            - read
+      parameters:
+        - name: mode
+          in: query
+          schema:
+            type: string
+            default: fast
+        - name: count
+          in: query
+          schema:
+            type: integer
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/PetIn'
+      responses:
+        '200':
+          description: ok
+          headers:
+            X-Rate:
+              required: true
+              schema:
+                type: integer
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/PetOut'
+  /legacy:
+    get:
+      operationId: getLegacy
+      deprecated: true
+      x-sunset: '2000-01-01'
+      responses:
+        '200':
+          description: ok
 components:
   securitySchemes:
     apiKey:
       type: apiKey
       in: header
       name: X-API-KEY
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials:
+          tokenUrl: https://api.example.com/token
+          scopes:
+            read: read things
+            write: write things
   schemas:
     NewItem:
       type: object
@@ -135,6 +185,95 @@ components:
           minimum: 0
           maximum: 10
         code:
+          type: string
+    PetIn:
+      type: object
+      required:
+        - id
+        - secret
+      properties:
+        pet:
+          oneOf:
+            - $ref: '#/components/schemas/Cat'
+            - $ref: '#/components/schemas/Dog'
+          discriminator:
+            propertyName: kind
+            mapping:
+              cat: '#/components/schemas/Cat'
+              dog: '#/components/schemas/Dog'
+        match:
+          anyOf:
+            - type: string
+            - type: integer
+        size:
+          type: integer
+          default: 3
+        id:
+          type: integer
+          readOnly: true
+        secret:
+          type: string
+          writeOnly: true
+        legacy:
+          type: string
+          deprecated: true
+        shape:
+          allOf:
+            - $ref: '#/components/schemas/Cat'
+    PetOut:
+      type: object
+      required:
+        - ident
+        - password
+      properties:
+        animal:
+          oneOf:
+            - $ref: '#/components/schemas/Cat'
+            - $ref: '#/components/schemas/Dog'
+          discriminator:
+            propertyName: kind
+            mapping:
+              cat: '#/components/schemas/Cat'
+              dog: '#/components/schemas/Dog'
+        choice:
+          anyOf:
+            - type: string
+            - type: integer
+        level:
+          type: integer
+          default: 3
+        ident:
+          type: integer
+          readOnly: true
+        password:
+          type: string
+          writeOnly: true
+        old:
+          type: string
+          deprecated: true
+        form:
+          allOf:
+            - $ref: '#/components/schemas/Cat'
+        ratio:
+          type: number
+    Cat:
+      type: object
+      properties:
+        kind:
+          type: string
+        meow:
+          type: boolean
+    Dog:
+      type: object
+      properties:
+        kind:
+          type: string
+        bark:
+          type: boolean
+    Bird:
+      type: object
+      properties:
+        kind:
           type: string
 "#;
 
@@ -205,10 +344,7 @@ const CASES: &[Case] = &[
                 "        - name: itemId\n          in: path",
             ),
         ],
-        &[
-            ("request-parameter-removed", P),
-            ("new-required-request-parameter", B),
-        ],
+        &[("request-path-parameter-renamed", N)],
     ),
     // Parameters
     (
@@ -306,7 +442,7 @@ const CASES: &[Case] = &[
         "request body removed",
         &[],
         &[("      requestBody:\n", "      x-requestBody:\n")],
-        &[("request-body-removed", P)],
+        &[("request-body-removed", B)],
     ),
     (
         "required request body added",
@@ -491,7 +627,7 @@ const CASES: &[Case] = &[
             "    NewItem:\n      type: object\n      allOf:\n        - required:\n            - kind\n",
         )],
         &[
-            ("request-property-composition-changed", P),
+            ("request-property-all-of-added", B),
             ("request-property-became-required", B),
         ],
     ),
@@ -512,7 +648,7 @@ const CASES: &[Case] = &[
         "error status removed",
         &[],
         &[("        '404':\n          description: not found\n", "")],
-        &[("response-non-success-status-removed", P)],
+        &[("response-non-success-status-removed", N)],
     ),
     (
         "error status added",
@@ -539,7 +675,10 @@ const CASES: &[Case] = &[
         "response header removed",
         &[],
         &[("            X-Total:", "            X-Count:")],
-        &[("response-header-removed", P), ("response-header-added", N)],
+        &[
+            ("response-optional-header-removed", N),
+            ("response-header-added", N),
+        ],
     ),
     // Response properties (Item is in two operations: each reports it)
     (
@@ -573,7 +712,7 @@ const CASES: &[Case] = &[
             "        note:\n          type: string\n        kind:",
             "        kind:",
         )],
-        &[("response-optional-property-removed", P)],
+        &[("response-optional-property-removed", N)],
     ),
     (
         "response property became optional",
@@ -633,7 +772,7 @@ const CASES: &[Case] = &[
         "response maximum raised",
         &[],
         &[("          maximum: 10\n", "          maximum: 20\n")],
-        &[("response-property-bound-loosened", P)],
+        &[("response-property-bound-loosened", B)],
     ),
     (
         "response maximum lowered",
@@ -702,7 +841,7 @@ const CASES: &[Case] = &[
             "    Item:\n      type: object\n",
             "    Item:\n      type: object\n      oneOf:\n        - required:\n            - note\n",
         )],
-        &[("response-property-composition-changed", P)],
+        &[("response-property-one-of-added", B)],
     ),
     // Security
     (
@@ -712,7 +851,7 @@ const CASES: &[Case] = &[
             "      operationId: deleteItem\n      security: []\n",
         )],
         &[],
-        &[("security-requirement-added", B)],
+        &[("security-became-required", B)],
     ),
     (
         "security requirement removed",
@@ -721,7 +860,7 @@ const CASES: &[Case] = &[
             "      operationId: deleteItem\n",
             "      operationId: deleteItem\n      security: []\n",
         )],
-        &[("security-requirement-removed", N)],
+        &[("security-no-longer-required", N)],
     ),
     (
         "security scheme changed",
@@ -745,7 +884,7 @@ const CASES: &[Case] = &[
             "      name: X-API-KEY\n    bearer:\n      type: http\n      scheme: bearer\n",
         )],
         &[],
-        &[("security-scheme-removed", B)],
+        &[("security-scheme-removed", N)],
     ),
     // Servers
     (
@@ -766,6 +905,1050 @@ const CASES: &[Case] = &[
         )],
         &[],
     ),
+    (
+        "deprecated operation removed",
+        &[],
+        &[("  /legacy:\n    get:", "  /legacy:\n    x-get:")],
+        &[("api-deprecated-operation-removed", N)],
+    ),
+    (
+        "deprecated operation removed before its sunset",
+        &[("x-sunset: '2000-01-01'", "x-sunset: '2999-01-01'")],
+        &[
+            ("x-sunset: '2000-01-01'", "x-sunset: '2999-01-01'"),
+            ("  /legacy:\n    get:", "  /legacy:\n    x-get:"),
+        ],
+        &[("api-removed-before-sunset", B)],
+    ),
+    (
+        "operation with a sunset but not deprecated removed",
+        &[("      deprecated: true\n      x-sunset", "      x-sunset")],
+        &[
+            ("      deprecated: true\n      x-sunset", "      x-sunset"),
+            ("  /legacy:\n    get:", "  /legacy:\n    x-get:"),
+        ],
+        &[("api-operation-removed", B)],
+    ),
+    (
+        "operation deprecated",
+        &[],
+        &[(
+            "      operationId: deleteItem\n",
+            "      operationId: deleteItem\n      deprecated: true\n",
+        )],
+        &[("api-operation-deprecated", N)],
+    ),
+    (
+        "operation reactivated",
+        &[],
+        &[("      deprecated: true\n      x-sunset", "      x-sunset")],
+        &[("api-operation-reactivated", N)],
+    ),
+    (
+        "operationId removed",
+        &[],
+        &[("      operationId: getLegacy\n", "")],
+        &[("api-operation-id-changed", P)],
+    ),
+    (
+        "deprecated parameter removed",
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          deprecated: true\n          schema:\n            type: integer\n",
+        )],
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "",
+        )],
+        &[("request-deprecated-parameter-removed", N)],
+    ),
+    (
+        "parameter deprecated",
+        &[],
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          deprecated: true\n          schema:\n            type: integer\n",
+        )],
+        &[("request-parameter-deprecated", N)],
+    ),
+    (
+        "parameter reactivated",
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          deprecated: true\n          schema:\n            type: integer\n",
+        )],
+        &[],
+        &[("request-parameter-reactivated", N)],
+    ),
+    (
+        "query parameter became an enum",
+        &[],
+        &[(
+            "        - name: mode\n          in: query\n          schema:\n            type: string\n            default: fast\n",
+            "        - name: mode\n          in: query\n          schema:\n            type: string\n            default: fast\n            enum:\n              - fast\n              - slow\n",
+        )],
+        &[("request-property-became-enum", B)],
+    ),
+    (
+        "query parameter no longer an enum",
+        &[(
+            "        - name: mode\n          in: query\n          schema:\n            type: string\n            default: fast\n",
+            "        - name: mode\n          in: query\n          schema:\n            type: string\n            default: fast\n            enum:\n              - fast\n              - slow\n",
+        )],
+        &[],
+        &[("request-property-no-longer-enum", N)],
+    ),
+    (
+        "header parameter became an enum",
+        &[],
+        &[(
+            "        - name: X-Trace\n          in: header\n          required: false\n          schema:\n            type: string\n",
+            "        - name: X-Trace\n          in: header\n          required: false\n          schema:\n            type: string\n            enum:\n              - on\n",
+        )],
+        &[("request-property-became-enum", B)],
+    ),
+    (
+        "parameter default changed",
+        &[],
+        &[("default: fast", "default: slow")],
+        &[("request-property-default-value-changed", P)],
+    ),
+    (
+        "parameter default added",
+        &[],
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n            default: 10\n",
+        )],
+        &[("request-property-default-value-added", N)],
+    ),
+    (
+        "parameter default removed",
+        &[],
+        &[("            default: fast\n", "")],
+        &[("request-property-default-value-removed", P)],
+    ),
+    (
+        "parameter widened from integer to number",
+        &[],
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: number\n",
+        )],
+        &[("request-property-type-generalized", N)],
+    ),
+    (
+        "parameter narrowed from number to integer",
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: number\n",
+        )],
+        &[],
+        &[("request-property-type-changed", B)],
+    ),
+    (
+        "parameter became nullable",
+        &[],
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n            nullable: true\n",
+        )],
+        &[("request-property-became-nullable", N)],
+    ),
+    (
+        "parameter no longer nullable",
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n            nullable: true\n",
+        )],
+        &[],
+        &[("request-property-became-not-nullable", B)],
+    ),
+    (
+        "parameter multipleOf loosened",
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n            multipleOf: 4\n",
+        )],
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n            multipleOf: 2\n",
+        )],
+        &[("request-property-bound-loosened", N)],
+    ),
+    (
+        "parameter multipleOf tightened",
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n            multipleOf: 2\n",
+        )],
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n            multipleOf: 4\n",
+        )],
+        &[("request-property-bound-tightened", B)],
+    ),
+    (
+        "parameter multipleOf set",
+        &[],
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n            multipleOf: 3\n",
+        )],
+        &[("request-property-bound-tightened", B)],
+    ),
+    (
+        "parameter exclusiveMinimum set",
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n            minimum: 0\n",
+        )],
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n            minimum: 0\n            exclusiveMinimum: true\n",
+        )],
+        &[("request-property-bound-tightened", B)],
+    ),
+    (
+        "parameter pattern added",
+        &[],
+        &[(
+            "        - name: mode\n          in: query\n          schema:\n            type: string\n            default: fast\n",
+            "        - name: mode\n          in: query\n          schema:\n            type: string\n            default: fast\n            pattern: '^[a-z]+$'\n",
+        )],
+        &[("request-property-pattern-added", B)],
+    ),
+    (
+        "request property became an enum",
+        &[],
+        &[(
+            "        name:\n          type: string\n          maxLength: 50\n",
+            "        name:\n          type: string\n          maxLength: 50\n          enum:\n            - x\n",
+        )],
+        &[("request-property-became-enum", B)],
+    ),
+    (
+        "request array items became an enum",
+        &[],
+        &[(
+            "          maxItems: 5\n          items:\n            type: string\n",
+            "          maxItems: 5\n          items:\n            type: string\n            enum:\n              - red\n",
+        )],
+        &[("request-property-became-enum", B)],
+    ),
+    (
+        "request property pattern added",
+        &[],
+        &[(
+            "        name:\n          type: string\n          maxLength: 50\n",
+            "        name:\n          type: string\n          maxLength: 50\n          pattern: '^[a-z]+$'\n",
+        )],
+        &[("request-property-pattern-added", B)],
+    ),
+    (
+        "request minLength set",
+        &[],
+        &[(
+            "        name:\n          type: string\n          maxLength: 50\n",
+            "        name:\n          type: string\n          maxLength: 50\n          minLength: 1\n",
+        )],
+        &[("request-property-bound-tightened", B)],
+    ),
+    (
+        "request maxLength removed",
+        &[],
+        &[("          maxLength: 50\n", "")],
+        &[("request-property-bound-loosened", N)],
+    ),
+    (
+        "request uniqueItems set",
+        &[],
+        &[(
+            "          maxItems: 5\n",
+            "          maxItems: 5\n          uniqueItems: true\n",
+        )],
+        &[("request-property-bound-tightened", B)],
+    ),
+    (
+        "request minItems set",
+        &[],
+        &[(
+            "          maxItems: 5\n",
+            "          maxItems: 5\n          minItems: 1\n",
+        )],
+        &[("request-property-bound-tightened", B)],
+    ),
+    (
+        "request maxProperties set",
+        &[],
+        &[(
+            "    NewItem:\n      type: object\n",
+            "    NewItem:\n      type: object\n      maxProperties: 10\n",
+        )],
+        &[("request-property-bound-tightened", B)],
+    ),
+    (
+        "request minProperties removed",
+        &[(
+            "    NewItem:\n      type: object\n",
+            "    NewItem:\n      type: object\n      minProperties: 1\n",
+        )],
+        &[],
+        &[("request-property-bound-loosened", N)],
+    ),
+    (
+        "request property default changed",
+        &[],
+        &[(
+            "        size:\n          type: integer\n          default: 3\n",
+            "        size:\n          type: integer\n          default: 4\n",
+        )],
+        &[("request-property-default-value-changed", P)],
+    ),
+    (
+        "request property default added",
+        &[],
+        &[(
+            "        note:\n          type: string\n          nullable: true\n",
+            "        note:\n          type: string\n          nullable: true\n          default: none\n",
+        )],
+        &[("request-property-default-value-added", N)],
+    ),
+    (
+        "request property default removed",
+        &[],
+        &[(
+            "        size:\n          type: integer\n          default: 3\n",
+            "        size:\n          type: integer\n",
+        )],
+        &[("request-property-default-value-removed", P)],
+    ),
+    (
+        "request property widened from integer to number",
+        &[],
+        &[(
+            "        size:\n          type: integer\n          default: 3\n",
+            "        size:\n          type: number\n          default: 3\n",
+        )],
+        &[("request-property-type-generalized", N)],
+    ),
+    (
+        "new required request property with a default",
+        &[],
+        &[(
+            "      required:\n        - name\n      properties:\n",
+            "      required:\n        - name\n        - size\n      properties:\n        size:\n          type: integer\n          default: 1\n",
+        )],
+        &[("new-required-request-property", B)],
+    ),
+    (
+        "request media type lost its schema",
+        &[],
+        &[(
+            "          application/json:\n            schema:\n              $ref: '#/components/schemas/NewItem'\n",
+            "          application/json: {}\n",
+        )],
+        &[("request-body-media-type-schema-removed", N)],
+    ),
+    (
+        "request media type got a schema",
+        &[(
+            "          application/json:\n            schema:\n              $ref: '#/components/schemas/NewItem'\n",
+            "          application/json: {}\n",
+        )],
+        &[],
+        &[("request-body-media-type-schema-added", B)],
+    ),
+    (
+        "request property deprecated",
+        &[],
+        &[(
+            "        size:\n          type: integer\n          default: 3\n",
+            "        size:\n          type: integer\n          default: 3\n          deprecated: true\n",
+        )],
+        &[("request-property-deprecated", N)],
+    ),
+    (
+        "request property reactivated",
+        &[],
+        &[(
+            "        legacy:\n          type: string\n          deprecated: true\n",
+            "        legacy:\n          type: string\n",
+        )],
+        &[("request-property-reactivated", N)],
+    ),
+    (
+        "request oneOf member removed",
+        &[],
+        &[("            - $ref: '#/components/schemas/Dog'\n", "")],
+        &[("request-property-one-of-removed", B)],
+    ),
+    (
+        "request oneOf member added",
+        &[],
+        &[(
+            "            - $ref: '#/components/schemas/Dog'\n",
+            "            - $ref: '#/components/schemas/Dog'\n            - $ref: '#/components/schemas/Bird'\n",
+        )],
+        &[("request-property-one-of-added", N)],
+    ),
+    (
+        "request anyOf member removed",
+        &[],
+        &[(
+            "        match:\n          anyOf:\n            - type: string\n            - type: integer\n",
+            "        match:\n          anyOf:\n            - type: string\n",
+        )],
+        &[("request-property-any-of-removed", B)],
+    ),
+    (
+        "request anyOf member added",
+        &[],
+        &[(
+            "        match:\n          anyOf:\n            - type: string\n            - type: integer\n",
+            "        match:\n          anyOf:\n            - type: string\n            - type: integer\n            - type: boolean\n",
+        )],
+        &[("request-property-any-of-added", N)],
+    ),
+    (
+        "request anyOf member type changed",
+        &[],
+        &[(
+            "        match:\n          anyOf:\n            - type: string\n            - type: integer\n",
+            "        match:\n          anyOf:\n            - type: string\n            - type: boolean\n",
+        )],
+        &[("request-property-type-changed", B)],
+    ),
+    (
+        "request anyOf member widened",
+        &[],
+        &[(
+            "        match:\n          anyOf:\n            - type: string\n            - type: integer\n",
+            "        match:\n          anyOf:\n            - type: string\n            - type: number\n",
+        )],
+        &[("request-property-type-generalized", N)],
+    ),
+    (
+        "request anyOf member bound tightened",
+        &[],
+        &[(
+            "        match:\n          anyOf:\n            - type: string\n            - type: integer\n",
+            "        match:\n          anyOf:\n            - type: string\n            - type: integer\n              maximum: 3\n",
+        )],
+        &[("request-property-bound-tightened", B)],
+    ),
+    (
+        "request allOf member removed",
+        &[],
+        &[(
+            "        shape:\n          allOf:\n            - $ref: '#/components/schemas/Cat'\n",
+            "        shape:\n          type: object\n",
+        )],
+        &[
+            ("request-property-all-of-removed", N),
+            ("request-property-removed", P),
+        ],
+    ),
+    (
+        "request allOf member added",
+        &[],
+        &[(
+            "        shape:\n          allOf:\n            - $ref: '#/components/schemas/Cat'\n",
+            "        shape:\n          allOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n",
+        )],
+        &[
+            ("request-property-all-of-added", B),
+            ("new-optional-request-property", N),
+        ],
+    ),
+    (
+        "request allOf annotation-only member added is no change",
+        &[],
+        &[(
+            "        shape:\n          allOf:\n            - $ref: '#/components/schemas/Cat'\n",
+            "        shape:\n          allOf:\n            - $ref: '#/components/schemas/Cat'\n            - description: a shape\n",
+        )],
+        &[],
+    ),
+    (
+        "request discriminator removed",
+        &[],
+        &[(
+            "          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n        match:",
+            "        match:",
+        )],
+        &[("request-property-discriminator-removed", N)],
+    ),
+    (
+        "request discriminator added",
+        &[(
+            "          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n        match:",
+            "        match:",
+        )],
+        &[],
+        &[("request-property-discriminator-added", P)],
+    ),
+    (
+        "request discriminator property renamed",
+        &[],
+        &[(
+            "            propertyName: kind\n",
+            "            propertyName: type\n",
+        )],
+        &[("request-property-discriminator-property-name-changed", B)],
+    ),
+    (
+        "request discriminator value added",
+        &[],
+        &[(
+            "              dog: '#/components/schemas/Dog'\n",
+            "              dog: '#/components/schemas/Dog'\n              bird: '#/components/schemas/Bird'\n",
+        )],
+        &[("request-property-discriminator-mapping-added", N)],
+    ),
+    (
+        "request discriminator value removed",
+        &[],
+        &[("              dog: '#/components/schemas/Dog'\n", "")],
+        &[("request-property-discriminator-mapping-removed", B)],
+    ),
+    (
+        "request discriminator value changed",
+        &[],
+        &[(
+            "              dog: '#/components/schemas/Dog'\n",
+            "              dog: '#/components/schemas/Bird'\n",
+        )],
+        &[("request-property-discriminator-mapping-changed", P)],
+    ),
+    (
+        "required readOnly request property removed is no change",
+        &[],
+        &[(
+            "        id:\n          type: integer\n          readOnly: true\n",
+            "",
+        )],
+        &[],
+    ),
+    (
+        "readOnly request property type changed is no change",
+        &[],
+        &[(
+            "        id:\n          type: integer\n          readOnly: true\n",
+            "        id:\n          type: string\n          readOnly: true\n",
+        )],
+        &[],
+    ),
+    (
+        "required request property no longer readOnly",
+        &[],
+        &[(
+            "        id:\n          type: integer\n          readOnly: true\n",
+            "        id:\n          type: integer\n",
+        )],
+        &[("new-required-request-property", B)],
+    ),
+    (
+        "request property became readOnly",
+        &[],
+        &[(
+            "        size:\n          type: integer\n          default: 3\n",
+            "        size:\n          type: integer\n          default: 3\n          readOnly: true\n",
+        )],
+        &[("request-property-removed", P)],
+    ),
+    (
+        "required writeOnly request property removed",
+        &[],
+        &[(
+            "        secret:\n          type: string\n          writeOnly: true\n",
+            "",
+        )],
+        &[("request-property-removed", P)],
+    ),
+    (
+        "required writeOnly response property removed is no change",
+        &[],
+        &[(
+            "        password:\n          type: string\n          writeOnly: true\n",
+            "",
+        )],
+        &[],
+    ),
+    (
+        "writeOnly response property type changed is no change",
+        &[],
+        &[(
+            "        password:\n          type: string\n          writeOnly: true\n",
+            "        password:\n          type: integer\n          writeOnly: true\n",
+        )],
+        &[],
+    ),
+    (
+        "required response property became writeOnly",
+        &[],
+        &[(
+            "        ident:\n          type: integer\n          readOnly: true\n",
+            "        ident:\n          type: integer\n          writeOnly: true\n",
+        )],
+        &[("response-required-property-removed", B)],
+    ),
+    (
+        "response property no longer writeOnly",
+        &[],
+        &[(
+            "        password:\n          type: string\n          writeOnly: true\n",
+            "        password:\n          type: string\n",
+        )],
+        &[("response-property-added", N)],
+    ),
+    (
+        "response property deprecated",
+        &[],
+        &[(
+            "        level:\n          type: integer\n          default: 3\n",
+            "        level:\n          type: integer\n          default: 3\n          deprecated: true\n",
+        )],
+        &[("response-property-deprecated", N)],
+    ),
+    (
+        "response property reactivated",
+        &[],
+        &[(
+            "        old:\n          type: string\n          deprecated: true\n",
+            "        old:\n          type: string\n",
+        )],
+        &[("response-property-reactivated", N)],
+    ),
+    (
+        "response default changed",
+        &[],
+        &[(
+            "        level:\n          type: integer\n          default: 3\n",
+            "        level:\n          type: integer\n          default: 4\n",
+        )],
+        &[("response-property-default-value-changed", N)],
+    ),
+    (
+        "response default added",
+        &[],
+        &[(
+            "        ratio:\n          type: number\n",
+            "        ratio:\n          type: number\n          default: 1.5\n",
+        )],
+        &[("response-property-default-value-added", N)],
+    ),
+    (
+        "response default removed",
+        &[],
+        &[(
+            "        level:\n          type: integer\n          default: 3\n",
+            "        level:\n          type: integer\n",
+        )],
+        &[("response-property-default-value-removed", N)],
+    ),
+    (
+        "response widened from integer to number",
+        &[],
+        &[(
+            "        level:\n          type: integer\n          default: 3\n",
+            "        level:\n          type: number\n          default: 3\n",
+        )],
+        &[("response-property-type-changed", B)],
+    ),
+    (
+        "response narrowed from number to integer",
+        &[],
+        &[(
+            "        ratio:\n          type: number\n",
+            "        ratio:\n          type: integer\n",
+        )],
+        &[("response-property-type-specialized", N)],
+    ),
+    (
+        "response oneOf member added",
+        &[],
+        &[(
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n",
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n            - $ref: '#/components/schemas/Bird'\n",
+        )],
+        &[("response-property-one-of-added", B)],
+    ),
+    (
+        "response oneOf member removed",
+        &[],
+        &[(
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n",
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n",
+        )],
+        &[("response-property-one-of-removed", N)],
+    ),
+    (
+        "response anyOf member added",
+        &[],
+        &[(
+            "        choice:\n          anyOf:\n            - type: string\n            - type: integer\n",
+            "        choice:\n          anyOf:\n            - type: string\n            - type: integer\n            - type: boolean\n",
+        )],
+        &[("response-property-any-of-added", B)],
+    ),
+    (
+        "response anyOf member removed",
+        &[],
+        &[(
+            "        choice:\n          anyOf:\n            - type: string\n            - type: integer\n",
+            "        choice:\n          anyOf:\n            - type: string\n",
+        )],
+        &[("response-property-any-of-removed", N)],
+    ),
+    (
+        "response anyOf member type changed",
+        &[],
+        &[(
+            "        choice:\n          anyOf:\n            - type: string\n            - type: integer\n",
+            "        choice:\n          anyOf:\n            - type: string\n            - type: boolean\n",
+        )],
+        &[("response-property-type-changed", B)],
+    ),
+    (
+        "response anyOf member became nullable",
+        &[],
+        &[(
+            "        choice:\n          anyOf:\n            - type: string\n            - type: integer\n",
+            "        choice:\n          anyOf:\n            - type: string\n            - type: integer\n              nullable: true\n",
+        )],
+        &[("response-property-became-nullable", B)],
+    ),
+    (
+        "response allOf member added",
+        &[],
+        &[(
+            "        form:\n          allOf:\n            - $ref: '#/components/schemas/Cat'\n",
+            "        form:\n          allOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n",
+        )],
+        &[
+            ("response-property-all-of-added", N),
+            ("response-property-added", N),
+        ],
+    ),
+    (
+        "response allOf member removed",
+        &[],
+        &[(
+            "        form:\n          allOf:\n            - $ref: '#/components/schemas/Cat'\n",
+            "        form:\n          type: object\n",
+        )],
+        &[
+            ("response-property-all-of-removed", B),
+            ("response-optional-property-removed", N),
+        ],
+    ),
+    (
+        "response discriminator removed",
+        &[],
+        &[(
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n",
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n",
+        )],
+        &[("response-property-discriminator-removed", P)],
+    ),
+    (
+        "response discriminator added",
+        &[(
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n",
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n",
+        )],
+        &[],
+        &[("response-property-discriminator-added", N)],
+    ),
+    (
+        "response discriminator property renamed",
+        &[],
+        &[(
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n",
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: type\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n",
+        )],
+        &[("response-property-discriminator-property-name-changed", P)],
+    ),
+    (
+        "response discriminator value added",
+        &[],
+        &[(
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n",
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n              bird: '#/components/schemas/Bird'\n",
+        )],
+        &[("response-property-discriminator-mapping-added", P)],
+    ),
+    (
+        "response discriminator value removed",
+        &[],
+        &[(
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n",
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n",
+        )],
+        &[("response-property-discriminator-mapping-removed", N)],
+    ),
+    (
+        "response discriminator value changed",
+        &[],
+        &[(
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n",
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Bird'\n",
+        )],
+        &[("response-property-discriminator-mapping-changed", P)],
+    ),
+    (
+        "response property became an enum",
+        &[],
+        &[(
+            "        code:\n          type: string\n    PetIn:",
+            "        code:\n          type: string\n          enum:\n            - A\n    PetIn:",
+        )],
+        &[("response-property-became-enum", N)],
+    ),
+    (
+        "response property no longer an enum",
+        &[],
+        &[(
+            "        note:\n          type: string\n        kind:\n          type: string\n          enum:\n            - a\n            - b\n",
+            "        note:\n          type: string\n        kind:\n          type: string\n",
+        )],
+        &[("response-property-no-longer-enum", P)],
+    ),
+    (
+        "response pattern removed",
+        &[(
+            "        code:\n          type: string\n    PetIn:",
+            "        code:\n          type: string\n          pattern: '^[A-Z]+$'\n    PetIn:",
+        )],
+        &[],
+        &[("response-property-pattern-removed", B)],
+    ),
+    (
+        "response maxLength unset",
+        &[(
+            "        code:\n          type: string\n    PetIn:",
+            "        code:\n          type: string\n          maxLength: 10\n    PetIn:",
+        )],
+        &[],
+        &[("response-property-bound-loosened", B)],
+    ),
+    (
+        "response minItems decreased",
+        &[(
+            "                type: array\n                items:\n                  $ref: '#/components/schemas/Item'\n",
+            "                type: array\n                items:\n                  $ref: '#/components/schemas/Item'\n                minItems: 2\n",
+        )],
+        &[(
+            "                type: array\n                items:\n                  $ref: '#/components/schemas/Item'\n",
+            "                type: array\n                items:\n                  $ref: '#/components/schemas/Item'\n                minItems: 1\n",
+        )],
+        &[("response-property-bound-loosened", B)],
+    ),
+    (
+        "response uniqueItems unset",
+        &[(
+            "                type: array\n                items:\n                  $ref: '#/components/schemas/Item'\n",
+            "                type: array\n                items:\n                  $ref: '#/components/schemas/Item'\n                uniqueItems: true\n",
+        )],
+        &[],
+        &[("response-property-bound-loosened", B)],
+    ),
+    (
+        "response uniqueItems set",
+        &[],
+        &[(
+            "                type: array\n                items:\n                  $ref: '#/components/schemas/Item'\n",
+            "                type: array\n                items:\n                  $ref: '#/components/schemas/Item'\n                uniqueItems: true\n",
+        )],
+        &[("response-property-bound-tightened", N)],
+    ),
+    (
+        "response multipleOf loosened",
+        &[(
+            "          maximum: 10\n",
+            "          maximum: 10\n          multipleOf: 0.5\n",
+        )],
+        &[(
+            "          maximum: 10\n",
+            "          maximum: 10\n          multipleOf: 0.25\n",
+        )],
+        &[("response-property-bound-loosened", B)],
+    ),
+    (
+        "required response header removed",
+        &[],
+        &[(
+            "            X-Rate:\n              required: true\n              schema:\n                type: integer\n",
+            "",
+        )],
+        &[("response-required-header-removed", B)],
+    ),
+    (
+        "response header became optional",
+        &[],
+        &[(
+            "            X-Rate:\n              required: true\n              schema:\n                type: integer\n",
+            "            X-Rate:\n              required: false\n              schema:\n                type: integer\n",
+        )],
+        &[("response-header-became-optional", B)],
+    ),
+    (
+        "response header type changed",
+        &[],
+        &[(
+            "            X-Rate:\n              required: true\n              schema:\n                type: integer\n",
+            "            X-Rate:\n              required: true\n              schema:\n                type: string\n",
+        )],
+        &[("response-property-type-changed", B)],
+    ),
+    (
+        "response header became nullable",
+        &[],
+        &[(
+            "            X-Rate:\n              required: true\n              schema:\n                type: integer\n",
+            "            X-Rate:\n              required: true\n              schema:\n                type: integer\n                nullable: true\n",
+        )],
+        &[("response-property-became-nullable", B)],
+    ),
+    (
+        "response header name case is no change",
+        &[],
+        &[("            X-Rate:\n", "            x-rate:\n")],
+        &[],
+    ),
+    (
+        "response media type lost its schema",
+        &[],
+        &[(
+            "            application/json:\n              schema:\n                $ref: '#/components/schemas/PetOut'\n",
+            "            application/json: {}\n",
+        )],
+        &[("response-body-media-type-schema-removed", B)],
+    ),
+    (
+        "response media type got a schema",
+        &[(
+            "            application/json:\n              schema:\n                $ref: '#/components/schemas/PetOut'\n",
+            "            application/json: {}\n",
+        )],
+        &[],
+        &[("response-body-media-type-schema-added", N)],
+    ),
+    (
+        "security scope added",
+        &[],
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - read\n            - write\n",
+        )],
+        &[("security-scope-added", B)],
+    ),
+    (
+        "security scope removed",
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - read\n            - write\n",
+        )],
+        &[],
+        &[("security-scope-removed", N)],
+    ),
+    (
+        "security scope replaced",
+        &[],
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - write\n",
+        )],
+        &[("security-scope-added", B), ("security-scope-removed", N)],
+    ),
+    (
+        "another way to authenticate added",
+        &[],
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - read\n        - apiKey: []\n",
+        )],
+        &[("security-requirement-added", N)],
+    ),
+    (
+        "a way to authenticate removed",
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - read\n        - apiKey: []\n",
+        )],
+        &[],
+        &[("security-requirement-removed", B)],
+    ),
+    (
+        "anonymous calls allowed",
+        &[],
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - read\n        - {}\n",
+        )],
+        &[("security-no-longer-required", N)],
+    ),
+    (
+        "two schemes required together instead of one",
+        &[],
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - read\n          apiKey: []\n",
+        )],
+        &[
+            ("security-requirement-added", N),
+            ("security-requirement-removed", B),
+        ],
+    ),
+    (
+        "global security scheme replaced",
+        &[],
+        &[("security:\n  - apiKey: []\n", "security:\n  - oauth: []\n")],
+        &[
+            ("security-requirement-added", N),
+            ("security-requirement-removed", B),
+        ],
+    ),
+    (
+        "security scheme header renamed",
+        &[],
+        &[("      name: X-API-KEY\n", "      name: X-KEY\n")],
+        &[("security-scheme-changed", B)],
+    ),
+    (
+        "two path parameters renamed",
+        &[
+            ("  /items/{id}:", "  /items/{id}/{part}:"),
+            (
+                "        - name: id\n          in: path\n          required: true\n          schema:\n            type: integer\n",
+                "        - name: id\n          in: path\n          required: true\n          schema:\n            type: integer\n        - name: part\n          in: path\n          required: true\n          schema:\n            type: string\n",
+            ),
+        ],
+        &[
+            ("  /items/{id}:", "  /items/{itemId}/{section}:"),
+            (
+                "        - name: id\n          in: path\n          required: true\n          schema:\n            type: integer\n",
+                "        - name: itemId\n          in: path\n          required: true\n          schema:\n            type: integer\n        - name: section\n          in: path\n          required: true\n          schema:\n            type: string\n",
+            ),
+        ],
+        &[("request-path-parameter-renamed", N)],
+    ),
+    (
+        "path parameter renamed and retyped",
+        &[],
+        &[
+            ("  /items/{id}:", "  /items/{itemId}:"),
+            (
+                "        - name: id\n          in: path\n          required: true\n          schema:\n            type: integer\n",
+                "        - name: itemId\n          in: path\n          required: true\n          schema:\n            type: string\n",
+            ),
+        ],
+        &[
+            ("request-path-parameter-renamed", N),
+            ("request-property-type-changed", B),
+        ],
+    ),
 ];
 
 #[test]
@@ -785,7 +1968,7 @@ fn every_case_reports_exactly_its_rules() {
         CASES.len(),
         failures.join("\n")
     );
-    assert!(CASES.len() >= 40);
+    assert!(CASES.len() >= 150, "{} cases", CASES.len());
 }
 
 #[test]

@@ -123,13 +123,19 @@ impl<'a> Diff<'a> {
         let head = operations_of(self.head);
         for (key, (label, pointer)) in &base {
             if !head.contains_key(key) {
-                self.push(
-                    "api-operation-removed",
-                    Some(label),
-                    "",
-                    format!("{label} was removed"),
-                    self.old_place(pointer),
-                );
+                let operation = self.base.get(pointer).unwrap_or(&Value::Null);
+                let (rule, message) = match (is_deprecated(operation), sunset(operation)) {
+                    (false, _) => ("api-operation-removed", format!("{label} was removed")),
+                    (true, Some(date)) if date.as_str() > today().as_str() => (
+                        "api-removed-before-sunset",
+                        format!("{label} was removed before its sunset ({date})"),
+                    ),
+                    (true, _) => (
+                        "api-deprecated-operation-removed",
+                        format!("{label}, deprecated, was removed"),
+                    ),
+                };
+                self.push(rule, Some(label), "", message, self.old_place(pointer));
             }
         }
         for (key, (label, pointer)) in &head {
@@ -151,6 +157,23 @@ impl<'a> Diff<'a> {
             self.base.get(base_pointer).unwrap_or(&Value::Null),
             self.head.get(head_pointer).unwrap_or(&Value::Null),
         );
+        match (is_deprecated(b), is_deprecated(h)) {
+            (false, true) => self.push(
+                "api-operation-deprecated",
+                Some(label),
+                "",
+                format!("{label} was deprecated"),
+                self.new_place(head_pointer),
+            ),
+            (true, false) => self.push(
+                "api-operation-reactivated",
+                Some(label),
+                "",
+                format!("{label} is no longer deprecated"),
+                self.new_place(head_pointer),
+            ),
+            _ => {}
+        }
         let (b_id, h_id) = (b.get("operationId"), h.get("operationId"));
         if b_id != h_id {
             let show =
@@ -172,64 +195,114 @@ impl<'a> Diff<'a> {
     fn parameters(&mut self, label: &str, base_pointer: &str, head_pointer: &str) {
         let base = parameters_of(self.base, base_pointer);
         let head = parameters_of(self.head, head_pointer);
+        // A path parameter is its place in the template: `{group_id}` becoming `{groupId}`
+        // at the same place is a rename, not a removal and an addition.
+        let renamed: BTreeMap<String, String> = path_parameters(&template_of(base_pointer))
+            .into_iter()
+            .zip(path_parameters(&template_of(head_pointer)))
+            .filter(|(old, new)| old != new)
+            .map(|(old, new)| (new, old))
+            .collect();
+        let base_key = |place: &str, name: &str| {
+            let name = match renamed.get(name) {
+                Some(old) if place == "path" => old.clone(),
+                _ => name.to_string(),
+            };
+            (place.to_string(), name)
+        };
+        let matched: BTreeSet<(String, String)> = head
+            .keys()
+            .map(|(place, name)| base_key(place, name))
+            .collect();
         for ((place, name), (node, pointer)) in &base {
-            if !head.contains_key(&(place.clone(), name.clone())) {
-                let location = format!("parameter {place}.{name}");
-                let _ = node;
-                self.push(
-                    "request-parameter-removed",
-                    Some(label),
-                    &location,
-                    format!("the {place} parameter `{name}` was removed"),
-                    self.old_place(pointer),
-                );
+            if matched.contains(&(place.clone(), name.clone())) {
+                continue;
             }
+            let (rule, message) = if is_deprecated(node) {
+                (
+                    "request-deprecated-parameter-removed",
+                    format!("the deprecated {place} parameter `{name}` was removed"),
+                )
+            } else {
+                (
+                    "request-parameter-removed",
+                    format!("the {place} parameter `{name}` was removed"),
+                )
+            };
+            let location = format!("parameter {place}.{name}");
+            self.push(
+                rule,
+                Some(label),
+                &location,
+                message,
+                self.old_place(pointer),
+            );
         }
         for ((place, name), (node, pointer)) in &head {
             let location = format!("parameter {place}.{name}");
             let required = is_required_parameter(node);
-            match base.get(&(place.clone(), name.clone())) {
-                None => {
-                    let rule = if required {
-                        "new-required-request-parameter"
-                    } else {
-                        "new-optional-request-parameter"
-                    };
-                    let kind = if required { "required" } else { "optional" };
-                    self.push(
-                        rule,
-                        Some(label),
-                        &location,
-                        format!("a {kind} {place} parameter `{name}` was added"),
-                        self.new_place(pointer),
-                    );
-                }
-                Some((base_node, base_pointer)) => {
-                    let was = is_required_parameter(base_node);
-                    if !was && required {
-                        self.push(
-                            "request-parameter-became-required",
-                            Some(label),
-                            &location,
-                            format!("`{name}` became required"),
-                            self.new_place(pointer),
-                        );
-                    }
-                    if was && !required {
-                        self.push(
-                            "request-parameter-became-optional",
-                            Some(label),
-                            &location,
-                            format!("`{name}` became optional"),
-                            self.new_place(pointer),
-                        );
-                    }
-                    if let (Some(b), Some(h)) = (base_node.get("schema"), node.get("schema")) {
-                        let b = (b, format!("{base_pointer}/schema"));
-                        let h = (h, format!("{pointer}/schema"));
-                        self.schema(Dir::Request, label, &location, "", b, h);
-                    }
-                }
+            let Some((base_node, base_pointer)) = base.get(&base_key(place, name)) else {
+                let rule = if required {
+                    "new-required-request-parameter"
+                } else {
+                    "new-optional-request-parameter"
+                };
+                let kind = if required { "required" } else { "optional" };
+                self.push(
+                    rule,
+                    Some(label),
+                    &location,
+                    format!("a {kind} {place} parameter `{name}` was added"),
+                    self.new_place(pointer),
+                );
+                continue;
+            };
+            let report = |diff: &mut Self, rule: &'static str, message: String| {
+                diff.push(
+                    rule,
+                    Some(label),
+                    &location,
+                    message,
+                    diff.new_place(pointer),
+                );
+            };
+            if let Some(old) = renamed.get(name).filter(|_| place == "path") {
+                report(
+                    self,
+                    "request-path-parameter-renamed",
+                    format!("the path parameter `{old}` was renamed `{name}`"),
+                );
+            }
+            match (is_required_parameter(base_node), required) {
+                (false, true) => report(
+                    self,
+                    "request-parameter-became-required",
+                    format!("`{name}` became required"),
+                ),
+                (true, false) => report(
+                    self,
+                    "request-parameter-became-optional",
+                    format!("`{name}` became optional"),
+                ),
+                _ => {}
+            }
+            match (is_deprecated(base_node), is_deprecated(node)) {
+                (false, true) => report(
+                    self,
+                    "request-parameter-deprecated",
+                    format!("`{name}` was deprecated"),
+                ),
+                (true, false) => report(
+                    self,
+                    "request-parameter-reactivated",
+                    format!("`{name}` is no longer deprecated"),
+                ),
+                _ => {}
+            }
+            if let (Some(b), Some(h)) = (base_node.get("schema"), node.get("schema")) {
+                let b = (b, format!("{base_pointer}/schema"));
+                let h = (h, format!("{pointer}/schema"));
+                self.schema(Dir::Request, label, &location, "", b, h);
             }
         }
     }
@@ -352,31 +425,75 @@ impl<'a> Diff<'a> {
         }
     }
 
+    /// Response headers, by name in any case: removed (breaking when it was required),
+    /// added, made optional, and their schemas (as response values).
     fn headers(&mut self, label: &str, location: &str, base: &Node<'_>, head: &Node<'_>) {
-        let names = |node: &Value| -> BTreeSet<String> {
-            node.get("headers")
-                .and_then(Value::as_object)
-                .map(|m| m.keys().map(|k| k.to_ascii_lowercase()).collect())
-                .unwrap_or_default()
+        let headers = |spec: &'a Spec, node: &Node<'_>| -> BTreeMap<String, Node<'a>> {
+            let Some(Value::Object(headers)) = node.0.get("headers") else {
+                return BTreeMap::new();
+            };
+            headers
+                .keys()
+                .filter_map(|name| {
+                    let pointer = format!("{}/headers/{}", node.1, escape(name));
+                    Some((name.to_ascii_lowercase(), resolved(spec, &pointer)?))
+                })
+                .collect()
         };
-        let (b, h) = (names(base.0), names(head.0));
-        for name in b.difference(&h) {
+        let (b, h) = (headers(self.base, base), headers(self.head, head));
+        let required = |node: &Value| node.get("required") == Some(&Value::Bool(true));
+        for (name, (node, pointer)) in &b {
+            if h.contains_key(name) {
+                continue;
+            }
+            let rule = if required(node) {
+                "response-required-header-removed"
+            } else {
+                "response-optional-header-removed"
+            };
+            let message = format!("the header `{name}` was removed");
             self.push(
-                "response-header-removed",
+                rule,
                 Some(label),
                 location,
-                format!("the header `{name}` was removed"),
-                self.old_place(&format!("{}/headers", base.1)),
+                message,
+                self.old_place(pointer),
             );
         }
-        for name in h.difference(&b) {
-            self.push(
-                "response-header-added",
-                Some(label),
-                location,
-                format!("the header `{name}` was added"),
-                self.new_place(&format!("{}/headers", head.1)),
-            );
+        for (name, (node, pointer)) in &h {
+            let Some((b_node, b_pointer)) = b.get(name) else {
+                let message = format!("the header `{name}` was added");
+                let place = self.new_place(pointer);
+                self.push(
+                    "response-header-added",
+                    Some(label),
+                    location,
+                    message,
+                    place,
+                );
+                continue;
+            };
+            if required(b_node) && !required(node) {
+                let message = format!("the header `{name}` may now be absent");
+                let place = self.new_place(pointer);
+                self.push(
+                    "response-header-became-optional",
+                    Some(label),
+                    location,
+                    message,
+                    place,
+                );
+            }
+            if let (Some(b_schema), Some(h_schema)) = (b_node.get("schema"), node.get("schema")) {
+                self.schema(
+                    Dir::Response,
+                    label,
+                    &format!("{location} header {name}"),
+                    "",
+                    (b_schema, format!("{b_pointer}/schema")),
+                    (h_schema, format!("{pointer}/schema")),
+                );
+            }
         }
     }
 
@@ -427,9 +544,35 @@ impl<'a> Diff<'a> {
             let Some(h_key) = h.get(media) else { continue };
             let b_pointer = format!("{}/content/{}/schema", base.1, escape(b_key));
             let h_pointer = format!("{}/content/{}/schema", head.1, escape(h_key));
-            if let (Some(b_schema), Some(h_schema)) =
-                (self.base.get(&b_pointer), self.head.get(&h_pointer))
-            {
+            let (b_schema, h_schema) = (self.base.get(&b_pointer), self.head.get(&h_pointer));
+            let (schema_added, schema_removed) = match dir {
+                Dir::Request => (
+                    "request-body-media-type-schema-added",
+                    "request-body-media-type-schema-removed",
+                ),
+                Dir::Response => (
+                    "response-body-media-type-schema-added",
+                    "response-body-media-type-schema-removed",
+                ),
+            };
+            match (b_schema, h_schema) {
+                (None, Some(_)) => self.push(
+                    schema_added,
+                    Some(label),
+                    location,
+                    format!("`{media}` now has a schema"),
+                    self.new_place(&h_pointer),
+                ),
+                (Some(_), None) => self.push(
+                    schema_removed,
+                    Some(label),
+                    location,
+                    format!("`{media}` no longer has a schema"),
+                    self.old_place(&b_pointer),
+                ),
+                _ => {}
+            }
+            if let (Some(b_schema), Some(h_schema)) = (b_schema, h_schema) {
                 self.schema(
                     dir,
                     label,
@@ -444,9 +587,12 @@ impl<'a> Diff<'a> {
 
     // Security and servers ---------------------------------------------------------------
 
+    /// The effective security of an operation (its own, or the document's): a list of
+    /// alternatives, each a set of schemes with their scopes. Alternatives are matched by
+    /// their schemes, so a scope change is one change, not a removal and an addition.
     fn operation_security(&mut self, label: &str, base_pointer: &str, head_pointer: &str) {
         let effective = |spec: &Spec, pointer: &str| {
-            requirements(
+            alternatives(
                 spec.get(&format!("{pointer}/security"))
                     .or_else(|| spec.get("/security")),
             )
@@ -455,23 +601,58 @@ impl<'a> Diff<'a> {
             effective(self.base, base_pointer),
             effective(self.head, head_pointer),
         );
-        for requirement in h.difference(&b) {
-            self.push(
-                "security-requirement-added",
-                Some(label),
-                "security",
-                format!("now requires {requirement}"),
-                self.new_place(&format!("{head_pointer}/security")),
-            );
+        let place = self.new_place(&format!("{head_pointer}/security"));
+        let mut report = |rule: &'static str, message: String| {
+            self.push(rule, Some(label), "security", message, place.clone());
+        };
+        match (anonymous(&b), anonymous(&h)) {
+            (true, false) => {
+                let list = h.iter().map(describe).collect::<Vec<_>>().join(" or ");
+                return report("security-became-required", format!("now requires {list}"));
+            }
+            (false, true) => {
+                report(
+                    "security-no-longer-required",
+                    "no longer requires credentials".to_string(),
+                );
+            }
+            _ => {}
         }
-        for requirement in b.difference(&h) {
-            self.push(
-                "security-requirement-removed",
-                Some(label),
-                "security",
-                format!("no longer requires {requirement}"),
-                self.new_place(&format!("{head_pointer}/security")),
-            );
+        for alternative in h.iter().filter(|a| !a.is_empty()) {
+            let Some(before) = b.iter().find(|a| same_schemes(a, alternative)) else {
+                report(
+                    "security-requirement-added",
+                    format!("now also accepts {}", describe(alternative)),
+                );
+                continue;
+            };
+            for (scheme, scopes) in alternative {
+                let old = &before[scheme];
+                for scope in scopes.difference(old) {
+                    report(
+                        "security-scope-added",
+                        format!("`{scheme}` now also requires the scope `{scope}`"),
+                    );
+                }
+                for scope in old.difference(scopes) {
+                    report(
+                        "security-scope-removed",
+                        format!("`{scheme}` no longer requires the scope `{scope}`"),
+                    );
+                }
+            }
+        }
+        // Where anonymous calls are taken, no way to authenticate is needed any more.
+        if anonymous(&h) {
+            return;
+        }
+        for alternative in b.iter().filter(|a| !a.is_empty()) {
+            if !h.iter().any(|a| same_schemes(a, alternative)) {
+                report(
+                    "security-requirement-removed",
+                    format!("no longer accepts {}", describe(alternative)),
+                );
+            }
         }
     }
 
@@ -638,39 +819,115 @@ fn parameters_of<'s>(spec: &'s Spec, operation: &str) -> BTreeMap<(String, Strin
     parameters
 }
 
+/// The path template of an operation's pointer (`/paths/~1items~1{id}/get`), empty when
+/// the operation is not under `/paths` (a `$ref`ed path item).
+fn template_of(pointer: &str) -> String {
+    pointer
+        .strip_prefix("/paths/")
+        .and_then(|rest| rest.rsplit_once('/'))
+        .map(|(path, _)| path.replace("~1", "/").replace("~0", "~"))
+        .unwrap_or_default()
+}
+
+/// The names of a template's parameters, in order: `["org", "id"]` for `/o/{org}/u/{id}`.
+fn path_parameters(template: &str) -> Vec<String> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}'))
+        .map(|(name, _)| name.to_string())
+        .collect()
+}
+
+fn is_deprecated(node: &Value) -> bool {
+    node.get("deprecated") == Some(&Value::Bool(true))
+}
+
+/// The `x-sunset` date of an operation (`2026-06-30`, or the date of a date-time).
+fn sunset(operation: &Value) -> Option<String> {
+    let text = operation.get("x-sunset")?.as_str()?;
+    let date = text.get(..10)?;
+    let digits = |range: std::ops::Range<usize>| date[range].bytes().all(|b| b.is_ascii_digit());
+    (digits(0..4) && &date[4..5] == "-" && digits(5..7) && &date[7..8] == "-" && digits(8..10))
+        .then(|| date.to_string())
+}
+
+/// Today's date in UTC, `YYYY-MM-DD` (the civil-from-days algorithm).
+fn today() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (seconds / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 fn is_required_parameter(node: &Value) -> bool {
     node.get("required") == Some(&Value::Bool(true))
         || node.get("in").and_then(Value::as_str) == Some("path")
 }
 
-/// Security requirements as readable sets: `apiKey`, `oauth (read, write)`; an empty list
-/// (or none) requires nothing.
-fn requirements(security: Option<&Value>) -> BTreeSet<String> {
-    let Some(Value::Array(alternatives)) = security else {
-        return BTreeSet::new();
+/// One way to authenticate: each scheme it needs, with the scopes it needs.
+type Alternative = BTreeMap<String, BTreeSet<String>>;
+
+/// A `security` list as alternatives; none (or an empty list) takes anonymous calls, and so
+/// does an empty alternative `{}`.
+fn alternatives(security: Option<&Value>) -> Vec<Alternative> {
+    let Some(Value::Array(list)) = security else {
+        return Vec::new();
     };
-    alternatives
-        .iter()
+    list.iter()
         .filter_map(Value::as_object)
-        .filter(|requirement| !requirement.is_empty())
         .map(|requirement| {
             requirement
                 .iter()
-                .map(
-                    |(name, scopes)| match scopes.as_array().filter(|s| !s.is_empty()) {
-                        Some(scopes) => format!(
-                            "{name} ({})",
-                            scopes
-                                .iter()
-                                .filter_map(Value::as_str)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ),
-                        None => name.clone(),
-                    },
-                )
-                .collect::<Vec<_>>()
-                .join(" + ")
+                .map(|(scheme, scopes)| {
+                    let scopes = scopes
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect();
+                    (scheme.clone(), scopes)
+                })
+                .collect()
         })
         .collect()
+}
+
+fn anonymous(alternatives: &[Alternative]) -> bool {
+    alternatives.is_empty() || alternatives.iter().any(BTreeMap::is_empty)
+}
+
+fn same_schemes(a: &Alternative, b: &Alternative) -> bool {
+    a.keys().eq(b.keys())
+}
+
+/// `apiKey`, `oauth (read, write) + apiKey`.
+fn describe(alternative: &Alternative) -> String {
+    alternative
+        .iter()
+        .map(|(scheme, scopes)| {
+            if scopes.is_empty() {
+                scheme.clone()
+            } else {
+                let scopes: Vec<&str> = scopes.iter().map(String::as_str).collect();
+                format!("{scheme} ({})", scopes.join(", "))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
 }

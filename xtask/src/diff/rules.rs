@@ -1,16 +1,15 @@
 //! Every rule `cargo xtask diff` reports, with its level: one table to read.
 //!
-//! The model is oasdiff's public rule list (<https://github.com/oasdiff/oasdiff>, BREAKING-CHANGES
-//! and its `checks` ids): a change is judged by which side of the wire it is on. What a
-//! client sends (request) must not be constrained more; what it receives (response) must
-//! not be loosened. Where we differ from oasdiff, the table says so:
-//! - `response-property-enum-value-added` is *potentially* breaking, not breaking: this
-//!   client's enums are open (`Unknown(String)`), but clients with closed enums break.
-//! - bounds and patterns are one rule each per direction (`...-bound-tightened`,
-//!   `...-bound-loosened`), naming the keyword in the message, where oasdiff has one rule
-//!   per keyword.
-//! - composition (`allOf`/`anyOf`/`oneOf`) is compared as a whole: any change is one
-//!   potentially breaking `...-composition-changed`; oasdiff looks inside.
+//! The model is oasdiff's public rule list (<https://github.com/oasdiff/oasdiff>,
+//! `checker/rules.go`): a change is judged by which side of the wire it is on. What a client
+//! sends (request) must not be constrained more; what it receives (response) must not be
+//! loosened. Levels follow who breaks: any caller, or a caller of the client generated here.
+//!
+//! Where oasdiff has one rule per place (`request-body-…`, `request-parameter-…`,
+//! `request-property-…`) or per keyword (`…-max-length-decreased`), this table has one rule
+//! per direction (`request-property-…`, `…-bound-tightened`) and the message names the place
+//! and the keyword. `oasdiff-checks.md`, beside this file, maps every oasdiff check to the
+//! rule here that reports it, or says why none does, and why a level differs where it does.
 
 use serde::Serialize;
 
@@ -54,9 +53,29 @@ pub const RULES: &[(&str, Level, &str)] = &[
     (
         "api-operation-removed",
         Breaking,
-        "an operation was removed",
+        "an operation that was not deprecated was removed",
+    ),
+    (
+        "api-deprecated-operation-removed",
+        NonBreaking,
+        "a deprecated operation was removed (its sunset, if any, has passed)",
+    ),
+    (
+        "api-removed-before-sunset",
+        Breaking,
+        "a deprecated operation was removed before its `x-sunset` date",
     ),
     ("api-operation-added", NonBreaking, "an operation was added"),
+    (
+        "api-operation-deprecated",
+        NonBreaking,
+        "an operation was deprecated",
+    ),
+    (
+        "api-operation-reactivated",
+        NonBreaking,
+        "an operation is no longer deprecated",
+    ),
     (
         "api-operation-id-changed",
         PotentiallyBreaking,
@@ -79,6 +98,11 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "a parameter was removed (callers still send it)",
     ),
     (
+        "request-deprecated-parameter-removed",
+        NonBreaking,
+        "a deprecated parameter was removed",
+    ),
+    (
         "request-parameter-became-required",
         Breaking,
         "a parameter became required",
@@ -87,6 +111,21 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "request-parameter-became-optional",
         NonBreaking,
         "a parameter became optional",
+    ),
+    (
+        "request-parameter-deprecated",
+        NonBreaking,
+        "a parameter was deprecated",
+    ),
+    (
+        "request-parameter-reactivated",
+        NonBreaking,
+        "a parameter is no longer deprecated",
+    ),
+    (
+        "request-path-parameter-renamed",
+        NonBreaking,
+        "a path parameter was renamed (the URL callers send is the same)",
     ),
     // Request bodies
     (
@@ -101,8 +140,8 @@ pub const RULES: &[(&str, Level, &str)] = &[
     ),
     (
         "request-body-removed",
-        PotentiallyBreaking,
-        "the request body was removed",
+        Breaking,
+        "the request body was removed (callers still send one)",
     ),
     (
         "request-body-became-required",
@@ -124,11 +163,26 @@ pub const RULES: &[(&str, Level, &str)] = &[
         Breaking,
         "a request media type was removed",
     ),
-    // Request schemas (bodies and parameters)
+    (
+        "request-body-media-type-schema-added",
+        Breaking,
+        "a request media type without a schema got one",
+    ),
+    (
+        "request-body-media-type-schema-removed",
+        NonBreaking,
+        "a request media type lost its schema (anything goes)",
+    ),
+    // Request schemas (bodies, parameters, properties)
     (
         "request-property-type-changed",
         Breaking,
         "a request value's type changed",
+    ),
+    (
+        "request-property-type-generalized",
+        NonBreaking,
+        "a request value's type was widened (integer to number)",
     ),
     (
         "request-property-format-changed",
@@ -163,12 +217,22 @@ pub const RULES: &[(&str, Level, &str)] = &[
     (
         "request-property-became-not-nullable",
         Breaking,
-        "a request property no longer takes null",
+        "a request value no longer takes null",
     ),
     (
         "request-property-became-nullable",
         NonBreaking,
-        "a request property now takes null",
+        "a request value now takes null",
+    ),
+    (
+        "request-property-became-enum",
+        Breaking,
+        "a request value is now limited to an enum",
+    ),
+    (
+        "request-property-no-longer-enum",
+        NonBreaking,
+        "a request value is no longer limited to an enum",
     ),
     (
         "request-property-enum-value-removed",
@@ -181,9 +245,24 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "a request enum value was added",
     ),
     (
+        "request-property-default-value-changed",
+        PotentiallyBreaking,
+        "a request default changed (callers who leave the value out get another one)",
+    ),
+    (
+        "request-property-default-value-added",
+        NonBreaking,
+        "a request default was added",
+    ),
+    (
+        "request-property-default-value-removed",
+        PotentiallyBreaking,
+        "a request default was removed (the server no longer promises one)",
+    ),
+    (
         "request-property-bound-tightened",
         Breaking,
-        "a request bound (length, range, items) was tightened",
+        "a request bound (length, range, items, properties, multipleOf, uniqueItems) was tightened",
     ),
     (
         "request-property-bound-loosened",
@@ -191,9 +270,14 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "a request bound was loosened",
     ),
     (
+        "request-property-pattern-added",
+        Breaking,
+        "a request pattern was added",
+    ),
+    (
         "request-property-pattern-changed",
         PotentiallyBreaking,
-        "a request pattern was added or changed",
+        "a request pattern was changed",
     ),
     (
         "request-property-pattern-removed",
@@ -211,9 +295,74 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "a request object now takes other properties",
     ),
     (
-        "request-property-composition-changed",
+        "request-property-all-of-added",
+        Breaking,
+        "an allOf member was added to a request schema (one more constraint)",
+    ),
+    (
+        "request-property-all-of-removed",
+        NonBreaking,
+        "an allOf member was removed from a request schema",
+    ),
+    (
+        "request-property-any-of-added",
+        NonBreaking,
+        "an anyOf member was added to a request schema (one more accepted shape)",
+    ),
+    (
+        "request-property-any-of-removed",
+        Breaking,
+        "an anyOf member was removed from a request schema",
+    ),
+    (
+        "request-property-one-of-added",
+        NonBreaking,
+        "a oneOf member was added to a request schema",
+    ),
+    (
+        "request-property-one-of-removed",
+        Breaking,
+        "a oneOf member was removed from a request schema",
+    ),
+    (
+        "request-property-discriminator-added",
         PotentiallyBreaking,
-        "a request allOf/anyOf/oneOf changed",
+        "a request oneOf/anyOf got a discriminator (the server now picks by it)",
+    ),
+    (
+        "request-property-discriminator-removed",
+        NonBreaking,
+        "a request oneOf/anyOf lost its discriminator",
+    ),
+    (
+        "request-property-discriminator-property-name-changed",
+        Breaking,
+        "a request discriminator now reads another property",
+    ),
+    (
+        "request-property-discriminator-mapping-added",
+        NonBreaking,
+        "a request discriminator value was added",
+    ),
+    (
+        "request-property-discriminator-mapping-removed",
+        Breaking,
+        "a request discriminator value was removed",
+    ),
+    (
+        "request-property-discriminator-mapping-changed",
+        PotentiallyBreaking,
+        "a request discriminator value maps to another schema",
+    ),
+    (
+        "request-property-deprecated",
+        NonBreaking,
+        "a request property was deprecated",
+    ),
+    (
+        "request-property-reactivated",
+        NonBreaking,
+        "a request property is no longer deprecated",
     ),
     // Responses
     (
@@ -228,7 +377,7 @@ pub const RULES: &[(&str, Level, &str)] = &[
     ),
     (
         "response-non-success-status-removed",
-        PotentiallyBreaking,
+        NonBreaking,
         "an error status was removed",
     ),
     (
@@ -247,20 +396,45 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "a response media type was added",
     ),
     (
-        "response-header-removed",
-        PotentiallyBreaking,
-        "a response header was removed",
+        "response-body-media-type-schema-added",
+        NonBreaking,
+        "a response media type without a schema got one",
+    ),
+    (
+        "response-body-media-type-schema-removed",
+        Breaking,
+        "a response media type lost its schema (anything may come)",
+    ),
+    (
+        "response-required-header-removed",
+        Breaking,
+        "a required response header was removed",
+    ),
+    (
+        "response-optional-header-removed",
+        NonBreaking,
+        "an optional response header was removed",
+    ),
+    (
+        "response-header-became-optional",
+        Breaking,
+        "a response header may now be absent",
     ),
     (
         "response-header-added",
         NonBreaking,
         "a response header was added",
     ),
-    // Response schemas
+    // Response schemas (bodies, properties, headers)
     (
         "response-property-type-changed",
         Breaking,
-        "a response value's type changed",
+        "a response value's type changed (also widened: integer to number)",
+    ),
+    (
+        "response-property-type-specialized",
+        NonBreaking,
+        "a response value's type was narrowed (number to integer)",
     ),
     (
         "response-property-format-changed",
@@ -279,7 +453,7 @@ pub const RULES: &[(&str, Level, &str)] = &[
     ),
     (
         "response-optional-property-removed",
-        PotentiallyBreaking,
+        NonBreaking,
         "an optional response property was removed",
     ),
     (
@@ -295,17 +469,27 @@ pub const RULES: &[(&str, Level, &str)] = &[
     (
         "response-property-became-nullable",
         Breaking,
-        "a response property may now be null",
+        "a response value may now be null",
     ),
     (
         "response-property-became-not-nullable",
         NonBreaking,
-        "a response property is no longer null",
+        "a response value is no longer null",
+    ),
+    (
+        "response-property-became-enum",
+        NonBreaking,
+        "a response value is now limited to an enum",
+    ),
+    (
+        "response-property-no-longer-enum",
+        PotentiallyBreaking,
+        "a response value is no longer limited to an enum",
     ),
     (
         "response-property-enum-value-added",
         PotentiallyBreaking,
-        "a response enum value was added (breaks closed enums)",
+        "a response enum value was added (breaks closed enums; this client's are open)",
     ),
     (
         "response-property-enum-value-removed",
@@ -313,9 +497,24 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "a response enum value was removed",
     ),
     (
+        "response-property-default-value-changed",
+        NonBreaking,
+        "a response default changed",
+    ),
+    (
+        "response-property-default-value-added",
+        NonBreaking,
+        "a response default was added",
+    ),
+    (
+        "response-property-default-value-removed",
+        NonBreaking,
+        "a response default was removed",
+    ),
+    (
         "response-property-bound-loosened",
-        PotentiallyBreaking,
-        "a response bound was loosened",
+        Breaking,
+        "a response bound was loosened (the generated client checks lengths and patterns)",
     ),
     (
         "response-property-bound-tightened",
@@ -323,9 +522,14 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "a response bound was tightened",
     ),
     (
+        "response-property-pattern-removed",
+        Breaking,
+        "a response pattern was removed",
+    ),
+    (
         "response-property-pattern-changed",
         PotentiallyBreaking,
-        "a response pattern was changed or removed",
+        "a response pattern was changed",
     ),
     (
         "response-property-pattern-added",
@@ -343,30 +547,115 @@ pub const RULES: &[(&str, Level, &str)] = &[
         "a response object no longer has other properties",
     ),
     (
-        "response-property-composition-changed",
+        "response-property-all-of-added",
+        NonBreaking,
+        "an allOf member was added to a response schema",
+    ),
+    (
+        "response-property-all-of-removed",
+        Breaking,
+        "an allOf member was removed from a response schema",
+    ),
+    (
+        "response-property-any-of-added",
+        Breaking,
+        "an anyOf member was added to a response schema (a shape the generated client does not decode)",
+    ),
+    (
+        "response-property-any-of-removed",
+        NonBreaking,
+        "an anyOf member was removed from a response schema",
+    ),
+    (
+        "response-property-one-of-added",
+        Breaking,
+        "a oneOf member was added to a response schema (a shape the generated client does not decode)",
+    ),
+    (
+        "response-property-one-of-removed",
+        NonBreaking,
+        "a oneOf member was removed from a response schema",
+    ),
+    (
+        "response-property-discriminator-added",
+        NonBreaking,
+        "a response oneOf/anyOf got a discriminator",
+    ),
+    (
+        "response-property-discriminator-removed",
         PotentiallyBreaking,
-        "a response allOf/anyOf/oneOf changed",
+        "a response oneOf/anyOf lost its discriminator (callers dispatching on it)",
+    ),
+    (
+        "response-property-discriminator-property-name-changed",
+        PotentiallyBreaking,
+        "a response discriminator now reads another property",
+    ),
+    (
+        "response-property-discriminator-mapping-added",
+        PotentiallyBreaking,
+        "a response discriminator value was added (like an enum value)",
+    ),
+    (
+        "response-property-discriminator-mapping-removed",
+        NonBreaking,
+        "a response discriminator value was removed",
+    ),
+    (
+        "response-property-discriminator-mapping-changed",
+        PotentiallyBreaking,
+        "a response discriminator value maps to another schema",
+    ),
+    (
+        "response-property-deprecated",
+        NonBreaking,
+        "a response property was deprecated",
+    ),
+    (
+        "response-property-reactivated",
+        NonBreaking,
+        "a response property is no longer deprecated",
     ),
     // Security
     (
-        "security-requirement-added",
+        "security-became-required",
         Breaking,
-        "a security requirement was added (callers need new credentials)",
+        "an operation that took anonymous calls now requires credentials",
+    ),
+    (
+        "security-no-longer-required",
+        NonBreaking,
+        "an operation no longer requires credentials",
+    ),
+    (
+        "security-requirement-added",
+        NonBreaking,
+        "another way to authenticate was added",
     ),
     (
         "security-requirement-removed",
+        Breaking,
+        "a way to authenticate was removed (callers using it fail)",
+    ),
+    (
+        "security-scope-added",
+        Breaking,
+        "a scope was added to a requirement (callers' tokens may lack it)",
+    ),
+    (
+        "security-scope-removed",
         NonBreaking,
-        "a security requirement was removed",
+        "a scope was removed from a requirement",
     ),
     (
         "security-scheme-changed",
         Breaking,
-        "a security scheme changed (type, header, name)",
+        "a security scheme changed (type, header, name, scheme)",
     ),
     (
         "security-scheme-removed",
-        Breaking,
-        "a security scheme was removed",
+        NonBreaking,
+        "a security scheme was removed (what used it is reported as requirements)",
     ),
     (
         "security-scheme-added",

@@ -174,7 +174,9 @@ fn with_operation_ids<'t>(file: &str, text: &'t str) -> std::borrow::Cow<'t, str
         let Some(item) = item.as_object_mut() else {
             continue;
         };
-        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
             let Some(Value::Object(operation)) = item.get_mut(method) else {
                 continue;
             };
@@ -209,10 +211,13 @@ fn derived_operation_id(method: &str, path: &str) -> String {
             None => ("_", segment),
         };
         name.push_str(prefix);
-        name.extend(
-            word.chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }),
-        );
+        name.extend(word.chars().map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        }));
     }
     name
 }

@@ -11,8 +11,39 @@ use super::rules;
 use crate::codegen::spec::escape;
 use crate::schema::deref;
 
+/// Where a schema comparison is: the direction, the operation and location, the path into
+/// the instance, and the new side's pointer (where findings point).
+struct At<'p> {
+    dir: Dir,
+    label: &'p str,
+    location: &'p str,
+    path: &'p str,
+    /// `request body /owner/email`.
+    at: String,
+    /// `` `/owner/email` `` or `the body`, for messages.
+    what: String,
+    pointer: String,
+}
+
+impl At<'_> {
+    fn rule(&self, suffix: &str) -> &'static str {
+        let prefix = match self.dir {
+            Dir::Request => "request-property",
+            Dir::Response => "response-property",
+        };
+        rule_id(prefix, suffix)
+    }
+}
+
+fn show(value: Option<&Value>) -> String {
+    value.map_or("(none)".to_string(), Value::to_string)
+}
+
 impl Diff<'_> {
-    // Schemas ----------------------------------------------------------------------------
+    fn report(&mut self, at: &At<'_>, suffix: &str, message: String) {
+        let place = self.new_place(&at.pointer);
+        self.push(at.rule(suffix), Some(at.label), &at.at, message, place);
+    }
 
     /// Compares two schemas at `path` (a pointer into the instance, `*` for array items).
     pub(super) fn schema(
@@ -30,165 +61,165 @@ impl Diff<'_> {
         if !self.stack.insert(pair.clone()) {
             return; // A cycle: this pair is being compared further up.
         }
-        let at = if path.is_empty() {
-            location.to_string()
-        } else {
-            format!("{location} {path}")
+        let at = At {
+            dir,
+            label,
+            location,
+            path,
+            at: if path.is_empty() {
+                location.to_string()
+            } else {
+                format!("{location} {path}")
+            },
+            what: if path.is_empty() {
+                "the body".to_string()
+            } else {
+                format!("`{path}`")
+            },
+            pointer: h_pointer.clone(),
         };
-        let prefix = match dir {
-            Dir::Request => "request-property",
-            Dir::Response => "response-property",
-        };
-        let rule = |suffix: &str| -> &'static str { rule_id(prefix, suffix) };
-        let what = if path.is_empty() {
-            "the body".to_string()
-        } else {
-            format!("`{path}`")
-        };
+        if self.types(&at, b, h) {
+            self.formats(&at, b, h);
+            self.nullability(&at, b, h);
+            self.deprecation(&at, b, h);
+            self.enums(&at, b, h);
+            self.defaults(&at, b, h);
+            self.bounds(&at, b, h);
+            self.composition(&at, (b, &b_pointer), (h, &h_pointer));
+            self.discriminator(&at, b, h);
+            self.additional_properties(&at, (b, &b_pointer), (h, &h_pointer));
+            self.properties(&at, (b, &b_pointer), (h, &h_pointer));
+            if let (Some(b_items), Some(h_items)) = (b.get("items"), h.get("items")) {
+                self.schema(
+                    dir,
+                    label,
+                    location,
+                    &format!("{path}/*"),
+                    (b_items, format!("{b_pointer}/items")),
+                    (h_items, format!("{h_pointer}/items")),
+                );
+            }
+        }
+        self.stack.remove(&pair);
+    }
 
-        let (b_type, h_type) = (b.get("type"), h.get("type"));
-        if b_type.is_some() && h_type.is_some() && b_type != h_type {
-            let show = |v: Option<&Value>| v.map(Value::to_string).unwrap_or_default();
-            self.push(
-                rule("type-changed"),
-                Some(label),
-                &at,
-                format!("{what}: type {} became {}", show(b_type), show(h_type)),
-                self.new_place(&h_pointer),
-            );
-            self.stack.remove(&pair);
-            return;
+    /// The `type`; false when it changed so much that nothing below it compares.
+    fn types(&mut self, at: &At<'_>, b: &Value, h: &Value) -> bool {
+        let (Some(b_type), Some(h_type)) = (b.get("type"), h.get("type")) else {
+            return true;
+        };
+        if b_type == h_type {
+            return true;
         }
-        if b.get("format") != h.get("format") {
-            let show =
-                |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("(none)").to_string();
-            self.push(
-                rule("format-changed"),
-                Some(label),
-                &at,
-                format!(
-                    "{what}: format {} became {}",
-                    show(b.get("format")),
-                    show(h.get("format"))
-                ),
-                self.new_place(&h_pointer),
-            );
+        let (from, to) = (b_type.as_str(), h_type.as_str());
+        let message = format!("{}: type {b_type} became {h_type}", at.what);
+        // Every integer is a number: a request that takes numbers still takes the integers
+        // callers send; a response of integers still decodes where numbers were expected.
+        match (at.dir, from, to) {
+            (Dir::Request, Some("integer"), Some("number")) => {
+                self.report(at, "type-generalized", message);
+                true
+            }
+            (Dir::Response, Some("number"), Some("integer")) => {
+                self.report(at, "type-specialized", message);
+                true
+            }
+            _ => {
+                self.report(at, "type-changed", message);
+                false
+            }
         }
+    }
+
+    fn formats(&mut self, at: &At<'_>, b: &Value, h: &Value) {
+        let (before, after) = (b.get("format"), h.get("format"));
+        if before != after {
+            let message = format!(
+                "{}: format {} became {}",
+                at.what,
+                show(before),
+                show(after)
+            );
+            self.report(at, "format-changed", message);
+        }
+    }
+
+    fn nullability(&mut self, at: &At<'_>, b: &Value, h: &Value) {
         let nullable = |s: &Value| s.get("nullable") == Some(&Value::Bool(true));
-        let nullability = match (dir, nullable(b), nullable(h)) {
+        let change = match (at.dir, nullable(b), nullable(h)) {
             (Dir::Request, true, false) => Some(("became-not-nullable", "no longer takes null")),
             (Dir::Request, false, true) => Some(("became-nullable", "now takes null")),
             (Dir::Response, false, true) => Some(("became-nullable", "may now be null")),
             (Dir::Response, true, false) => Some(("became-not-nullable", "is no longer null")),
             _ => None,
         };
-        if let Some((suffix, text)) = nullability {
-            self.push(
-                rule(suffix),
-                Some(label),
-                &at,
-                format!("{what} {text}"),
-                self.new_place(&h_pointer),
-            );
+        if let Some((suffix, text)) = change {
+            self.report(at, suffix, format!("{} {text}", at.what));
         }
-        self.enums(dir, label, &at, &what, b, h, &h_pointer);
-        self.bounds(dir, label, &at, &what, b, h, &h_pointer);
-        for keyword in ["allOf", "anyOf", "oneOf"] {
-            if b.get(keyword) != h.get(keyword) {
-                self.push(
-                    rule("composition-changed"),
-                    Some(label),
-                    &at,
-                    format!("{what}: `{keyword}` changed"),
-                    self.new_place(&h_pointer),
-                );
-            }
-        }
-        self.additional_properties(
-            dir,
-            label,
-            &at,
-            path,
-            &what,
-            (b, &b_pointer),
-            (h, &h_pointer),
-        );
-        self.properties(dir, label, location, path, (b, &b_pointer), (h, &h_pointer));
-        if let (Some(b_items), Some(h_items)) = (b.get("items"), h.get("items")) {
-            let items = (b_items, format!("{b_pointer}/items"));
-            self.schema(
-                dir,
-                label,
-                location,
-                &format!("{path}/*"),
-                items,
-                (h_items, format!("{h_pointer}/items")),
-            );
-        }
-        self.stack.remove(&pair);
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn enums(
-        &mut self,
-        dir: Dir,
-        label: &str,
-        at: &str,
-        what: &str,
-        b: &Value,
-        h: &Value,
-        h_pointer: &str,
-    ) {
+    fn deprecation(&mut self, at: &At<'_>, b: &Value, h: &Value) {
+        let deprecated = |s: &Value| s.get("deprecated") == Some(&Value::Bool(true));
+        match (deprecated(b), deprecated(h)) {
+            (false, true) => self.report(at, "deprecated", format!("{} was deprecated", at.what)),
+            (true, false) => {
+                let message = format!("{} is no longer deprecated", at.what);
+                self.report(at, "reactivated", message);
+            }
+            _ => {}
+        }
+    }
+
+    fn enums(&mut self, at: &At<'_>, b: &Value, h: &Value) {
         let values = |s: &Value| -> Option<BTreeSet<String>> {
             s.get("enum")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().map(Value::to_string).collect())
         };
-        let (Some(b_values), Some(h_values)) = (values(b), values(h)) else {
-            return;
-        };
-        let prefix = if dir == Dir::Request {
-            "request-property"
-        } else {
-            "response-property"
-        };
-        for value in h_values.difference(&b_values) {
-            self.push(
-                rule_id(prefix, "enum-value-added"),
-                Some(label),
-                at,
-                format!("{what}: the value {value} was added"),
-                self.new_place(h_pointer),
-            );
-        }
-        for value in b_values.difference(&h_values) {
-            self.push(
-                rule_id(prefix, "enum-value-removed"),
-                Some(label),
-                at,
-                format!("{what}: the value {value} was removed"),
-                self.new_place(h_pointer),
-            );
+        let what = &at.what;
+        match (values(b), values(h)) {
+            (None, None) => {}
+            (None, Some(after)) => {
+                let list = after.into_iter().collect::<Vec<_>>().join(", ");
+                self.report(at, "became-enum", format!("{what} now takes only {list}"));
+            }
+            (Some(_), None) => {
+                self.report(at, "no-longer-enum", format!("{what} is no longer an enum"));
+            }
+            (Some(before), Some(after)) => {
+                for value in after.difference(&before) {
+                    let message = format!("{what}: the value {value} was added");
+                    self.report(at, "enum-value-added", message);
+                }
+                for value in before.difference(&after) {
+                    let message = format!("{what}: the value {value} was removed");
+                    self.report(at, "enum-value-removed", message);
+                }
+            }
         }
     }
 
-    /// Length, range, item and property bounds, `multipleOf`, and `pattern`.
-    #[allow(clippy::too_many_arguments)]
-    fn bounds(
-        &mut self,
-        dir: Dir,
-        label: &str,
-        at: &str,
-        what: &str,
-        b: &Value,
-        h: &Value,
-        h_pointer: &str,
-    ) {
-        let prefix = if dir == Dir::Request {
-            "request-property"
-        } else {
-            "response-property"
+    /// `default`: what the server assumes when a caller leaves a value out.
+    fn defaults(&mut self, at: &At<'_>, b: &Value, h: &Value) {
+        let (before, after) = (b.get("default"), h.get("default"));
+        let suffix = match (before, after) {
+            (Some(x), Some(y)) if x == y => return,
+            (None, None) => return,
+            (None, Some(_)) => "default-value-added",
+            (Some(_), None) => "default-value-removed",
+            (Some(_), Some(_)) => "default-value-changed",
         };
+        let message = format!(
+            "{}: default {} became {}",
+            at.what,
+            show(before),
+            show(after)
+        );
+        self.report(at, suffix, message);
+    }
+
+    /// Length, range, item and property bounds, `multipleOf`, and `pattern`.
+    fn bounds(&mut self, at: &At<'_>, b: &Value, h: &Value) {
         let number = |s: &Value, k: &str| s.get(k).and_then(Value::as_f64);
         for keyword in [
             "maxLength",
@@ -202,14 +233,14 @@ impl Diff<'_> {
             "multipleOf",
         ] {
             let (before, after) = (number(b, keyword), number(h, keyword));
-            if before == after {
-                continue;
-            }
             let upper = keyword.starts_with("max");
             let tightened = match (before, after) {
+                (x, y) if x == y => continue,
                 (None, Some(_)) => true,
                 (Some(_), None) => false,
-                (Some(x), Some(y)) if keyword == "multipleOf" => y % x != 0.0 || y > x,
+                // Every multiple of 4 is a multiple of 2: loosened when the old divisor is
+                // a multiple of the new one.
+                (Some(x), Some(y)) if keyword == "multipleOf" => x % y != 0.0,
                 (Some(x), Some(y)) => {
                     if upper {
                         y < x
@@ -225,64 +256,159 @@ impl Diff<'_> {
             } else {
                 "bound-loosened"
             };
-            self.push(
-                rule_id(prefix, suffix),
-                Some(label),
-                at,
-                format!("{what}: {keyword} {} became {}", show(before), show(after)),
-                self.new_place(h_pointer),
+            let message = format!(
+                "{}: {keyword} {} became {}",
+                at.what,
+                show(before),
+                show(after)
             );
+            self.report(at, suffix, message);
         }
-        for keyword in ["exclusiveMinimum", "exclusiveMaximum"] {
-            let (before, after) = (
-                b.get(keyword) == Some(&Value::Bool(true)),
-                h.get(keyword) == Some(&Value::Bool(true)),
-            );
+        for keyword in ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems"] {
+            let flag = |s: &Value| s.get(keyword) == Some(&Value::Bool(true));
+            let (before, after) = (flag(b), flag(h));
             if before != after {
                 let suffix = if after {
                     "bound-tightened"
                 } else {
                     "bound-loosened"
                 };
-                self.push(
-                    rule_id(prefix, suffix),
-                    Some(label),
-                    at,
-                    format!("{what}: {keyword} became {after}"),
-                    self.new_place(h_pointer),
-                );
+                self.report(at, suffix, format!("{}: {keyword} became {after}", at.what));
             }
         }
         let (before, after) = (b.get("pattern"), h.get("pattern"));
         if before != after {
-            let suffix = match (dir, before.is_some(), after.is_some()) {
-                (Dir::Request, _, true) => "pattern-changed",
-                (Dir::Request, _, false) => "pattern-removed",
-                (Dir::Response, false, true) => "pattern-added",
-                (Dir::Response, _, _) => "pattern-changed",
+            let suffix = match (before.is_some(), after.is_some()) {
+                (false, _) => "pattern-added",
+                (_, false) => "pattern-removed",
+                _ => "pattern-changed",
             };
-            let show = |v: Option<&Value>| v.map_or("(none)".to_string(), Value::to_string);
-            self.push(
-                rule_id(prefix, suffix),
-                Some(label),
+            let message = format!(
+                "{}: pattern {} became {}",
+                at.what,
+                show(before),
+                show(after)
+            );
+            self.report(at, suffix, message);
+        }
+    }
+
+    /// `allOf`, `anyOf` and `oneOf` member by member: members are matched by the schema
+    /// they `$ref`, then by `title`, then by being equal, then in order; each unmatched one
+    /// is an addition or a removal, each matched `anyOf`/`oneOf` pair is compared in depth.
+    /// `allOf` members are not compared in depth: their properties already count as the
+    /// object's own (see `all_properties`).
+    fn composition(&mut self, at: &At<'_>, base: (&Value, &str), head: (&Value, &str)) {
+        for (keyword, suffix) in [
+            ("allOf", "all-of"),
+            ("anyOf", "any-of"),
+            ("oneOf", "one-of"),
+        ] {
+            let b = members(&self.base.value, base.0, base.1, keyword);
+            let h = members(&self.head.value, head.0, head.1, keyword);
+            if b.is_empty() && h.is_empty() {
+                continue;
+            }
+            let (pairs, removed, added) = match_members(&b, &h);
+            for member in removed {
+                let message = format!(
+                    "{}: the {keyword} member {} was removed",
+                    at.what, member.name
+                );
+                let place = self.old_place(&member.pointer);
+                let rule = at.rule(&format!("{suffix}-removed"));
+                self.push(rule, Some(at.label), &at.at, message, place);
+            }
+            for member in added {
+                let message = format!(
+                    "{}: the {keyword} member {} was added",
+                    at.what, member.name
+                );
+                let place = self.new_place(&member.pointer);
+                let rule = at.rule(&format!("{suffix}-added"));
+                self.push(rule, Some(at.label), &at.at, message, place);
+            }
+            if keyword == "allOf" {
+                continue;
+            }
+            for (b_member, h_member) in pairs {
+                let path = format!("{}/{keyword}/{}", at.path, h_member.index);
+                self.schema(
+                    at.dir,
+                    at.label,
+                    at.location,
+                    &path,
+                    (b_member.node, b_member.pointer.clone()),
+                    (h_member.node, h_member.pointer.clone()),
+                );
+            }
+        }
+    }
+
+    /// The `discriminator` of a `oneOf`/`anyOf`: its property and its mapping.
+    fn discriminator(&mut self, at: &At<'_>, b: &Value, h: &Value) {
+        let what = &at.what;
+        let (before, after) = match (b.get("discriminator"), h.get("discriminator")) {
+            (None, None) => return,
+            (None, Some(_)) => {
+                return self.report(
+                    at,
+                    "discriminator-added",
+                    format!("{what}: a discriminator was added"),
+                );
+            }
+            (Some(_), None) => {
+                return self.report(
+                    at,
+                    "discriminator-removed",
+                    format!("{what}: the discriminator was removed"),
+                );
+            }
+            (Some(before), Some(after)) => (before, after),
+        };
+        let (b_name, h_name) = (before.get("propertyName"), after.get("propertyName"));
+        if b_name != h_name {
+            let message = format!(
+                "{what}: the discriminator property {} became {}",
+                show(b_name),
+                show(h_name)
+            );
+            self.report(at, "discriminator-property-name-changed", message);
+        }
+        let mapping = |d: &Value| -> BTreeMap<String, Value> {
+            d.get("mapping")
+                .and_then(Value::as_object)
+                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default()
+        };
+        let (b_map, h_map) = (mapping(before), mapping(after));
+        for (value, target) in &h_map {
+            match b_map.get(value) {
+                None => self.report(
+                    at,
+                    "discriminator-mapping-added",
+                    format!("{what}: the discriminator value `{value}` was added"),
+                ),
+                Some(old) if old != target => self.report(
+                    at,
+                    "discriminator-mapping-changed",
+                    format!(
+                        "{what}: the discriminator value `{value}` now maps to {target} (was {old})"
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+        for value in b_map.keys().filter(|v| !h_map.contains_key(*v)) {
+            self.report(
                 at,
-                format!("{what}: pattern {} became {}", show(before), show(after)),
-                self.new_place(h_pointer),
+                "discriminator-mapping-removed",
+                format!("{what}: the discriminator value `{value}` was removed"),
             );
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn additional_properties(
-        &mut self,
-        dir: Dir,
-        label: &str,
-        at: &str,
-        path: &str,
-        what: &str,
-        base: (&Value, &str),
-        head: (&Value, &str),
-    ) {
+    fn additional_properties(&mut self, at: &At<'_>, base: (&Value, &str), head: (&Value, &str)) {
         let is_object = |s: &Value| {
             s.get("type").and_then(Value::as_str) == Some("object") || s.get("properties").is_some()
         };
@@ -292,134 +418,229 @@ impl Diff<'_> {
         // Absent means allowed in OpenAPI 3.0.
         let allowed =
             |s: &Value| !matches!(s.get("additionalProperties"), Some(Value::Bool(false)));
-        let prefix = if dir == Dir::Request {
-            "request-property"
-        } else {
-            "response-property"
-        };
         match (allowed(base.0), allowed(head.0)) {
-            (true, false) => self.push(
-                rule_id(prefix, "additional-properties-restricted"),
-                Some(label),
-                at,
-                format!("{what} no longer takes other properties"),
-                self.new_place(head.1),
-            ),
-            (false, true) => self.push(
-                rule_id(prefix, "additional-properties-allowed"),
-                Some(label),
-                at,
-                format!("{what} now takes other properties"),
-                self.new_place(head.1),
-            ),
+            (true, false) => {
+                let message = format!("{} no longer takes other properties", at.what);
+                self.report(at, "additional-properties-restricted", message);
+            }
+            (false, true) => {
+                let message = format!("{} now takes other properties", at.what);
+                self.report(at, "additional-properties-allowed", message);
+            }
             _ => {}
         }
         if let (Some(b @ Value::Object(_)), Some(h @ Value::Object(_))) = (
             base.0.get("additionalProperties"),
             head.0.get("additionalProperties"),
         ) {
-            let b = (b, format!("{}/additionalProperties", base.1));
-            let h = (h, format!("{}/additionalProperties", head.1));
-            let location = at
-                .strip_suffix(path)
-                .map(str::trim_end)
-                .unwrap_or(at)
-                .to_string();
-            self.schema(dir, label, &location, &format!("{path}/{{*}}"), b, h);
+            self.schema(
+                at.dir,
+                at.label,
+                at.location,
+                &format!("{}/{{*}}", at.path),
+                (b, format!("{}/additionalProperties", base.1)),
+                (h, format!("{}/additionalProperties", head.1)),
+            );
         }
     }
 
-    fn properties(
-        &mut self,
-        dir: Dir,
-        label: &str,
-        location: &str,
-        path: &str,
-        base: (&Value, &str),
-        head: (&Value, &str),
-    ) {
-        let (b_props, h_props) = (
+    /// Properties (also through `allOf`) that travel this way: a `readOnly` property is never
+    /// sent in a request and a `writeOnly` one never comes back in a response, so one that
+    /// becomes `readOnly` is, for a request, removed.
+    fn properties(&mut self, at: &At<'_>, base: (&Value, &str), head: (&Value, &str)) {
+        let dir = at.dir;
+        let (b_all, h_all) = (
             all_properties(&self.base.value, base.0),
             all_properties(&self.head.value, head.0),
         );
-        if b_props.is_empty() && h_props.is_empty() {
+        if b_all.is_empty() && h_all.is_empty() {
             return;
         }
+        let hidden_by = match dir {
+            Dir::Request => "readOnly",
+            Dir::Response => "writeOnly",
+        };
+        let hidden = |spec: &Value, node: &Value| {
+            deref(spec, node, "").0.get(hidden_by) == Some(&Value::Bool(true))
+        };
+        let b_props: BTreeMap<_, _> = b_all
+            .iter()
+            .filter(|(_, (node, _))| !hidden(&self.base.value, node))
+            .collect();
+        let h_props: BTreeMap<_, _> = h_all
+            .iter()
+            .filter(|(_, (node, _))| !hidden(&self.head.value, node))
+            .collect();
+        // Why a property that exists on both sides appears or disappears here.
+        let note = |name: &String, now_hidden: bool| -> String {
+            if b_all.contains_key(name) && h_all.contains_key(name) {
+                let state = if now_hidden { "became" } else { "is no longer" };
+                format!(" (it {state} {hidden_by})")
+            } else {
+                String::new()
+            }
+        };
         let (b_required, h_required) = (
             all_required(&self.base.value, base.0),
             all_required(&self.head.value, head.0),
         );
+        let path = at.path;
+        let location = at.location;
         for (name, (node, pointer_in)) in &h_props {
             let child = format!("{path}/{}", escape(name));
-            let at = format!("{location} {child}");
-            let required = h_required.contains(name);
+            let here = format!("{location} {child}");
+            let required = h_required.contains(*name);
             let h_pointer = format!("{}{pointer_in}", head.1);
-            match b_props.get(name) {
-                None => {
-                    let (rule, message) = match (dir, required) {
-                        (Dir::Request, true) => (
-                            "new-required-request-property",
-                            format!("a required property `{child}` was added"),
-                        ),
-                        (Dir::Request, false) => (
-                            "new-optional-request-property",
-                            format!("an optional property `{child}` was added"),
-                        ),
-                        (Dir::Response, _) => (
-                            "response-property-added",
-                            format!("the property `{child}` was added"),
-                        ),
-                    };
-                    self.push(rule, Some(label), &at, message, self.new_place(&h_pointer));
-                }
-                Some((b_node, b_pointer_in)) => {
-                    let was = b_required.contains(name);
-                    let rule = match (dir, was, required) {
-                        (Dir::Request, false, true) => Some("request-property-became-required"),
-                        (Dir::Request, true, false) => Some("request-property-became-optional"),
-                        (Dir::Response, true, false) => Some("response-property-became-optional"),
-                        (Dir::Response, false, true) => Some("response-property-became-required"),
-                        _ => None,
-                    };
-                    if let Some(rule) = rule {
-                        let state = if required { "required" } else { "optional" };
-                        self.push(
-                            rule,
-                            Some(label),
-                            &at,
-                            format!("`{child}` became {state}"),
-                            self.new_place(&h_pointer),
-                        );
-                    }
-                    let b = (*b_node, format!("{}{b_pointer_in}", base.1));
-                    self.schema(dir, label, location, &child, b, (*node, h_pointer));
-                }
+            let Some((b_node, b_pointer_in)) = b_props.get(name) else {
+                let why = note(name, false);
+                let (rule, message) = match (dir, required) {
+                    (Dir::Request, true) => (
+                        "new-required-request-property",
+                        format!("a required property `{child}` was added{why}"),
+                    ),
+                    (Dir::Request, false) => (
+                        "new-optional-request-property",
+                        format!("an optional property `{child}` was added{why}"),
+                    ),
+                    (Dir::Response, _) => (
+                        "response-property-added",
+                        format!("the property `{child}` was added{why}"),
+                    ),
+                };
+                let place = self.new_place(&h_pointer);
+                self.push(rule, Some(at.label), &here, message, place);
+                continue;
+            };
+            let was = b_required.contains(*name);
+            let rule = match (dir, was, required) {
+                (Dir::Request, false, true) => Some("request-property-became-required"),
+                (Dir::Request, true, false) => Some("request-property-became-optional"),
+                (Dir::Response, true, false) => Some("response-property-became-optional"),
+                (Dir::Response, false, true) => Some("response-property-became-required"),
+                _ => None,
+            };
+            if let Some(rule) = rule {
+                let state = if required { "required" } else { "optional" };
+                let place = self.new_place(&h_pointer);
+                self.push(
+                    rule,
+                    Some(at.label),
+                    &here,
+                    format!("`{child}` became {state}"),
+                    place,
+                );
             }
+            let b = (*b_node, format!("{}{b_pointer_in}", base.1));
+            self.schema(dir, at.label, location, &child, b, (*node, h_pointer));
         }
         for (name, (_, pointer_in)) in &b_props {
             if h_props.contains_key(name) {
                 continue;
             }
             let child = format!("{path}/{}", escape(name));
-            let at = format!("{location} {child}");
-            let was_required = b_required.contains(name);
-            let rule = match (dir, was_required) {
+            let rule = match (dir, b_required.contains(*name)) {
                 (Dir::Request, _) => "request-property-removed",
                 (Dir::Response, true) => "response-required-property-removed",
                 (Dir::Response, false) => "response-optional-property-removed",
             };
+            let message = format!("the property `{child}` was removed{}", note(name, true));
+            let place = self.old_place(&format!("{}{pointer_in}", base.1));
             self.push(
                 rule,
-                Some(label),
-                &at,
-                format!("the property `{child}` was removed"),
-                self.old_place(&format!("{}{pointer_in}", base.1)),
+                Some(at.label),
+                &format!("{location} {child}"),
+                message,
+                place,
             );
         }
     }
-
 }
 
+/// One member of an `allOf`/`anyOf`/`oneOf`.
+struct Member<'s> {
+    index: usize,
+    node: &'s Value,
+    pointer: String,
+    /// `#/components/schemas/Cat` for a `$ref`, the `title`, or the position (`#2`).
+    name: String,
+    /// The `$ref` or the title, when there is one.
+    key: Option<String>,
+}
+
+fn members<'s>(
+    spec: &'s Value,
+    schema: &'s Value,
+    pointer: &str,
+    keyword: &str,
+) -> Vec<Member<'s>> {
+    let Some(Value::Array(list)) = schema.get(keyword) else {
+        return Vec::new();
+    };
+    list.iter()
+        .enumerate()
+        .filter(|(_, node)| keyword != "allOf" || !annotation_only(deref(spec, node, "").0))
+        .map(|(index, node)| {
+            let reference = node.get("$ref").and_then(Value::as_str).map(str::to_string);
+            let title = deref(spec, node, "")
+                .0
+                .get("title")
+                .and_then(Value::as_str)
+                .map(|t| format!("`{t}`"));
+            let key = reference.clone().or(title);
+            Member {
+                index,
+                node,
+                pointer: format!("{pointer}/{keyword}/{index}"),
+                name: key.clone().unwrap_or_else(|| format!("#{}", index + 1)),
+                key,
+            }
+        })
+        .collect()
+}
+
+/// A schema that constrains nothing (`description`, `title`, `example`, extensions): as an
+/// `allOf` member it changes nothing callers see.
+fn annotation_only(schema: &Value) -> bool {
+    schema.as_object().is_some_and(|keys| {
+        keys.keys().all(|k| {
+            k.starts_with("x-")
+                || matches!(
+                    k.as_str(),
+                    "description" | "title" | "example" | "externalDocs" | "deprecated"
+                )
+        })
+    })
+}
+
+/// Pairs of members that are the same member (by key, by equality, then in order), and
+/// the removed and added rest.
+#[allow(clippy::type_complexity)]
+fn match_members<'m, 's>(
+    base: &'m [Member<'s>],
+    head: &'m [Member<'s>],
+) -> (
+    Vec<(&'m Member<'s>, &'m Member<'s>)>,
+    Vec<&'m Member<'s>>,
+    Vec<&'m Member<'s>>,
+) {
+    let mut b_free: Vec<&Member> = base.iter().collect();
+    let mut h_free: Vec<&Member> = head.iter().collect();
+    let mut pairs = Vec::new();
+    let mut take = |same: &dyn Fn(&Member, &Member) -> bool| {
+        let mut i = 0;
+        while i < b_free.len() {
+            match h_free.iter().position(|h| same(b_free[i], h)) {
+                Some(j) => pairs.push((b_free.remove(i), h_free.remove(j))),
+                None => i += 1,
+            }
+        }
+    };
+    take(&|b, h| b.key.is_some() && b.key == h.key);
+    take(&|b, h| b.key.is_none() && h.key.is_none() && b.node == h.node);
+    // What is left of the inline members pairs up in order: a changed member.
+    take(&|b, h| b.key.is_none() && h.key.is_none());
+    (pairs, b_free, h_free)
+}
 
 /// The id of a rule that exists for both directions: `request-property-` or
 /// `response-property-` and a suffix.
@@ -431,7 +652,6 @@ fn rule_id(prefix: &str, suffix: &str) -> &'static str {
         .find(|rule| *rule == id)
         .unwrap_or("unknown-rule")
 }
-
 
 /// The properties of an object schema, also through `allOf`, each with its pointer relative
 /// to the schema.
