@@ -1988,6 +1988,80 @@ fn every_rule_is_covered_by_a_case() {
     }
 }
 
+/// `xtask/src/diff/oasdiff-checks.md`: every oasdiff check maps to a rule here with the level
+/// shown, or says why not; a level that differs says why; every rule here is in it.
+#[test]
+fn the_oasdiff_crosswalk_accounts_for_every_check() {
+    let text = include_str!("../src/diff/oasdiff-checks.md");
+    let cells = |line: &str| -> Vec<String> {
+        line.trim_matches('|')
+            .split(" | ")
+            .map(|cell| cell.trim().trim_matches('`').to_string())
+            .collect()
+    };
+    let (checks, own) = text
+        .split_once("## Rules here that no oasdiff check has")
+        .expect("the crosswalk has its two tables");
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut mentioned = BTreeSet::new();
+    let rows: Vec<Vec<String>> = checks
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(cells)
+        .collect();
+    for row in &rows {
+        let [check, theirs, rule, ours, why] = row.as_slice() else {
+            problems.push(format!("a row without five cells: {row:?}"));
+            continue;
+        };
+        if !seen.insert(check.clone()) {
+            problems.push(format!("{check}: listed twice"));
+        }
+        let theirs = match theirs.as_str() {
+            "ERR" => B,
+            "WARN" => P,
+            "INFO" => N,
+            other => {
+                problems.push(format!("{check}: unknown oasdiff level {other}"));
+                continue;
+            }
+        };
+        if rule == "—" {
+            if why.is_empty() {
+                problems.push(format!("{check}: no rule here and no reason"));
+            }
+            continue;
+        }
+        mentioned.insert(rule.clone());
+        match RULES.iter().find(|(id, _, _)| id == rule) {
+            None => problems.push(format!("{check}: `{rule}` is not a rule here")),
+            Some((_, level, _)) => {
+                if level.name() != ours {
+                    problems.push(format!("{check}: `{rule}` is {}, not {ours}", level.name()));
+                }
+                if *level != theirs && why.is_empty() {
+                    problems.push(format!("{check}: the levels differ and nobody says why"));
+                }
+            }
+        }
+    }
+    for row in own.lines().filter(|l| l.starts_with("| `")).map(cells) {
+        if row.get(2).is_none_or(|why| why.is_empty()) {
+            problems.push(format!("{row:?}: a rule of our own says why"));
+        }
+        mentioned.insert(row[0].clone());
+    }
+    for (rule, _, _) in RULES {
+        if !mentioned.contains(*rule) {
+            problems.push(format!("`{rule}` is in neither table"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // oasdiff's table as read (see the file's header): a row lost is a check unaccounted for.
+    assert_eq!(rows.len(), 575);
+}
+
 #[test]
 fn a_change_to_a_shared_schema_is_reported_where_it_is_used() {
     let found = changes(

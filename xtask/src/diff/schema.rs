@@ -238,9 +238,13 @@ impl Diff<'_> {
                 (x, y) if x == y => continue,
                 (None, Some(_)) => true,
                 (Some(_), None) => false,
-                // Every multiple of 4 is a multiple of 2: loosened when the old divisor is
-                // a multiple of the new one.
-                (Some(x), Some(y)) if keyword == "multipleOf" => x % y != 0.0,
+                // Every multiple of 4 is a multiple of 2. A request breaks callers unless
+                // every old value is still accepted (the old divisor a multiple of the new);
+                // a response breaks them unless every new value was valid before.
+                (Some(x), Some(y)) if keyword == "multipleOf" => match at.dir {
+                    Dir::Request => x % y != 0.0,
+                    Dir::Response => y % x == 0.0,
+                },
                 (Some(x), Some(y)) => {
                     if upper {
                         y < x
