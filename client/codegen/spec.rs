@@ -52,6 +52,7 @@ impl fmt::Display for SpecError {
 impl std::error::Error for SpecError {}
 
 /// A parsed spec: its JSON value and the location of every node.
+#[derive(Clone)]
 pub struct Spec {
     /// The file, as the user named it.
     pub file: String,

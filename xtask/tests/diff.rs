@@ -2314,3 +2314,398 @@ fn bad_input_names_the_side_and_the_place() {
     assert!(stderr.starts_with("error: head (openapi/answering-agent.yaml (working tree)): openapi/answering-agent.yaml (working tree):"), "{stderr}");
     assert!(stderr.contains("invalid YAML"), "{stderr}");
 }
+
+// Properties ---------------------------------------------------------------------------
+
+/// Property tests over a corpus: the repository's spec, the fixture, and every side of every
+/// case above.
+mod properties {
+    use std::collections::BTreeSet;
+
+    use fastrand::Rng;
+    use serde_json::{Value, json};
+    use xtask::codegen::spec::{Spec, escape};
+    use xtask::diff::compare::compare;
+
+    use super::{BASE, CASES, edited};
+
+    const REPOSITORY_SPEC: &str = include_str!("../../openapi/answering-agent.yaml");
+
+    fn corpus() -> Vec<(String, String)> {
+        let mut texts = BTreeSet::new();
+        texts.insert(REPOSITORY_SPEC.to_string());
+        texts.insert(BASE.to_string());
+        for (_, base_edits, head_edits, _) in CASES {
+            texts.insert(edited(base_edits));
+            texts.insert(edited(head_edits));
+        }
+        texts
+            .into_iter()
+            .enumerate()
+            .map(|(i, text)| (format!("corpus-{i}.yaml"), text))
+            .collect()
+    }
+
+    /// The same document written another way: keys in another order, and every list whose
+    /// order means nothing (`required`, `enum`, `parameters`, compositions, security,
+    /// servers) shuffled.
+    fn shuffled(value: &Value, rng: &mut Rng, key: &str) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                rng.shuffle(&mut entries);
+                Value::Object(
+                    entries
+                        .into_iter()
+                        .map(|(k, v)| (k.clone(), shuffled(v, rng, k)))
+                        .collect(),
+                )
+            }
+            Value::Array(items) => {
+                let mut items: Vec<Value> = items.iter().map(|v| shuffled(v, rng, "")).collect();
+                let unordered = [
+                    "required",
+                    "enum",
+                    "parameters",
+                    "allOf",
+                    "anyOf",
+                    "oneOf",
+                    "security",
+                    "servers",
+                    "tags",
+                ];
+                if unordered.contains(&key) {
+                    rng.shuffle(&mut items);
+                }
+                Value::Array(items)
+            }
+            other => other.clone(),
+        }
+    }
+
+    #[test]
+    fn a_spec_against_itself_reordered_and_reserialized_is_no_change() {
+        let corpus = corpus();
+        assert!(corpus.len() > 150, "{} specs", corpus.len());
+        for (name, text) in &corpus {
+            let spec = Spec::parse(name.as_str(), text).unwrap();
+            assert_eq!(compare(&spec, &spec), vec![], "{name} against itself");
+            for seed in 0..2 {
+                let mut rng = Rng::with_seed(seed);
+                let value = shuffled(&spec.value, &mut rng, "");
+                let (file, text) = if seed % 2 == 0 {
+                    (
+                        "shuffled.json",
+                        serde_json::to_string_pretty(&value).unwrap(),
+                    )
+                } else {
+                    ("shuffled.yaml", serde_norway::to_string(&value).unwrap())
+                };
+                let other = Spec::parse(file, &text).unwrap();
+                let found = compare(&spec, &other);
+                assert!(
+                    found.is_empty(),
+                    "{name} against itself shuffled (seed {seed}): {found:#?}"
+                );
+            }
+        }
+    }
+
+    /// What a mutation does to the node at a pointer.
+    #[derive(Clone, Copy, Debug)]
+    enum Mutation {
+        RemoveOperation,
+        DeprecateToggle,
+        RemoveParameter,
+        FlipRequired,
+        RemoveResponse,
+        ChangeType,
+        ToggleNullable,
+        ChangeFormat,
+        ChangeDefault,
+        ChangeEnum,
+        ChangeMaxLength,
+        ChangeMaximum,
+        ChangePattern,
+        RemoveProperty,
+        AddRequiredProperty,
+    }
+
+    /// Every place a change must be seen: operations, parameters, responses, and the
+    /// schemas they reach (through `$ref`s, properties, items and compositions), except
+    /// inside properties that do not travel (`readOnly`, `writeOnly`).
+    fn sites(spec: &Spec) -> Vec<(String, Mutation)> {
+        let mut sites = Vec::new();
+        let mut seen = BTreeSet::new();
+        let Some(Value::Object(paths)) = spec.get("/paths") else {
+            return sites;
+        };
+        for (path, item) in paths {
+            for method in ["get", "put", "post", "delete", "patch"] {
+                if item.get(method).is_none() {
+                    continue;
+                }
+                let operation = format!("/paths/{}/{method}", escape(path));
+                sites.push((operation.clone(), Mutation::RemoveOperation));
+                sites.push((operation.clone(), Mutation::DeprecateToggle));
+                let parameters = spec
+                    .get(&format!("{operation}/parameters"))
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
+                for index in 0..parameters {
+                    let entry = format!("{operation}/parameters/{index}");
+                    let Ok((parameter, pointer)) = spec.resolve(&entry) else {
+                        continue;
+                    };
+                    sites.push((entry, Mutation::RemoveParameter));
+                    if parameter.get("in").and_then(Value::as_str) != Some("path") {
+                        sites.push((pointer.clone(), Mutation::FlipRequired));
+                    }
+                    schema_sites(spec, &format!("{pointer}/schema"), &mut sites, &mut seen);
+                }
+                for content in [format!("{operation}/requestBody")] {
+                    if let Ok((body, pointer)) = spec.resolve(&content) {
+                        for media in body
+                            .get("content")
+                            .and_then(Value::as_object)
+                            .into_iter()
+                            .flatten()
+                        {
+                            let schema = format!("{pointer}/content/{}/schema", escape(media.0));
+                            schema_sites(spec, &schema, &mut sites, &mut seen);
+                        }
+                    }
+                }
+                let statuses: Vec<String> = spec
+                    .get(&format!("{operation}/responses"))
+                    .and_then(Value::as_object)
+                    .map(|m| m.keys().cloned().collect())
+                    .unwrap_or_default();
+                for status in statuses {
+                    let response = format!("{operation}/responses/{}", escape(&status));
+                    sites.push((response.clone(), Mutation::RemoveResponse));
+                    let Ok((node, pointer)) = spec.resolve(&response) else {
+                        continue;
+                    };
+                    for media in node
+                        .get("content")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        let schema = format!("{pointer}/content/{}/schema", escape(media.0));
+                        schema_sites(spec, &schema, &mut sites, &mut seen);
+                    }
+                }
+            }
+        }
+        sites
+    }
+
+    fn schema_sites(
+        spec: &Spec,
+        pointer: &str,
+        sites: &mut Vec<(String, Mutation)>,
+        seen: &mut BTreeSet<String>,
+    ) {
+        let Ok((schema, pointer)) = spec.resolve(pointer) else {
+            return;
+        };
+        if !seen.insert(pointer.clone()) {
+            return;
+        }
+        let flag = |k: &str| schema.get(k) == Some(&Value::Bool(true));
+        if flag("readOnly") || flag("writeOnly") {
+            return;
+        }
+        if let Some(kind) = schema.get("type").and_then(Value::as_str) {
+            for mutation in [
+                Mutation::ChangeType,
+                Mutation::ToggleNullable,
+                Mutation::ChangeFormat,
+                Mutation::ChangeDefault,
+                Mutation::DeprecateToggle,
+            ] {
+                sites.push((pointer.clone(), mutation));
+            }
+            match kind {
+                "string" => {
+                    sites.push((pointer.clone(), Mutation::ChangeEnum));
+                    sites.push((pointer.clone(), Mutation::ChangeMaxLength));
+                    sites.push((pointer.clone(), Mutation::ChangePattern));
+                }
+                "integer" | "number" => sites.push((pointer.clone(), Mutation::ChangeMaximum)),
+                "object" => sites.push((pointer.clone(), Mutation::AddRequiredProperty)),
+                _ => {}
+            }
+        }
+        if let Some(Value::Object(properties)) = schema.get("properties") {
+            for name in properties.keys() {
+                let property = format!("{pointer}/properties/{}", escape(name));
+                let travels = spec.resolve(&property).is_ok_and(|(p, _)| {
+                    p.get("readOnly") != Some(&Value::Bool(true))
+                        && p.get("writeOnly") != Some(&Value::Bool(true))
+                });
+                if travels {
+                    sites.push((property.clone(), Mutation::RemoveProperty));
+                    schema_sites(spec, &property, sites, seen);
+                }
+            }
+        }
+        if schema.get("items").is_some() {
+            schema_sites(spec, &format!("{pointer}/items"), sites, seen);
+        }
+        for keyword in ["allOf", "anyOf", "oneOf"] {
+            let members = schema
+                .get(keyword)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            for index in 0..members {
+                schema_sites(spec, &format!("{pointer}/{keyword}/{index}"), sites, seen);
+            }
+        }
+    }
+
+    /// Applies a mutation to the node at `pointer`.
+    fn mutate(value: &mut Value, pointer: &str, mutation: Mutation) {
+        let (parent, last) = pointer.rsplit_once('/').unwrap();
+        let last = last.replace("~1", "/").replace("~0", "~");
+        if matches!(
+            mutation,
+            Mutation::RemoveOperation | Mutation::RemoveResponse | Mutation::RemoveProperty
+        ) {
+            value
+                .pointer_mut(parent)
+                .unwrap()
+                .as_object_mut()
+                .unwrap()
+                .remove(&last);
+            return;
+        }
+        if let Mutation::RemoveParameter = mutation {
+            let index: usize = last.parse().unwrap();
+            value
+                .pointer_mut(parent)
+                .unwrap()
+                .as_array_mut()
+                .unwrap()
+                .remove(index);
+            return;
+        }
+        let node = value.pointer_mut(pointer).unwrap().as_object_mut().unwrap();
+        let toggle = |node: &mut serde_json::Map<String, Value>, key: &str| {
+            let on = node.get(key) == Some(&Value::Bool(true));
+            node.insert(key.to_string(), Value::Bool(!on));
+        };
+        match mutation {
+            Mutation::DeprecateToggle => toggle(node, "deprecated"),
+            Mutation::FlipRequired => toggle(node, "required"),
+            Mutation::ToggleNullable => toggle(node, "nullable"),
+            Mutation::ChangeType => {
+                let new = match node.get("type").and_then(Value::as_str) {
+                    Some("boolean") => "string",
+                    _ => "boolean",
+                };
+                node.insert("type".into(), json!(new));
+            }
+            Mutation::ChangeFormat => {
+                let new = if node.get("format") == Some(&json!("mutated")) {
+                    "mutated-again"
+                } else {
+                    "mutated"
+                };
+                node.insert("format".into(), json!(new));
+            }
+            Mutation::ChangeDefault => {
+                let new = match node.get("default") {
+                    Some(Value::String(s)) => json!(format!("{s}-changed")),
+                    _ => json!("a default nobody had"),
+                };
+                node.insert("default".into(), new);
+            }
+            Mutation::ChangeEnum => match node.get_mut("enum") {
+                Some(Value::Array(values)) => values.push(json!("a-new-value")),
+                _ => {
+                    node.insert("enum".into(), json!(["only-this"]));
+                }
+            },
+            Mutation::ChangeMaxLength => {
+                let new = node
+                    .get("maxLength")
+                    .and_then(Value::as_u64)
+                    .map_or(7, |n| n + 1);
+                node.insert("maxLength".into(), json!(new));
+            }
+            Mutation::ChangeMaximum => {
+                let new = node
+                    .get("maximum")
+                    .and_then(Value::as_f64)
+                    .map_or(7.0, |n| n + 1.0);
+                node.insert("maximum".into(), json!(new));
+            }
+            Mutation::ChangePattern => {
+                let new = match node.get("pattern").and_then(Value::as_str) {
+                    Some(p) => format!("{p}|mutated"),
+                    None => "^mutated$".to_string(),
+                };
+                node.insert("pattern".into(), json!(new));
+            }
+            Mutation::AddRequiredProperty => {
+                let properties = node
+                    .entry("properties")
+                    .or_insert_with(|| json!({}))
+                    .as_object_mut()
+                    .unwrap();
+                properties.insert("mutation_added".into(), json!({"type": "string"}));
+                let required = node.entry("required").or_insert_with(|| json!([]));
+                required
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!("mutation_added"));
+            }
+            Mutation::RemoveOperation
+            | Mutation::RemoveResponse
+            | Mutation::RemoveProperty
+            | Mutation::RemoveParameter => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn a_random_single_mutation_is_reported() {
+        let mut tried = 0;
+        let mut missed = Vec::new();
+        for (name, text) in [
+            ("answering-agent.yaml", REPOSITORY_SPEC),
+            ("fixture.yaml", BASE),
+        ] {
+            let base = Spec::parse(name, text).unwrap();
+            let sites = sites(&base);
+            assert!(
+                sites.len() > 50,
+                "{name}: only {} places to mutate",
+                sites.len()
+            );
+            let mut rng = Rng::with_seed(2026);
+            for _ in 0..200 {
+                let (pointer, mutation) = &sites[rng.usize(..sites.len())];
+                let mut value = base.value.clone();
+                mutate(&mut value, pointer, *mutation);
+                // The mutated document, parsed: only its line numbers are the old ones.
+                let mut head = base.clone();
+                head.value = value;
+                tried += 1;
+                if compare(&base, &head).is_empty() {
+                    missed.push(format!("{name}: {mutation:?} at {pointer}"));
+                }
+            }
+        }
+        missed.sort();
+        missed.dedup();
+        assert!(
+            missed.is_empty(),
+            "{} of {tried} mutations were not reported:\n{}",
+            missed.len(),
+            missed.join("\n")
+        );
+    }
+}

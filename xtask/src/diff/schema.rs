@@ -55,6 +55,22 @@ impl Diff<'_> {
         base: Node<'_>,
         head: Node<'_>,
     ) {
+        self.schema_with(dir, label, location, path, base, head, true);
+    }
+
+    /// [`Self::schema`]; without the properties for an `allOf` member, whose properties
+    /// count as the object's own and are compared there.
+    #[allow(clippy::too_many_arguments)]
+    fn schema_with(
+        &mut self,
+        dir: Dir,
+        label: &str,
+        location: &str,
+        path: &str,
+        base: Node<'_>,
+        head: Node<'_>,
+        with_properties: bool,
+    ) {
         let (b, b_pointer) = deref(&self.base.value, base.0, &base.1);
         let (h, h_pointer) = deref(&self.head.value, head.0, &head.1);
         let pair = (b_pointer.clone(), h_pointer.clone());
@@ -88,7 +104,9 @@ impl Diff<'_> {
             self.composition(&at, (b, &b_pointer), (h, &h_pointer));
             self.discriminator(&at, b, h);
             self.additional_properties(&at, (b, &b_pointer), (h, &h_pointer));
-            self.properties(&at, (b, &b_pointer), (h, &h_pointer));
+            if with_properties {
+                self.properties(&at, (b, &b_pointer), (h, &h_pointer));
+            }
             if let (Some(b_items), Some(h_items)) = (b.get("items"), h.get("items")) {
                 self.schema(
                     dir,
@@ -299,9 +317,8 @@ impl Diff<'_> {
 
     /// `allOf`, `anyOf` and `oneOf` member by member: members are matched by the schema
     /// they `$ref`, then by `title`, then by being equal, then in order; each unmatched one
-    /// is an addition or a removal, each matched `anyOf`/`oneOf` pair is compared in depth.
-    /// `allOf` members are not compared in depth: their properties already count as the
-    /// object's own (see `all_properties`).
+    /// is an addition or a removal, each matched pair is compared in depth (an `allOf`
+    /// member without its properties: they count as the object's own, see `all_properties`).
     fn composition(&mut self, at: &At<'_>, base: (&Value, &str), head: (&Value, &str)) {
         for (keyword, suffix) in [
             ("allOf", "all-of"),
@@ -332,18 +349,16 @@ impl Diff<'_> {
                 let rule = at.rule(&format!("{suffix}-added"));
                 self.push(rule, Some(at.label), &at.at, message, place);
             }
-            if keyword == "allOf" {
-                continue;
-            }
             for (b_member, h_member) in pairs {
                 let path = format!("{}/{keyword}/{}", at.path, h_member.index);
-                self.schema(
+                self.schema_with(
                     at.dir,
                     at.label,
                     at.location,
                     &path,
                     (b_member.node, b_member.pointer.clone()),
                     (h_member.node, h_member.pointer.clone()),
+                    keyword != "allOf",
                 );
             }
         }
