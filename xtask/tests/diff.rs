@@ -2119,6 +2119,162 @@ fn a_recursive_schema_terminates() {
     assert_eq!(found.len(), 2, "{found:#?}");
 }
 
+// The pull-request comment ---------------------------------------------------------------
+
+/// A spec of `operations` operations, and a head where the first `removed` lose a required
+/// response property, every one gains a response property and a header, and the first
+/// `with_parameter` gain an optional query parameter.
+fn many_changes(operations: usize, removed: usize, with_parameter: usize) -> (Spec, Spec) {
+    let side = |head: bool| {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+        for i in 0..operations {
+            let parameter = if head && i < with_parameter {
+                "      parameters:\n        - {name: page, in: query, schema: {type: integer}}\n"
+            } else {
+                ""
+            };
+            let header = if head {
+                "          headers:\n            X-Page: {schema: {type: integer}}\n"
+            } else {
+                ""
+            };
+            let required = if head && i < removed { "[b]" } else { "[a, b]" };
+            let added = if head { ", c: {type: string}" } else { "" };
+            text.push_str(&format!(
+                "  /resources{i}:\n    get:\n      operationId: get{i}\n{parameter}      responses:\n        '200':\n          description: ok\n{header}          content:\n            application/json:\n              schema:\n                type: object\n                required: {required}\n                properties: {{a: {{type: string}}, b: {{type: string}}{added}}}\n"
+            ));
+        }
+        Spec::parse(if head { "head.yaml" } else { "base.yaml" }, &text).unwrap()
+    };
+    (side(false), side(true))
+}
+
+fn markdown_of(base: &Spec, head: &Spec) -> (Vec<Change>, String) {
+    let changes = compare(base, head);
+    let sides = xtask::diff::render::Sides {
+        base: "base.yaml".into(),
+        head: "head.yaml".into(),
+    };
+    let markdown = xtask::diff::render::markdown(&sides, &changes, None);
+    (changes, markdown)
+}
+
+#[test]
+fn a_comment_with_200_changes_is_grouped_and_folded() {
+    let (base, head) = many_changes(70, 10, 60);
+    let (changes, markdown) = markdown_of(&base, &head);
+    assert_eq!(changes.len(), 210);
+    assert!(
+        markdown.contains("<details open><summary>Breaking (10)</summary>"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("By rule: `response-header-added` 70, `response-property-added` 70, `new-optional-request-parameter` 60"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("<details><summary>175 more</summary>"),
+        "{markdown}"
+    );
+    // The breaking changes come first, unfolded, each under its operation.
+    let first_fold = markdown.find("more</summary>").unwrap();
+    for i in 0..10 {
+        let row = format!("| **GET /resources{i}** | | | |\n| `response-property-became-optional`");
+        let at = markdown
+            .find(&row)
+            .unwrap_or_else(|| panic!("{row}: {markdown}"));
+        assert!(at < first_fold);
+    }
+    let rows = markdown.lines().filter(|l| l.starts_with("| `")).count();
+    assert_eq!(rows, changes.len(), "every change is a row");
+    assert!(!markdown.contains("not shown"));
+}
+
+#[test]
+fn a_comment_with_thousands_of_changes_fits_github() {
+    let (base, head) = many_changes(700, 100, 700);
+    let (changes, markdown) = markdown_of(&base, &head);
+    assert_eq!(changes.len(), 2200);
+    assert!(markdown.len() < 65_536, "{} characters", markdown.len());
+    assert!(markdown.contains("<details open><summary>Breaking (100)</summary>"));
+    assert!(markdown.contains("more not shown (a comment has a size limit)"));
+    // All the breaking ones still fit.
+    let breaking = markdown
+        .lines()
+        .filter(|l| l.starts_with("| `response-property-became-optional`"))
+        .count();
+    assert_eq!(breaking, 100);
+}
+
+// The Rust impact ----------------------------------------------------------------------
+
+const NO_OPERATION_IDS: &str = r#"openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /widgets:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Widget'
+  /widgets/{id}:
+    delete:
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: integer}}
+      responses:
+        '204': {description: gone}
+components:
+  schemas:
+    Widget:
+      type: object
+      properties:
+        name: {type: string}
+"#;
+
+#[test]
+fn the_rust_impact_of_a_spec_without_operation_ids_uses_derived_names() {
+    use xtask::diff::rust_impact::rust_impact;
+    let head = NO_OPERATION_IDS.replace(
+        "components:",
+        "  /gadgets:\n    get:\n      responses:\n        '204': {description: none}\ncomponents:",
+    );
+    let impact = rust_impact(("base.yaml", NO_OPERATION_IDS), ("head.yaml", &head), None);
+    assert_eq!(impact.error, None);
+    let items: Vec<(&str, &str)> = impact
+        .changes
+        .iter()
+        .map(|c| (c.item.as_str(), c.change))
+        .collect();
+    assert_eq!(items, [("Client::get_gadgets", "added")], "{impact:#?}");
+}
+
+#[test]
+fn a_side_the_generator_cannot_take_is_one_line_in_the_report() {
+    use xtask::diff::rust_impact::rust_impact;
+    // A path item that is a `$ref`: valid OpenAPI, which progenitor cannot take.
+    let head = NO_OPERATION_IDS.replace(
+        "components:",
+        "  /gizmos:\n    $ref: '#/paths/~1widgets'\ncomponents:",
+    );
+    let impact = rust_impact(("base.yaml", NO_OPERATION_IDS), ("head.yaml", &head), None);
+    let error = impact.error.expect("the head does not generate");
+    assert!(error.starts_with("does not generate: head.yaml"), "{error}");
+    assert!(error.contains("/gizmos"), "{error}");
+    assert!(
+        !error.contains('\n') && !error.contains("panick"),
+        "{error}"
+    );
+    // The wire part of the report still stands.
+    let (base, head) = (
+        Spec::parse("base.yaml", NO_OPERATION_IDS).unwrap(),
+        Spec::parse("head.yaml", &head).unwrap(),
+    );
+    assert!(!compare(&base, &head).is_empty());
+}
+
 // The command -------------------------------------------------------------------------
 
 fn xtask(root: &Path, args: &[&str]) -> std::process::Output {
@@ -2183,7 +2339,7 @@ fn the_default_compares_the_merge_base_with_the_working_tree() {
     assert!(markdown.contains("| Breaking | 1 | 0 |"), "{markdown}");
     assert!(
         markdown.contains(
-            "`request-property-became-required` | `POST /organizations request body /owner/name`"
+            "| **POST /organizations** | | | |\n| `request-property-became-required` | `request body /owner/name`"
         ),
         "{markdown}"
     );

@@ -139,39 +139,15 @@ pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) ->
     if changes.is_empty() {
         out.push_str("\nNo API changes.\n");
     }
+    // The comment must fit GitHub's limit (65,536 characters) with the Rust section after
+    // the changes: rows beyond the budget are counted, not shown.
+    let mut budget = COMMENT_BUDGET.saturating_sub(out.len());
     for level in LEVELS {
         let group: Vec<&Change> = counted(changes, level).collect();
-        if group.is_empty() {
-            continue;
+        if !group.is_empty() {
+            let section = level_section(level, &group, &mut budget);
+            out.push_str(&section);
         }
-        let open = if level == Level::Breaking {
-            " open"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "\n<details{open}><summary>{} ({})</summary>\n",
-            level.title(),
-            group.len()
-        );
-        out.push_str("| Rule | Where | Change | Spec |\n|---|---|---|---|\n");
-        for change in group {
-            let accepted = change
-                .accepted
-                .as_ref()
-                .map(|r| format!(" *(accepted: {})*", escape_cell(r)))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "| `{}` | `{}` | {}{accepted} | {} |",
-                change.rule,
-                escape_cell(&change.place()),
-                escape_cell(&change.message),
-                escape_cell(&line_of(change))
-            );
-        }
-        out.push_str("\n</details>\n");
     }
     if let Some(rust) = rust.filter(|r| !r.changes.is_empty()) {
         let _ = writeln!(
@@ -180,17 +156,126 @@ pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) ->
             rust.changes.len()
         );
         out.push_str("| Item | Change | Breaking | Why |\n|---|---|---|---|\n");
+        // What is left of the budget, and the room the Rust rows had kept.
+        budget += COMMENT_RESERVE;
+        let mut left_out = 0;
         for change in &rust.changes {
-            let _ = writeln!(
-                out,
-                "| `{}` | {} | {} | {} |",
+            let row = format!(
+                "| `{}` | {} | {} | {} |\n",
                 change.item,
                 change.change,
                 if change.breaking { "yes" } else { "no" },
                 change.note
             );
+            if row.len() > budget {
+                left_out += 1;
+                continue;
+            }
+            budget -= row.len();
+            out.push_str(&row);
+        }
+        if left_out > 0 {
+            let _ = writeln!(
+                out,
+                "\n{left_out} more not shown (a comment has a size limit): `cargo xtask diff` lists them all."
+            );
         }
         out.push_str("\n</details>\n");
+    }
+    out
+}
+
+/// What the markdown may take for its tables of changes, and what is kept for the Rust
+/// items after them: together under GitHub's 65,536 characters, with room for the rest.
+const COMMENT_BUDGET: usize = 50_000;
+const COMMENT_RESERVE: usize = 12_000;
+
+/// Rows shown per level before the rest is folded.
+const SHOWN_PER_LEVEL: usize = 25;
+
+/// A level's changes: how many of each rule, then the changes grouped by operation, the
+/// first [`SHOWN_PER_LEVEL`] shown (breaking ones unfolded) and the rest one click away.
+fn level_section(level: Level, group: &[&Change], budget: &mut usize) -> String {
+    let mut out = String::new();
+    let open = if level == Level::Breaking {
+        " open"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "\n<details{open}><summary>{} ({})</summary>\n",
+        level.title(),
+        group.len()
+    );
+    let mut by_rule: Vec<(&str, usize)> = Vec::new();
+    for change in group {
+        match by_rule.iter_mut().find(|(rule, _)| *rule == change.rule) {
+            Some((_, count)) => *count += 1,
+            None => by_rule.push((change.rule, 1)),
+        }
+    }
+    by_rule.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    if group.len() > 1 {
+        let rules: Vec<String> = by_rule
+            .iter()
+            .map(|(rule, count)| format!("`{rule}` {count}"))
+            .collect();
+        let _ = writeln!(out, "By rule: {}\n", rules.join(", "));
+    }
+    let (shown, folded) = group.split_at(group.len().min(SHOWN_PER_LEVEL));
+    let mut left_out = 0;
+    out.push_str(&change_table(shown, budget, &mut left_out));
+    if !folded.is_empty() {
+        let _ = writeln!(out, "\n<details><summary>{} more</summary>\n", folded.len());
+        out.push_str(&change_table(folded, budget, &mut left_out));
+        out.push_str("\n</details>\n");
+    }
+    if left_out > 0 {
+        let _ = writeln!(
+            out,
+            "\n{left_out} more not shown (a comment has a size limit): `cargo xtask diff` lists them all."
+        );
+    }
+    out.push_str("\n</details>\n");
+    out
+}
+
+/// A table of changes with a row naming each operation before its changes; rows that do
+/// not fit the budget are counted in `left_out`.
+fn change_table(changes: &[&Change], budget: &mut usize, left_out: &mut usize) -> String {
+    let mut out = String::from("| Rule | Where | Change | Spec |\n|---|---|---|---|\n");
+    let mut operation: Option<&Option<String>> = None;
+    for change in changes {
+        let mut rows = String::new();
+        if operation != Some(&change.operation) {
+            let name = change.operation.as_deref().unwrap_or("the document");
+            let _ = writeln!(rows, "| **{}** | | | |", escape_cell(name));
+        }
+        let accepted = change
+            .accepted
+            .as_ref()
+            .map(|r| format!(" *(accepted: {})*", escape_cell(r)))
+            .unwrap_or_default();
+        let place = if change.location.is_empty() {
+            "(the operation)".to_string()
+        } else {
+            format!("`{}`", escape_cell(&change.location))
+        };
+        let _ = writeln!(
+            rows,
+            "| `{}` | {place} | {}{accepted} | {} |",
+            change.rule,
+            escape_cell(&change.message),
+            escape_cell(&line_of(change))
+        );
+        if rows.len() > *budget {
+            *left_out += 1;
+            continue;
+        }
+        *budget -= rows.len();
+        operation = Some(&change.operation);
+        out.push_str(&rows);
     }
     out
 }
