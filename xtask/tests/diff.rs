@@ -1119,6 +1119,18 @@ const CASES: &[Case] = &[
         &[("request-property-pattern-added", B)],
     ),
     (
+        "request body became an enum",
+        &[(
+            "          application/json:\n            schema:\n              $ref: '#/components/schemas/NewItem'\n",
+            "          application/json:\n            schema:\n              type: string\n",
+        )],
+        &[(
+            "          application/json:\n            schema:\n              $ref: '#/components/schemas/NewItem'\n",
+            "          application/json:\n            schema:\n              type: string\n              enum:\n                - small\n",
+        )],
+        &[("request-property-became-enum", B)],
+    ),
+    (
         "request property became an enum",
         &[],
         &[(
@@ -2482,6 +2494,7 @@ mod properties {
     use serde_json::{Value, json};
     use xtask::codegen::spec::{Spec, escape};
     use xtask::diff::compare::compare;
+    use xtask::diff::rules::RULES;
 
     use super::{BASE, CASES, edited};
 
@@ -2850,8 +2863,15 @@ mod properties {
                 let mut head = base.clone();
                 head.value = value;
                 tried += 1;
-                if compare(&base, &head).is_empty() {
+                let found = compare(&base, &head);
+                if found.is_empty() {
                     missed.push(format!("{name}: {mutation:?} at {pointer}"));
+                }
+                for change in &found {
+                    assert!(
+                        RULES.iter().any(|(rule, _, _)| *rule == change.rule),
+                        "{change:?} is not a rule in rules.rs"
+                    );
                 }
             }
         }
