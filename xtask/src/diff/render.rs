@@ -174,12 +174,7 @@ pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) ->
             budget -= row.len();
             out.push_str(&row);
         }
-        if left_out > 0 {
-            let _ = writeln!(
-                out,
-                "\n{left_out} more not shown (a comment has a size limit): `cargo xtask diff` lists them all."
-            );
-        }
+        out.push_str(&not_shown(left_out));
         out.push_str("\n</details>\n");
     }
     out
@@ -231,12 +226,7 @@ fn level_section(level: Level, group: &[&Change], budget: &mut usize) -> String 
         out.push_str(&change_table(folded, budget, &mut left_out));
         out.push_str("\n</details>\n");
     }
-    if left_out > 0 {
-        let _ = writeln!(
-            out,
-            "\n{left_out} more not shown (a comment has a size limit): `cargo xtask diff` lists them all."
-        );
-    }
+    out.push_str(&not_shown(left_out));
     out.push_str("\n</details>\n");
     out
 }
@@ -278,6 +268,16 @@ fn change_table(changes: &[&Change], budget: &mut usize, left_out: &mut usize) -
         out.push_str(&rows);
     }
     out
+}
+
+/// The line saying how many rows the size limit left out, if any.
+fn not_shown(left_out: usize) -> String {
+    if left_out == 0 {
+        return String::new();
+    }
+    format!(
+        "\n{left_out} more not shown (a comment has a size limit): `cargo xtask diff` lists them all.\n"
+    )
 }
 
 /// One JSON document.

@@ -35,6 +35,17 @@ impl At<'_> {
     }
 }
 
+/// What a schema at the root of a location describes, for messages.
+fn subject(location: &str) -> &'static str {
+    if location.starts_with("parameter ") {
+        "the parameter"
+    } else if location.contains(" header ") {
+        "the header"
+    } else {
+        "the body"
+    }
+}
+
 fn show(value: Option<&Value>) -> String {
     value.map_or("(none)".to_string(), Value::to_string)
 }
@@ -88,7 +99,7 @@ impl Diff<'_> {
                 format!("{location} {path}")
             },
             what: if path.is_empty() {
-                "the body".to_string()
+                subject(location).to_string()
             } else {
                 format!("`{path}`")
             },
@@ -331,22 +342,19 @@ impl Diff<'_> {
                 continue;
             }
             let (pairs, removed, added) = match_members(&b, &h);
-            for member in removed {
+            let changed = removed.into_iter().map(|m| (m, "removed", true));
+            for (member, what, old) in changed.chain(added.into_iter().map(|m| (m, "added", false)))
+            {
                 let message = format!(
-                    "{}: the {keyword} member {} was removed",
+                    "{}: the {keyword} member {} was {what}",
                     at.what, member.name
                 );
-                let place = self.old_place(&member.pointer);
-                let rule = at.rule(&format!("{suffix}-removed"));
-                self.push(rule, Some(at.label), &at.at, message, place);
-            }
-            for member in added {
-                let message = format!(
-                    "{}: the {keyword} member {} was added",
-                    at.what, member.name
-                );
-                let place = self.new_place(&member.pointer);
-                let rule = at.rule(&format!("{suffix}-added"));
+                let place = if old {
+                    self.old_place(&member.pointer)
+                } else {
+                    self.new_place(&member.pointer)
+                };
+                let rule = at.rule(&format!("{suffix}-{what}"));
                 self.push(rule, Some(at.label), &at.at, message, place);
             }
             for (b_member, h_member) in pairs {
