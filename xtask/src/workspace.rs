@@ -22,10 +22,12 @@ pub fn read(path: &Path) -> Result<String, String> {
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed to
-/// disk, then renamed over the target. A crash leaves either the old file or the new one.
+/// disk, then renamed over the target. A crash leaves either the old file or the new one,
+/// and at most a temporary file beside it, which the next write of that file removes.
 pub fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
     let folder = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    remove_abandoned_temporaries(folder, name);
     let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
     let fail = |e: std::io::Error| format!("error: {}: cannot write: {e}", path.display());
     let result = (|| {
@@ -38,4 +40,80 @@ pub fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
         let _ = std::fs::remove_file(&temporary);
     }
     result.map_err(fail)
+}
+
+/// Removes the temporary files of writes of `name` whose process is gone (killed before its
+/// rename): `.{name}.{pid}.tmp`. Where the system does not say whether a process lives
+/// (no `/proc`), a temporary file an hour old counts as abandoned.
+fn remove_abandoned_temporaries(folder: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    let proc_mounted = Path::new("/proc/self").exists();
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let abandoned = if proc_mounted {
+            pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists()
+        } else {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 3600)
+        };
+        if abandoned {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Liveness comes from /proc; elsewhere only an hour-old temporary file counts.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_write_removes_what_a_killed_write_of_the_same_file_left() {
+        let dir = tempfile::tempdir().unwrap();
+        // A process that has ended: its temporary file is abandoned.
+        let mut ended = std::process::Command::new("true").spawn().unwrap();
+        let dead = ended.id();
+        ended.wait().unwrap();
+        let abandoned = dir.path().join(format!(".spec.yaml.{dead}.tmp"));
+        let other_file = dir.path().join(format!(".other.yaml.{dead}.tmp"));
+        // A process still running: its write may yet finish.
+        let mut running = std::process::Command::new("sleep")
+            .arg("30")
+            .spawn()
+            .unwrap();
+        let live = dir.path().join(format!(".spec.yaml.{}.tmp", running.id()));
+        for path in [&abandoned, &other_file, &live] {
+            std::fs::write(path, "half").unwrap();
+        }
+        write_atomically(&dir.path().join("spec.yaml"), "whole\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("spec.yaml")).unwrap(),
+            "whole\n"
+        );
+        assert!(!abandoned.exists());
+        assert!(other_file.exists(), "another file's temporary is not ours");
+        let still_there = live.exists();
+        let _ = running.kill();
+        let _ = running.wait();
+        assert!(
+            still_there,
+            "a running writer's temporary file is left alone"
+        );
+    }
 }

@@ -1,11 +1,13 @@
 //! `cargo xtask record` against crafted responses on loopback (never the network): what it
 //! redacts, what it refuses to write, and that the key never shows.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+#[path = "support/server.rs"]
+mod server;
+
 use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::{Arc, Mutex};
+
+use server::server;
 
 const KEY: &str = "sk_test_R3c0rdM3N0tL3ak";
 const FRESH: &str = include_str!("../../openapi/examples/createOrganization/201-fresh.json");
@@ -26,51 +28,6 @@ fn workspace() -> tempfile::TempDir {
     )
     .unwrap();
     dir
-}
-
-/// A server that answers every request with `status` and `body`, and keeps the requests.
-fn server(status: u16, body: String) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let address = format!("http://{}/api/v1", listener.local_addr().unwrap());
-    let requests = Arc::new(Mutex::new(Vec::new()));
-    let seen = requests.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let mut request = Vec::new();
-            let mut buffer = [0u8; 8192];
-            loop {
-                let read = stream.read(&mut buffer).unwrap_or(0);
-                request.extend_from_slice(&buffer[..read]);
-                let text = String::from_utf8_lossy(&request).to_string();
-                if let Some(end) = text.find("\r\n\r\n") {
-                    let length = text[..end]
-                        .lines()
-                        .find_map(|l| {
-                            l.to_ascii_lowercase()
-                                .strip_prefix("content-length:")
-                                .map(|v| v.trim().parse::<usize>().unwrap())
-                        })
-                        .unwrap_or(0);
-                    if request.len() >= end + 4 + length || read == 0 {
-                        break;
-                    }
-                }
-                if read == 0 {
-                    break;
-                }
-            }
-            seen.lock()
-                .unwrap()
-                .push(String::from_utf8_lossy(&request).to_string());
-            let response = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(response.as_bytes());
-        }
-    });
-    (address, requests)
 }
 
 fn record(root: &Path, args: &[&str], key: Option<&str>, environment: Option<&str>) -> Output {
