@@ -11,160 +11,19 @@ use std::time::{Duration, Instant};
 use answering_agent::types::{CreateOrganizationRequest, CreateOrganizationResponse, OwnerInput};
 use answering_agent::{Client, Environment, RetryPolicy};
 use serde::Deserialize;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const BODY: &str = include_str!("../openapi/examples/createOrganization/201-fresh.json");
 const REQUESTS: usize = 2_000;
 const DECODES: usize = 20_000;
 const ROUNDS: usize = 7;
 const KEY: &str = "sk_bench_key";
 
 /// The hand-written client: what a careful user writes with reqwest and serde alone.
-// Its fields are decoded, not read: decoding them is what is measured.
-#[allow(dead_code)]
-mod by_hand {
-    use chrono::{DateTime, Utc};
-    use serde::{Deserialize, Serialize};
+#[path = "support/by_hand.rs"]
+mod by_hand;
+#[path = "support/server.rs"]
+mod server;
 
-    #[derive(Serialize)]
-    pub struct Owner<'a> {
-        pub external_id: &'a str,
-        pub email: &'a str,
-    }
-
-    #[derive(Serialize)]
-    pub struct NewOrganization<'a> {
-        pub name: &'a str,
-        pub owner: Owner<'a>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Created {
-        pub organization: Organization,
-        pub owner: User,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Organization {
-        pub id: i64,
-        pub name: String,
-        pub created_at: DateTime<Utc>,
-        pub updated_at: DateTime<Utc>,
-        #[serde(default)]
-        pub users: Vec<User>,
-        #[serde(default)]
-        pub phone_numbers: Vec<Location>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct User {
-        pub id: i64,
-        pub external_id: String,
-        pub email: String,
-        pub name: Option<String>,
-        pub created_at: DateTime<Utc>,
-        pub updated_at: DateTime<Utc>,
-        #[serde(default)]
-        pub organizations: Vec<Membership>,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Membership {
-        pub id: i64,
-        pub name: String,
-        pub role: String,
-    }
-
-    #[derive(Deserialize)]
-    pub struct Location {
-        pub id: i64,
-        pub name: String,
-        pub phone_number: Option<String>,
-        pub status: String,
-        pub address: Option<String>,
-        pub google_place_id: Option<String>,
-        pub created_at: DateTime<Utc>,
-        pub updated_at: DateTime<Utc>,
-    }
-
-    pub async fn create(http: &reqwest::Client, base: &str, key: &str) -> Result<Created, String> {
-        let body = NewOrganization {
-            name: "Pizza Palace",
-            owner: Owner {
-                external_id: "cust_789",
-                email: "maria@pizzapalace.example",
-            },
-        };
-        let response = http
-            .post(format!("{base}/organizations"))
-            .header("x-api-key", key)
-            .header("accept", "application/json")
-            .json(&body)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| e.to_string())?;
-        if !status.is_success() {
-            return Err(format!("{status}"));
-        }
-        serde_json::from_slice(&bytes).map_err(|e| e.to_string())
-    }
-}
-
-/// A loopback HTTP/1.1 server with keep-alive that answers every request with the same
-/// 201 and body, as fast as it can: the clients are what is measured.
-fn server() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let address = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let response = format!("HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{BODY}", BODY.len());
-            while let Ok((mut socket, _)) = listener.accept().await {
-                let response = response.clone();
-                tokio::spawn(async move {
-                    let mut buffer = vec![0u8; 16 * 1024];
-                    let mut filled = 0;
-                    loop {
-                        let Ok(read) = socket.read(&mut buffer[filled..]).await else { return };
-                        if read == 0 {
-                            return;
-                        }
-                        filled += read;
-                        // Answer each complete request (headers and Content-Length body).
-                        while let Some(end) = find(&buffer[..filled], b"\r\n\r\n") {
-                            let head = String::from_utf8_lossy(&buffer[..end]).to_ascii_lowercase();
-                            let length = head
-                                .lines()
-                                .find_map(|l| l.strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
-                                .unwrap_or(0);
-                            let total = end + 4 + length;
-                            if filled < total {
-                                break;
-                            }
-                            if socket.write_all(response.as_bytes()).await.is_err() {
-                                return;
-                            }
-                            buffer.copy_within(total..filled, 0);
-                            filled -= total;
-                        }
-                    }
-                });
-            }
-        });
-    });
-    format!("http://{address}/api/v1")
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
+use server::{BODY, server};
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_current_thread()

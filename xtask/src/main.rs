@@ -96,6 +96,7 @@ fn bench(build_cost: bool) -> Result<ExitCode, String> {
     let mut runs: Vec<(String, Process)> = Vec::new();
     for (package, bench) in [
         ("answering-agent", "client"),
+        ("answering-agent", "load"),
         ("xtask", "verify"),
         ("xtask", "diff"),
     ] {
