@@ -1302,7 +1302,10 @@ const CASES: &[Case] = &[
             "            - $ref: '#/components/schemas/Dog'\n",
             "            - $ref: '#/components/schemas/Dog'\n            - $ref: '#/components/schemas/Bird'\n",
         )],
-        &[("request-property-one-of-added", N)],
+        &[
+            ("request-property-one-of-added", N),
+            ("request-property-discriminator-mapping-added", N),
+        ],
     ),
     (
         "request anyOf member removed",
@@ -1422,7 +1425,10 @@ const CASES: &[Case] = &[
         "request discriminator value removed",
         &[],
         &[("              dog: '#/components/schemas/Dog'\n", "")],
-        &[("request-property-discriminator-mapping-removed", B)],
+        &[
+            ("request-property-discriminator-mapping-removed", B),
+            ("request-property-discriminator-mapping-added", N),
+        ],
     ),
     (
         "request discriminator value changed",
@@ -1431,7 +1437,10 @@ const CASES: &[Case] = &[
             "              dog: '#/components/schemas/Dog'\n",
             "              dog: '#/components/schemas/Bird'\n",
         )],
-        &[("request-property-discriminator-mapping-changed", P)],
+        &[
+            ("request-property-discriminator-mapping-changed", P),
+            ("request-property-discriminator-mapping-added", N),
+        ],
     ),
     (
         "required readOnly request property removed is no change",
@@ -1584,7 +1593,10 @@ const CASES: &[Case] = &[
             "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n",
             "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n            - $ref: '#/components/schemas/Bird'\n",
         )],
-        &[("response-property-one-of-added", B)],
+        &[
+            ("response-property-one-of-added", B),
+            ("response-property-discriminator-mapping-added", P),
+        ],
     ),
     (
         "response oneOf member removed",
@@ -1698,7 +1710,10 @@ const CASES: &[Case] = &[
             "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n",
             "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n",
         )],
-        &[("response-property-discriminator-mapping-removed", N)],
+        &[
+            ("response-property-discriminator-mapping-removed", N),
+            ("response-property-discriminator-mapping-added", P),
+        ],
     ),
     (
         "response discriminator value changed",
@@ -1707,7 +1722,10 @@ const CASES: &[Case] = &[
             "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n",
             "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n          discriminator:\n            propertyName: kind\n            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Bird'\n",
         )],
-        &[("response-property-discriminator-mapping-changed", P)],
+        &[
+            ("response-property-discriminator-mapping-changed", P),
+            ("response-property-discriminator-mapping-added", P),
+        ],
     ),
     (
         "response property became an enum",
@@ -1961,6 +1979,114 @@ const CASES: &[Case] = &[
             ("request-property-type-changed", B),
         ],
     ),
+    (
+        "one of two alternatives of the same scheme removed",
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - read\n        - oauth:\n            - write\n",
+        )],
+        &[],
+        &[("security-requirement-removed", B)],
+    ),
+    (
+        "an alternative of the same scheme added",
+        &[],
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - read\n        - oauth:\n            - write\n",
+        )],
+        &[("security-requirement-added", N)],
+    ),
+    (
+        "a scope added to one of two alternatives of the same scheme",
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - read\n        - oauth:\n            - write\n",
+        )],
+        &[(
+            "        - oauth:\n            - read\n",
+            "        - oauth:\n            - read\n            - admin\n        - oauth:\n            - write\n",
+        )],
+        &[("security-scope-added", B)],
+    ),
+    (
+        "request additionalProperties got a schema",
+        &[],
+        &[(
+            "    NewItem:\n      type: object\n",
+            "    NewItem:\n      type: object\n      additionalProperties:\n        type: integer\n",
+        )],
+        &[("request-property-additional-properties-restricted", B)],
+    ),
+    (
+        "response additionalProperties lost its schema",
+        &[(
+            "    Item:\n      type: object\n",
+            "    Item:\n      type: object\n      additionalProperties:\n        type: integer\n",
+        )],
+        &[],
+        &[("response-property-additional-properties-allowed", P)],
+    ),
+    (
+        "path parameters swapped",
+        &[
+            ("  /items/{id}:", "  /items/{id}/{part}:"),
+            (
+                "        - name: id\n          in: path\n          required: true\n          schema:\n            type: integer\n",
+                "        - name: id\n          in: path\n          required: true\n          schema:\n            type: integer\n        - name: part\n          in: path\n          required: true\n          schema:\n            type: integer\n",
+            ),
+        ],
+        &[
+            ("  /items/{id}:", "  /items/{part}/{id}:"),
+            (
+                "        - name: id\n          in: path\n          required: true\n          schema:\n            type: integer\n",
+                "        - name: id\n          in: path\n          required: true\n          schema:\n            type: integer\n        - name: part\n          in: path\n          required: true\n          schema:\n            type: integer\n",
+            ),
+        ],
+        &[("request-path-parameters-reordered", P)],
+    ),
+    (
+        "an implicit discriminator mapping written out is no change",
+        &[(
+            "            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n        match:",
+            "        match:",
+        )],
+        &[(
+            "            mapping:\n              cat: '#/components/schemas/Cat'\n              dog: '#/components/schemas/Dog'\n        match:",
+            "            mapping:\n              Cat: '#/components/schemas/Cat'\n              Dog: '#/components/schemas/Dog'\n        match:",
+        )],
+        &[],
+    ),
+    (
+        "a mapping to a bare schema name is no change",
+        &[],
+        &[(
+            "              dog: '#/components/schemas/Dog'\n",
+            "              dog: Dog\n",
+        )],
+        &[],
+    ),
+    (
+        "a oneOf member's $ref inlined with the same content is no change",
+        &[],
+        &[(
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - $ref: '#/components/schemas/Dog'\n",
+            "        animal:\n          oneOf:\n            - $ref: '#/components/schemas/Cat'\n            - type: object\n              properties:\n                kind:\n                  type: string\n                bark:\n                  type: boolean\n",
+        )],
+        &[],
+    ),
+    (
+        "a default of 10 written 10.0 is no change",
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: number\n            default: 10\n",
+        )],
+        &[(
+            "        - name: count\n          in: query\n          schema:\n            type: integer\n",
+            "        - name: count\n          in: query\n          schema:\n            type: number\n            default: 10.0\n",
+        )],
+        &[],
+    ),
 ];
 
 #[test]
@@ -2115,6 +2241,28 @@ fn a_reordered_and_reformatted_spec_is_no_change() {
     let json = serde_json::to_string_pretty(&value).unwrap();
     let head = Spec::parse("head.json", &json).unwrap();
     assert_eq!(compare(&base, &head), vec![]);
+}
+
+#[test]
+fn a_schema_that_reaches_itself_through_an_allof_terminates() {
+    // The usual way to write a nullable self-reference in OpenAPI 3.0, and two schemas
+    // reaching each other the same way.
+    let spec = |name_type: &str| {
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths:\n  /l:\n    post:\n      operationId: postL\n      requestBody:\n        content:\n          application/json:\n            schema: {{$ref: '#/components/schemas/L'}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/A'}}\ncomponents:\n  schemas:\n    L:\n      type: object\n      properties:\n        next: {{nullable: true, allOf: [{{$ref: '#/components/schemas/L'}}]}}\n        name: {{type: {name_type}}}\n    A:\n      type: object\n      properties:\n        b: {{allOf: [{{$ref: '#/components/schemas/B'}}]}}\n    B:\n      type: object\n      allOf: [{{$ref: '#/components/schemas/B'}}]\n      properties:\n        a: {{allOf: [{{$ref: '#/components/schemas/A'}}]}}\n        n: {{type: {name_type}}}\n"
+        )
+    };
+    let base = Spec::parse("base.yaml", &spec("string")).unwrap();
+    assert_eq!(compare(&base, &base), vec![]);
+    let head = Spec::parse("head.yaml", &spec("integer")).unwrap();
+    let found = rules_of(&compare(&base, &head));
+    assert_eq!(
+        found,
+        BTreeSet::from([
+            ("request-property-type-changed", B),
+            ("response-property-type-changed", B)
+        ])
+    );
 }
 
 #[test]

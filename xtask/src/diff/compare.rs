@@ -65,7 +65,7 @@ pub fn compare(base: &Spec, head: &Spec) -> Vec<Change> {
     diff.out
 }
 
-const METHODS: [&str; 8] = [
+pub(super) const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
 
@@ -267,11 +267,23 @@ impl<'a> Diff<'a> {
                 );
             };
             if let Some(old) = renamed.get(name).filter(|_| place == "path") {
-                report(
-                    self,
-                    "request-path-parameter-renamed",
-                    format!("the path parameter `{old}` was renamed `{name}`"),
-                );
+                // `{a}/{b}` becoming `{b}/{a}`: the names changed places, and so does what a
+                // caller passing them by name sends in each segment.
+                if renamed.values().any(|other| other == name) {
+                    report(
+                        self,
+                        "request-path-parameters-reordered",
+                        format!(
+                            "the path parameter `{old}` is now called `{name}`, the name of another segment before"
+                        ),
+                    );
+                } else {
+                    report(
+                        self,
+                        "request-path-parameter-renamed",
+                        format!("the path parameter `{old}` was renamed `{name}`"),
+                    );
+                }
             }
             match (is_required_parameter(base_node), required) {
                 (false, true) => report(
@@ -618,8 +630,31 @@ impl<'a> Diff<'a> {
             }
             _ => {}
         }
+        // The same alternative on both sides first; then alternatives of the same schemes
+        // pair up, one to one, those sharing the most scopes first: a scope change.
+        let mut b_free: Vec<&Alternative> = b.iter().filter(|a| !a.is_empty()).collect();
+        let mut h_free: Vec<&Alternative> = Vec::new();
         for alternative in h.iter().filter(|a| !a.is_empty()) {
-            let Some(before) = b.iter().find(|a| same_schemes(a, alternative)) else {
+            match b_free.iter().position(|a| *a == alternative) {
+                Some(i) => {
+                    b_free.remove(i);
+                }
+                None => h_free.push(alternative),
+            }
+        }
+        for alternative in h_free {
+            let shared = |a: &Alternative| -> usize {
+                a.iter()
+                    .map(|(scheme, scopes)| scopes.intersection(&alternative[scheme]).count())
+                    .sum()
+            };
+            let before = b_free
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| same_schemes(a, alternative))
+                .max_by_key(|(_, a)| shared(a))
+                .map(|(i, _)| i);
+            let Some(before) = before.map(|i| b_free.remove(i)) else {
                 report(
                     "security-requirement-added",
                     format!("now also accepts {}", describe(alternative)),
@@ -646,13 +681,11 @@ impl<'a> Diff<'a> {
         if anonymous(&h) {
             return;
         }
-        for alternative in b.iter().filter(|a| !a.is_empty()) {
-            if !h.iter().any(|a| same_schemes(a, alternative)) {
-                report(
-                    "security-requirement-removed",
-                    format!("no longer accepts {}", describe(alternative)),
-                );
-            }
+        for alternative in b_free {
+            report(
+                "security-requirement-removed",
+                format!("no longer accepts {}", describe(alternative)),
+            );
         }
     }
 
@@ -852,26 +885,9 @@ fn sunset(operation: &Value) -> Option<String> {
         .then(|| date.to_string())
 }
 
-/// Today's date in UTC, `YYYY-MM-DD` (the civil-from-days algorithm).
+/// Today's date in UTC, `YYYY-MM-DD`, to compare with an `x-sunset`.
 fn today() -> String {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (seconds / 86_400) as i64 + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_index = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_index + 2) / 5 + 1;
-    let month = if month_index < 10 {
-        month_index + 3
-    } else {
-        month_index - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    chrono::Utc::now().format("%Y-%m-%d").to_string()
 }
 
 fn is_required_parameter(node: &Value) -> bool {

@@ -127,6 +127,11 @@ pub const RULES: &[(&str, Level, &str)] = &[
         NonBreaking,
         "a path parameter was renamed (the URL callers send is the same)",
     ),
+    (
+        "request-path-parameters-reordered",
+        PotentiallyBreaking,
+        "path parameters swapped names (the segment a named argument fills changed)",
+    ),
     // Request bodies
     (
         "request-body-added-required",

@@ -174,9 +174,7 @@ fn with_operation_ids<'t>(file: &str, text: &'t str) -> std::borrow::Cow<'t, str
         let Some(item) = item.as_object_mut() else {
             continue;
         };
-        for method in [
-            "get", "put", "post", "delete", "options", "head", "patch", "trace",
-        ] {
+        for method in super::compare::METHODS {
             let Some(Value::Object(operation)) = item.get_mut(method) else {
                 continue;
             };

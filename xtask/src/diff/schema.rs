@@ -46,6 +46,14 @@ fn subject(location: &str) -> &'static str {
     }
 }
 
+/// Equal JSON values, numbers by value (`10` and `10.0` are the same default).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        _ => a == b,
+    }
+}
+
 fn show(value: Option<&Value>) -> String {
     value.map_or("(none)".to_string(), Value::to_string)
 }
@@ -232,7 +240,7 @@ impl Diff<'_> {
     fn defaults(&mut self, at: &At<'_>, b: &Value, h: &Value) {
         let (before, after) = (b.get("default"), h.get("default"));
         let suffix = match (before, after) {
-            (Some(x), Some(y)) if x == y => return,
+            (Some(x), Some(y)) if same_value(x, y) => return,
             (None, None) => return,
             (None, Some(_)) => "default-value-added",
             (Some(_), None) => "default-value-removed",
@@ -402,13 +410,7 @@ impl Diff<'_> {
             );
             self.report(at, "discriminator-property-name-changed", message);
         }
-        let mapping = |d: &Value| -> BTreeMap<String, Value> {
-            d.get("mapping")
-                .and_then(Value::as_object)
-                .map(|m| m.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default()
-        };
-        let (b_map, h_map) = (mapping(before), mapping(after));
+        let (b_map, h_map) = (tag_values(b, before), tag_values(h, after));
         for (value, target) in &h_map {
             match b_map.get(value) {
                 None => self.report(
@@ -442,19 +444,38 @@ impl Diff<'_> {
         if !is_object(base.0) || !is_object(head.0) {
             return;
         }
-        // Absent means allowed in OpenAPI 3.0.
-        let allowed =
-            |s: &Value| !matches!(s.get("additionalProperties"), Some(Value::Bool(false)));
-        match (allowed(base.0), allowed(head.0)) {
-            (true, false) => {
-                let message = format!("{} no longer takes other properties", at.what);
-                self.report(at, "additional-properties-restricted", message);
+        // What other properties may be: none (`false`), anything (absent, `true`, `{}`; absent
+        // means allowed in OpenAPI 3.0), or values of a schema.
+        #[derive(PartialEq)]
+        enum Others {
+            None,
+            Any,
+            Schema,
+        }
+        let others = |s: &Value| match s.get("additionalProperties") {
+            Some(Value::Bool(false)) => Others::None,
+            Some(Value::Object(schema)) if !schema.is_empty() => Others::Schema,
+            _ => Others::Any,
+        };
+        let (before, after) = (others(base.0), others(head.0));
+        let change = match (&before, &after) {
+            (Others::Any | Others::Schema, Others::None) => {
+                Some(("restricted", "no longer takes other properties"))
             }
-            (false, true) => {
-                let message = format!("{} now takes other properties", at.what);
-                self.report(at, "additional-properties-allowed", message);
+            (Others::Any, Others::Schema) => {
+                Some(("restricted", "takes other properties only of a schema now"))
             }
-            _ => {}
+            (Others::None, Others::Any | Others::Schema) => {
+                Some(("allowed", "now takes other properties"))
+            }
+            (Others::Schema, Others::Any) => {
+                Some(("allowed", "takes other properties of any kind now"))
+            }
+            _ => None,
+        };
+        if let Some((suffix, text)) = change {
+            let message = format!("{} {text}", at.what);
+            self.report(at, &format!("additional-properties-{suffix}"), message);
         }
         if let (Some(b @ Value::Object(_)), Some(h @ Value::Object(_))) = (
             base.0.get("additionalProperties"),
@@ -477,8 +498,8 @@ impl Diff<'_> {
     fn properties(&mut self, at: &At<'_>, base: (&Value, &str), head: (&Value, &str)) {
         let dir = at.dir;
         let (b_all, h_all) = (
-            all_properties(&self.base.value, base.0),
-            all_properties(&self.head.value, head.0),
+            all_properties(&self.base.value, base.0, base.1),
+            all_properties(&self.head.value, head.0, head.1),
         );
         if b_all.is_empty() && h_all.is_empty() {
             return;
@@ -513,12 +534,11 @@ impl Diff<'_> {
         );
         let path = at.path;
         let location = at.location;
-        for (name, (node, pointer_in)) in &h_props {
+        for (name, (node, h_pointer)) in &h_props {
             let child = format!("{path}/{}", escape(name));
             let here = format!("{location} {child}");
             let required = h_required.contains(*name);
-            let h_pointer = format!("{}{pointer_in}", head.1);
-            let Some((b_node, b_pointer_in)) = b_props.get(name) else {
+            let Some((b_node, b_pointer)) = b_props.get(name) else {
                 let why = note(name, false);
                 let (rule, message) = match (dir, required) {
                     (Dir::Request, true) => (
@@ -534,7 +554,7 @@ impl Diff<'_> {
                         format!("the property `{child}` was added{why}"),
                     ),
                 };
-                let place = self.new_place(&h_pointer);
+                let place = self.new_place(h_pointer);
                 self.push(rule, Some(at.label), &here, message, place);
                 continue;
             };
@@ -548,7 +568,7 @@ impl Diff<'_> {
             };
             if let Some(rule) = rule {
                 let state = if required { "required" } else { "optional" };
-                let place = self.new_place(&h_pointer);
+                let place = self.new_place(h_pointer);
                 self.push(
                     rule,
                     Some(at.label),
@@ -557,10 +577,17 @@ impl Diff<'_> {
                     place,
                 );
             }
-            let b = (*b_node, format!("{}{b_pointer_in}", base.1));
-            self.schema(dir, at.label, location, &child, b, (*node, h_pointer));
+            let b = (*b_node, b_pointer.clone());
+            self.schema(
+                dir,
+                at.label,
+                location,
+                &child,
+                b,
+                (*node, h_pointer.clone()),
+            );
         }
-        for (name, (_, pointer_in)) in &b_props {
+        for (name, (_, b_pointer)) in &b_props {
             if h_props.contains_key(name) {
                 continue;
             }
@@ -571,7 +598,7 @@ impl Diff<'_> {
                 (Dir::Response, false) => "response-optional-property-removed",
             };
             let message = format!("the property `{child}` was removed{}", note(name, true));
-            let place = self.old_place(&format!("{}{pointer_in}", base.1));
+            let place = self.old_place(b_pointer);
             self.push(
                 rule,
                 Some(at.label),
@@ -583,6 +610,43 @@ impl Diff<'_> {
     }
 }
 
+/// What each discriminator value selects, as OpenAPI 3.0 reads it: the explicit `mapping`
+/// (a bare name is a schema of `#/components/schemas/`), and for each `$ref`ed member no
+/// mapping names, its schema's name.
+fn tag_values(schema: &Value, discriminator: &Value) -> BTreeMap<String, String> {
+    let schema_of = |target: &str| {
+        if target.contains('/') {
+            target.to_string()
+        } else {
+            format!("#/components/schemas/{target}")
+        }
+    };
+    let mut values: BTreeMap<String, String> = discriminator
+        .get("mapping")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(value, target)| Some((value.clone(), schema_of(target.as_str()?))))
+        .collect();
+    let named: BTreeSet<String> = values.values().cloned().collect();
+    for keyword in ["oneOf", "anyOf"] {
+        let members = schema.get(keyword).and_then(Value::as_array);
+        for reference in members
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.get("$ref")?.as_str())
+        {
+            if !named.contains(reference) {
+                let name = reference.rsplit('/').next().unwrap_or(reference);
+                values
+                    .entry(name.to_string())
+                    .or_insert_with(|| reference.to_string());
+            }
+        }
+    }
+    values
+}
+
 /// One member of an `allOf`/`anyOf`/`oneOf`.
 struct Member<'s> {
     index: usize,
@@ -592,6 +656,8 @@ struct Member<'s> {
     name: String,
     /// The `$ref` or the title, when there is one.
     key: Option<String>,
+    /// The member after `$ref`s.
+    resolved: &'s Value,
 }
 
 fn members<'s>(
@@ -608,8 +674,8 @@ fn members<'s>(
         .filter(|(_, node)| keyword != "allOf" || !annotation_only(deref(spec, node, "").0))
         .map(|(index, node)| {
             let reference = node.get("$ref").and_then(Value::as_str).map(str::to_string);
-            let title = deref(spec, node, "")
-                .0
+            let resolved = deref(spec, node, "").0;
+            let title = resolved
                 .get("title")
                 .and_then(Value::as_str)
                 .map(|t| format!("`{t}`"));
@@ -620,6 +686,7 @@ fn members<'s>(
                 pointer: format!("{pointer}/{keyword}/{index}"),
                 name: key.clone().unwrap_or_else(|| format!("#{}", index + 1)),
                 key,
+                resolved,
             }
         })
         .collect()
@@ -663,7 +730,8 @@ fn match_members<'m, 's>(
         }
     };
     take(&|b, h| b.key.is_some() && b.key == h.key);
-    take(&|b, h| b.key.is_none() && h.key.is_none() && b.node == h.node);
+    // The same schema written another way: a `$ref` inlined, or a component renamed.
+    take(&|b, h| b.resolved == h.resolved);
     // What is left of the inline members pairs up in order: a changed member.
     take(&|b, h| b.key.is_none() && h.key.is_none());
     (pairs, b_free, h_free)
@@ -680,18 +748,23 @@ fn rule_id(prefix: &str, suffix: &str) -> &'static str {
         .unwrap_or("unknown-rule")
 }
 
-/// The properties of an object schema, also through `allOf`, each with its pointer relative
-/// to the schema.
-fn all_properties<'s>(spec: &'s Value, schema: &'s Value) -> BTreeMap<String, (&'s Value, String)> {
+/// The properties of an object schema at `pointer`, also through `allOf`, each with the
+/// pointer of where it is written (after `$ref`s: a schema that reaches itself through an
+/// `allOf` is then recognised as the same schema, and its comparison ends).
+fn all_properties<'s>(
+    spec: &'s Value,
+    schema: &'s Value,
+    pointer: &str,
+) -> BTreeMap<String, (&'s Value, String)> {
     let mut out = BTreeMap::new();
-    collect_properties(spec, schema, "", &mut out, 0);
+    collect_properties(spec, schema, pointer, &mut out, 0);
     out
 }
 
 fn collect_properties<'s>(
     spec: &'s Value,
     schema: &'s Value,
-    prefix: &str,
+    pointer: &str,
     out: &mut BTreeMap<String, (&'s Value, String)>,
     depth: usize,
 ) {
@@ -701,37 +774,40 @@ fn collect_properties<'s>(
     if let Some(Value::Object(properties)) = schema.get("properties") {
         for (name, property) in properties {
             out.entry(name.clone())
-                .or_insert((property, format!("{prefix}/properties/{}", escape(name))));
+                .or_insert((property, format!("{pointer}/properties/{}", escape(name))));
         }
     }
     if let Some(Value::Array(branches)) = schema.get("allOf") {
         for (index, branch) in branches.iter().enumerate() {
-            let (branch, _) = deref(spec, branch, "");
-            collect_properties(
-                spec,
-                branch,
-                &format!("{prefix}/allOf/{index}"),
-                out,
-                depth + 1,
-            );
+            let (branch, branch_pointer) = deref(spec, branch, &format!("{pointer}/allOf/{index}"));
+            collect_properties(spec, branch, &branch_pointer, out, depth + 1);
         }
     }
 }
 
 fn all_required(spec: &Value, schema: &Value) -> BTreeSet<String> {
-    let mut out: BTreeSet<String> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_string)
-        .collect();
+    let mut out = BTreeSet::new();
+    collect_required(spec, schema, &mut out, 0);
+    out
+}
+
+fn collect_required(spec: &Value, schema: &Value, out: &mut BTreeSet<String>, depth: usize) {
+    if depth > 8 {
+        return;
+    }
+    out.extend(
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string),
+    );
     if let Some(Value::Array(branches)) = schema.get("allOf") {
         for branch in branches {
             let (branch, _) = deref(spec, branch, "");
-            out.extend(all_required(spec, branch));
+            collect_required(spec, branch, out, depth + 1);
         }
     }
-    out
 }
