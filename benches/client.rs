@@ -34,14 +34,7 @@ fn main() {
 
     // The same connection settings for both: this crate's TLS setup, connect timeout and
     // total timeout, one keep-alive connection, one request at a time.
-    let http = || {
-        answering_agent::http_client_builder()
-            .unwrap()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap()
-    };
+    let http = server::http_client;
     let generated = Client::builder()
         .api_key(KEY)
         .environment(Environment::custom(&base).unwrap())

@@ -13,7 +13,7 @@ mod server;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
 use answering_agent::{Client, Environment};
@@ -108,14 +108,7 @@ fn main() {
     let base = server::server();
     // The same connection settings for both; reqwest keeps as many connections as there
     // are requests in flight.
-    let http = || {
-        answering_agent::http_client_builder()
-            .unwrap()
-            .connect_timeout(Duration::from_secs(10))
-            .timeout(Duration::from_secs(30))
-            .build()
-            .unwrap()
-    };
+    let http = server::http_client;
     let ours = Client::builder()
         .api_key(KEY)
         .environment(Environment::custom(&base).unwrap())

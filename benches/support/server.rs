@@ -1,4 +1,4 @@
-//! The loopback server of the benchmarks.
+//! The loopback server of the benchmarks, and the HTTP client settings they share.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -57,4 +57,15 @@ pub fn server() -> String {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The connection settings both clients use: this crate's TLS setup, a 10 s connect
+/// timeout, a 30 s timeout.
+pub fn http_client() -> reqwest::Client {
+    answering_agent::http_client_builder()
+        .unwrap()
+        .connect_timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap()
 }

@@ -2,8 +2,8 @@
 //! at many moments: every file they write is whole afterwards, its old text or its new one,
 //! never truncated or mixed; and the next run removes the temporary file a kill left.
 
-#[path = "support/server.rs"]
-mod server;
+#[path = "support/recording.rs"]
+mod recording;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -110,14 +110,8 @@ fn temporaries(root: &Path) -> Vec<String> {
 
 #[test]
 fn gen_killed_at_any_moment_leaves_every_file_old_or_new() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = recording::workspace();
     let root = dir.path();
-    std::fs::create_dir_all(root.join("openapi")).unwrap();
-    std::fs::write(
-        root.join("openapi/answering-agent.yaml"),
-        include_str!("../../openapi/answering-agent.yaml"),
-    )
-    .unwrap();
     let old = old_texts();
     write_texts(root, &old);
 
@@ -181,20 +175,10 @@ fn gen_killed_at_any_moment_leaves_every_file_old_or_new() {
 
 #[test]
 fn record_killed_at_any_moment_leaves_the_recording_old_or_new() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = recording::workspace();
     let root = dir.path();
     std::fs::create_dir_all(root.join("openapi/examples/createOrganization")).unwrap();
-    std::fs::write(
-        root.join("openapi/answering-agent.yaml"),
-        include_str!("../../openapi/answering-agent.yaml"),
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("body.json"),
-        include_str!("../../openapi/examples/createOrganization/request-documented.json"),
-    )
-    .unwrap();
-    let (base, _) = server::server(
+    let (base, _) = recording::server(
         201,
         include_str!("../../openapi/examples/createOrganization/201-fresh.json").to_string(),
     );

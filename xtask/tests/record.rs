@@ -1,34 +1,16 @@
 //! `cargo xtask record` against crafted responses on loopback (never the network): what it
 //! redacts, what it refuses to write, and that the key never shows.
 
-#[path = "support/server.rs"]
-mod server;
+#[path = "support/recording.rs"]
+mod recording;
 
 use std::path::Path;
 use std::process::{Command, Output};
 
-use server::server;
+use recording::{server, workspace};
 
 const KEY: &str = "sk_test_R3c0rdM3N0tL3ak";
 const FRESH: &str = include_str!("../../openapi/examples/createOrganization/201-fresh.json");
-
-/// A workspace with the project's spec (which says what to redact), and a request body.
-fn workspace() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    std::fs::create_dir_all(root.join("openapi/examples")).unwrap();
-    std::fs::write(
-        root.join("openapi/answering-agent.yaml"),
-        include_str!("../../openapi/answering-agent.yaml"),
-    )
-    .unwrap();
-    std::fs::write(
-        root.join("body.json"),
-        include_str!("../../openapi/examples/createOrganization/request-documented.json"),
-    )
-    .unwrap();
-    dir
-}
 
 fn record(root: &Path, args: &[&str], key: Option<&str>, environment: Option<&str>) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_xtask"));

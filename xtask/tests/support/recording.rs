@@ -1,4 +1,5 @@
-//! A loopback HTTP server for the tests that run `cargo xtask record`.
+//! What the tests that run `cargo xtask record` share: a workspace to record into, and a
+//! loopback HTTP server to record from.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -47,4 +48,22 @@ pub fn server(status: u16, body: String) -> (String, Arc<Mutex<Vec<String>>>) {
         }
     });
     (address, requests)
+}
+
+/// A workspace with the project's spec (which says what to redact), and a request body.
+pub fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("openapi/examples")).unwrap();
+    std::fs::write(
+        root.join("openapi/answering-agent.yaml"),
+        include_str!("../../../openapi/answering-agent.yaml"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("body.json"),
+        include_str!("../../../openapi/examples/createOrganization/request-documented.json"),
+    )
+    .unwrap();
+    dir
 }
