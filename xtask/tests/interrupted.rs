@@ -11,14 +11,17 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fastrand::Rng;
-use xtask::codegen::operations::{README_BEGIN, README_END};
+use xtask::codegen::{
+    self,
+    operations::{README_BEGIN, README_END},
+};
 
 /// What `gen` writes, relative to the workspace root.
 const GENERATED: [&str; 5] = [
-    "client/generated.rs",
-    "client/operations.rs",
-    "client/generated_mock.rs",
-    "xtask/src/bin/xtask-verify/decoders.rs",
+    codegen::GENERATED_PATH,
+    codegen::OPERATIONS_PATH,
+    codegen::MOCK_PATH,
+    xtask::decoders::TABLE_PATH,
     "README.md",
 ];
 

@@ -11,13 +11,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use xtask::codegen;
+
 const SPEC: &str = "openapi/answering-agent.yaml";
 /// What `cargo xtask gen` rewrites from the spec; README.md only between its markers.
 const GENERATED: [&str; 5] = [
-    "client/generated.rs",
-    "client/operations.rs",
-    "client/generated_mock.rs",
-    "xtask/src/bin/xtask-verify/decoders.rs",
+    codegen::GENERATED_PATH,
+    codegen::OPERATIONS_PATH,
+    codegen::MOCK_PATH,
+    xtask::decoders::TABLE_PATH,
     "README.md",
 ];
 const PROGRAM: &str = "examples/call_the_new_operation.rs";
