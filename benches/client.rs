@@ -1,5 +1,6 @@
 //! The generated client against a hand-written reqwest + serde client doing the same call,
-//! in one run, alternating, on loopback: requests per second of `create_organization`, and
+//! and against the client progenitor generates from the same spec without hooks, in one
+//! run, alternating, on loopback: requests per second of `create_organization`, and
 //! decode throughput of the create response into the generated type, into
 //! `serde_json::Value` and into hand-written structs.
 //!
@@ -22,6 +23,11 @@ const KEY: &str = "sk_bench_key";
 mod by_hand;
 #[path = "support/server.rs"]
 mod server;
+/// progenitor's client of the same spec, without this crate's hooks (`cargo xtask gen`).
+#[allow(dead_code, unused_imports, missing_docs, clippy::all)]
+#[rustfmt::skip]
+#[path = "support/raw_progenitor.rs"]
+mod raw_progenitor;
 
 use server::{BODY, server};
 
@@ -32,7 +38,7 @@ fn main() {
         .unwrap();
     let base = server();
 
-    // The same connection settings for both: this crate's TLS setup, connect timeout and
+    // The same connection settings for all: this crate's TLS setup, connect timeout and
     // total timeout, one keep-alive connection, one request at a time.
     let http = server::http_client;
     let generated = Client::builder()
@@ -51,6 +57,9 @@ fn main() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
+    // progenitor alone has no notion of the key: its users put it in the reqwest client's
+    // default headers.
+    let raw = raw_progenitor::Client::new_with_client(&base, server::http_client_with_key(KEY));
     let hand = http();
     let request = || {
         CreateOrganizationRequest::builder()
@@ -61,73 +70,104 @@ fn main() {
                     .email("maria@pizzapalace.example"),
             )
     };
+    let raw_request = || {
+        raw_progenitor::types::CreateOrganizationRequest::builder()
+            .name("Pizza Palace")
+            .owner(
+                raw_progenitor::types::OwnerInput::builder()
+                    .external_id("cust_789")
+                    .email("maria@pizzapalace.example"),
+            )
+    };
+    // One request of each series, timed into its slot.
+    macro_rules! series {
+        ($times:ident) => {{
+            timed!(
+                $times[0],
+                generated.create_organization().body(request()).send()
+            );
+            timed!(
+                $times[1],
+                no_retries.create_organization().body(request()).send()
+            );
+            timed!(
+                $times[2],
+                raw.create_organization().body(raw_request()).send()
+            );
+            timed!($times[3], by_hand::create(&hand, &base, KEY));
+        }};
+    }
+    macro_rules! timed {
+        ($slot:expr, $call:expr) => {{
+            let start = Instant::now();
+            std::hint::black_box($call.await.unwrap());
+            $slot += start.elapsed();
+        }};
+    }
+    const NAMES: [&str; 4] = [
+        "this client",
+        "this client, retries off",
+        "raw progenitor client",
+        "hand-written reqwest",
+    ];
+
+    // For a profiler: `CLIENT_BENCH_PROFILE=SERIES:N` sends N requests of one series (0..3,
+    // in the order of NAMES) and nothing else. Instructions per call are the difference of
+    // two such runs of different N, divided by the difference of N (BENCHMARKS.md).
+    if let Ok(profile) = std::env::var("CLIENT_BENCH_PROFILE") {
+        let (which, count) = profile
+            .split_once(':')
+            .and_then(|(s, n)| Some((s.parse::<usize>().ok()?, n.parse::<usize>().ok()?)))
+            .expect("CLIENT_BENCH_PROFILE=SERIES:N, SERIES 0..3");
+        runtime.block_on(async {
+            let mut times = [Duration::ZERO; 4];
+            for _ in 0..count {
+                match which {
+                    0 => timed!(
+                        times[0],
+                        generated.create_organization().body(request()).send()
+                    ),
+                    1 => timed!(
+                        times[1],
+                        no_retries.create_organization().body(request()).send()
+                    ),
+                    2 => timed!(
+                        times[2],
+                        raw.create_organization().body(raw_request()).send()
+                    ),
+                    _ => timed!(times[3], by_hand::create(&hand, &base, KEY)),
+                }
+            }
+        });
+        return;
+    }
 
     // Warm all up (connections, allocator).
     runtime.block_on(async {
+        let mut ignored = [Duration::ZERO; 4];
         for _ in 0..200 {
-            generated
-                .create_organization()
-                .body(request())
-                .send()
-                .await
-                .unwrap();
-            no_retries
-                .create_organization()
-                .body(request())
-                .send()
-                .await
-                .unwrap();
-            by_hand::create(&hand, &base, KEY).await.unwrap();
+            series!(ignored);
         }
     });
     // Each round alternates the clients request by request, so drift in the machine's
     // speed (shared, noisy) falls on all of them alike.
-    let mut ours = Vec::new();
-    let mut plain = Vec::new();
-    let mut theirs = Vec::new();
+    let mut rounds: [Vec<Duration>; 4] = Default::default();
     for _ in 0..ROUNDS {
-        let (mut mine, mut mine_plain, mut other) =
-            (Duration::ZERO, Duration::ZERO, Duration::ZERO);
+        let mut times = [Duration::ZERO; 4];
         runtime.block_on(async {
             for _ in 0..REQUESTS {
-                let start = Instant::now();
-                std::hint::black_box(
-                    generated
-                        .create_organization()
-                        .body(request())
-                        .send()
-                        .await
-                        .unwrap(),
-                );
-                mine += start.elapsed();
-                let start = Instant::now();
-                std::hint::black_box(
-                    no_retries
-                        .create_organization()
-                        .body(request())
-                        .send()
-                        .await
-                        .unwrap(),
-                );
-                mine_plain += start.elapsed();
-                let start = Instant::now();
-                std::hint::black_box(by_hand::create(&hand, &base, KEY).await.unwrap());
-                other += start.elapsed();
+                series!(times);
             }
         });
-        ours.push(mine);
-        plain.push(mine_plain);
-        theirs.push(other);
+        for (round, time) in rounds.iter_mut().zip(times) {
+            round.push(time);
+        }
     }
     let rate = |d: Duration| REQUESTS as f64 / d.as_secs_f64();
     println!(
         "create_organization on loopback, {REQUESTS} sequential requests each, alternating, median of {ROUNDS} rounds:"
     );
-    for (name, times) in [
-        ("this client", &ours),
-        ("this client, retries off", &plain),
-        ("hand-written reqwest", &theirs),
-    ] {
+    for (name, times) in NAMES.iter().zip(&rounds) {
         let (median, (fast, slow)) = stats(times);
         println!(
             "  {name:<26} {:>8.0} req/s  (spread {:.0}..{:.0})",
@@ -136,17 +176,29 @@ fn main() {
             rate(fast)
         );
     }
-    let (ours_median, _) = stats(&ours);
-    let (plain_median, _) = stats(&plain);
-    let (theirs_median, _) = stats(&theirs);
+    let medians: Vec<f64> = rounds.iter().map(|t| rate(stats(t).0)).collect();
+    for (i, name) in NAMES.iter().enumerate().take(3) {
+        println!(
+            "  ratio {name} / hand-written: {:.3}",
+            medians[i] / medians[3]
+        );
+    }
     println!(
-        "  ratio this / hand-written: {:.3}",
-        rate(ours_median) / rate(theirs_median)
+        "  ratio this client / raw progenitor: {:.3}",
+        medians[0] / medians[2]
     );
-    println!(
-        "  ratio retries off / hand-written: {:.3}",
-        rate(plain_median) / rate(theirs_median)
-    );
+    // Round by round, the same ratios: their spread says how far the medians can be trusted.
+    for (i, name) in [(0, "this client"), (2, "raw progenitor")] {
+        let ratios: Vec<String> = (0..ROUNDS)
+            .map(|r| {
+                format!(
+                    "{:.3}",
+                    rounds[3][r].as_secs_f64() / rounds[i][r].as_secs_f64()
+                )
+            })
+            .collect();
+        println!("  {name} / hand-written by round: {}", ratios.join(" "));
+    }
 
     // Decode throughput of the same body, three ways, alternating.
     let bytes = BODY.as_bytes();

@@ -39,7 +39,15 @@ fn finish<T: DeserializeOwned, E>(
     call: &Call,
 ) -> Result<ResponseValue<T>, Error> {
     let error = match result {
-        Ok(response) => return Ok(response),
+        // The headers went to the capture (client/hooks.rs): they come back here.
+        Ok(response) => {
+            return Ok(match call.take_captured() {
+                Some(captured) => {
+                    ResponseValue::new(response.into_inner(), captured.status, captured.headers)
+                }
+                None => response,
+            });
+        }
         Err(error) => error,
     };
     let captured = call.take_captured();

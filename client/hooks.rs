@@ -1,7 +1,7 @@
 //! What every request goes through: the `ClientHooks` of the generated client.
 //!
-//! `pre` adds the key (a sensitive header), the User-Agent and the timeout, and removes the
-//! `api-version` header progenitor adds. `exec` sends the request, retrying as the
+//! `pre` adds the key (a sensitive header), the User-Agent and the timeout (progenitor's
+//! `api-version` header is removed from the generated code: client/codegen/version_header.rs). `exec` sends the request, retrying as the
 //! operation's policy allows (client/retry.rs), in a tracing span per attempt; then it reads
 //! the whole response body (bounded) and keeps a copy in the call's [`Call`]:
 //! progenitor drops the status of a body it cannot decode and the raw bytes of one it can,
@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use progenitor_client::{ClientHooks, OperationInfo};
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use reqwest::{ResponseBuilderExt, StatusCode};
 
 use tracing::Instrument;
 
@@ -27,10 +27,6 @@ use crate::retry::{self, Idempotency, RetryPolicy};
 pub const MAX_RESPONSE_BODY: usize = 8 * 1024 * 1024;
 
 const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
-/// progenitor sends `api-version: <info.version of the spec>`. The vendor versions by path
-/// (`/api/v1`) and documents no such header; our spec's version string means nothing to the
-/// server and could be misread by a versioning middleware, so it does not go out.
-const PROGENITOR_VERSION_HEADER: HeaderName = HeaderName::from_static("api-version");
 
 /// What every call of one client shares.
 pub(crate) struct Shared {
@@ -85,9 +81,12 @@ impl Call {
         })
     }
 
-    /// Runs `future` (a generated `send`) as this call.
-    pub(crate) async fn scope<F: std::future::Future>(self: &Arc<Self>, future: F) -> F::Output {
-        CALL.scope(self.clone(), future).await
+    /// Runs `future` (a generated `send`) as this call (no `async fn` layer around it).
+    pub(crate) fn scope<F: std::future::Future>(
+        self: &Arc<Self>,
+        future: F,
+    ) -> impl std::future::Future<Output = F::Output> {
+        CALL.scope(self.clone(), future)
     }
 
     /// How many attempts the call made.
@@ -112,7 +111,6 @@ impl ClientHooks<Context> for generated::Client {
     ) -> Result<(), progenitor_client::Error<E>> {
         let shared = &self.inner.0;
         let headers = request.headers_mut();
-        headers.remove(PROGENITOR_VERSION_HEADER);
         headers.insert(API_KEY_HEADER, shared.api_key.clone());
         headers.insert(USER_AGENT, shared.user_agent.clone());
         if let Some(timeout) = shared.timeout {
@@ -152,9 +150,21 @@ impl ClientHooks<Context> for generated::Client {
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            let started = Instant::now();
-            let outcome = self.client.execute(request).instrument(span.clone()).await;
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            // The clock only when someone listens: two reads per call otherwise wasted.
+            let started = (!span.is_disabled()).then(Instant::now);
+            #[cfg(not(fuzzing))]
+            let sending = self.client.execute(request);
+            #[cfg(fuzzing)]
+            let sending = crate::fuzzing::execute(&self.client, request);
+            // Entering and leaving a span nobody listens to costs on every poll.
+            let outcome = if span.is_disabled() {
+                sending.await
+            } else {
+                sending.instrument(span.clone()).await
+            };
+            if let Some(started) = started {
+                span.record("latency_ms", started.elapsed().as_millis() as u64);
+            }
             let wait = match &outcome {
                 Ok(response) => {
                     span.record("status", response.status().as_u16());
@@ -188,17 +198,24 @@ impl ClientHooks<Context> for generated::Client {
                     span.in_scope(|| {
                         tracing::info!(status = response.status().as_u16(), "response")
                     });
-                    // As `http` parts, which keep the URL reqwest recorded: rebuilt below
-                    // without parsing one again.
-                    let (parts, body) = http::Response::from(response).into_parts();
+                    // The conversion to `http` parts drops the URL, and the one back parses a
+                    // placeholder URL unless the parts carry one: carry the real one (a copy
+                    // instead of a parse per call).
+                    let url = response.url().clone();
+                    let (mut parts, body) = http::Response::from(response).into_parts();
+                    if let Ok(carrier) = http::Response::builder().url(url).body(()) {
+                        parts.extensions.extend(carrier.into_parts().0.extensions);
+                    }
                     let (body, truncated) = read_bounded(body, MAX_RESPONSE_BODY).await?;
                     // Bodies are never logged at info: they may hold personal data.
                     span.in_scope(|| tracing::trace!(bytes = body.len(), truncated, "body read"));
+                    // The headers move into the capture instead of being copied: progenitor
+                    // only copies them into its value, and `finish` puts them back there.
                     if let Some(call) = &call {
                         *call.captured.lock().unwrap_or_else(PoisonError::into_inner) =
                             Some(Captured {
                                 status: parts.status,
-                                headers: parts.headers.clone(),
+                                headers: std::mem::take(&mut parts.headers),
                                 body: body.clone(),
                                 truncated,
                             });

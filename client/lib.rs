@@ -35,6 +35,9 @@ mod environment;
 mod error;
 #[cfg(feature = "fake")]
 pub mod fake;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 mod hooks;
 mod json_call;
 pub mod retry;

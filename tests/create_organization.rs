@@ -86,6 +86,29 @@ async fn sends_exactly_the_request_the_user_built() {
 }
 
 #[tokio::test]
+async fn a_success_keeps_every_response_header() {
+    // The hooks move the headers aside for errors and put them back on success: a user who
+    // reads a rate-limit or request-id header must find them.
+    let server = server_answering(
+        ResponseTemplate::new(201)
+            .set_body_raw(DOCUMENTED, "application/json")
+            .insert_header("x-request-id", "req-42")
+            .insert_header("x-ratelimit-remaining", "59"),
+    )
+    .await;
+    let response = client_for(&server)
+        .create_organization()
+        .body(request())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 201);
+    assert_eq!(response.headers()["x-request-id"], "req-42");
+    assert_eq!(response.headers()["x-ratelimit-remaining"], "59");
+    assert_eq!(response.headers()["content-type"], "application/json");
+}
+
+#[tokio::test]
 async fn sends_the_description_and_leaves_out_an_unset_owner_name() {
     let server =
         server_answering(ResponseTemplate::new(201).set_body_raw(FRESH, "application/json")).await;

@@ -62,10 +62,26 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// The connection settings both clients use: this crate's TLS setup, a 10 s connect
 /// timeout, a 30 s timeout.
 pub fn http_client() -> reqwest::Client {
+    http_client_builder().build().unwrap()
+}
+
+/// [`http_client`], sending `key` in `X-API-KEY` with every request.
+#[allow(dead_code)] // the load bench has no raw progenitor series
+pub fn http_client_with_key(key: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-api-key",
+        reqwest::header::HeaderValue::from_str(key).unwrap(),
+    );
+    http_client_builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+fn http_client_builder() -> reqwest::ClientBuilder {
     answering_agent::http_client_builder()
         .unwrap()
         .connect_timeout(std::time::Duration::from_secs(10))
         .timeout(std::time::Duration::from_secs(30))
-        .build()
-        .unwrap()
 }

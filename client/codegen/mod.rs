@@ -11,6 +11,7 @@ pub mod operations;
 #[path = "../../fake/src/pointer.rs"]
 pub mod pointer;
 pub mod spec;
+pub mod version_header;
 
 use std::panic;
 
@@ -19,6 +20,9 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use self::spec::{Spec, SpecError};
 
 pub use self::fingerprint::{GENERATED_PATH, MOCK_PATH, OPERATIONS_PATH, SPEC_PATH};
+/// A client generated from the same spec by progenitor alone, for the client benchmark
+/// only (`benches/client.rs`): what the hooks and wrappers cost is measured against it.
+pub const RAW_PROGENITOR_PATH: &str = "benches/support/raw_progenitor.rs";
 /// The generator, as the header names it. Bump it with the pinned version in Cargo.toml.
 pub const GENERATOR: &str = "progenitor 0.15.1";
 
@@ -48,6 +52,31 @@ pub fn settings(spec: &Spec) -> GenerationSettings {
         // Tests compare whole values.
         .with_derive("PartialEq");
     settings
+}
+
+/// The client progenitor generates from the spec without this crate's hooks, inner type,
+/// type replacements or extra derives: the same builder interface and merged tags, so that
+/// a call is written the same way. Only the benchmark compiles it.
+pub fn generate_raw(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
+    let (spec, openapi) = prepare(file, text)?;
+    let tokens = run_progenitor(&spec, || {
+        let mut settings = GenerationSettings::new();
+        settings
+            .with_interface(InterfaceStyle::Builder)
+            .with_tag(TagStyle::Merged);
+        Generator::new(&settings).generate_tokens(&openapi)
+    })?;
+    let file_ast: syn::File = syn::parse2(tokens).map_err(|e| {
+        vec![spec.error(
+            "",
+            format!("progenitor produced code that does not parse: {e}"),
+        )]
+    })?;
+    Ok(format!(
+        "{}{}",
+        header(text),
+        prettyplease::unparse(&file_ast)
+    ))
 }
 
 /// What one run of the pipeline generates, headers included.
@@ -83,6 +112,7 @@ pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>>
         .map_err(|e| vec![spec.error("", format!("opening the generated enums failed: {e}"))])?;
     derives::add_json_schema(&mut file_ast)
         .map_err(|e| vec![spec.error("", format!("adding the schemars derive failed: {e}"))])?;
+    version_header::remove(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
     let operations_source = operations::source(&spec, &model, &file_ast)?;
     let operations_ast: syn::File = syn::parse_str(&operations_source)
         .map_err(|e| vec![spec.error("", format!("the generated operations do not parse: {e}"))])?;

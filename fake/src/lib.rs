@@ -32,6 +32,9 @@
 
 mod api;
 mod faults;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 mod laravel;
 mod pointer;
 mod render;

@@ -35,13 +35,13 @@ pub(crate) struct Shared {
 }
 
 /// The answer to one request, before it is written.
-struct Reply {
-    status: u16,
-    body: Option<Bytes>,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Option<Bytes>,
     content_type: &'static str,
     headers: Vec<(&'static str, String)>,
     /// For the log line: the operation, or why it was refused.
-    note: String,
+    pub(crate) note: String,
     /// Close the connection instead of answering.
     reset: bool,
     /// Answer only after this long.
@@ -118,7 +118,7 @@ impl Shared {
             .unwrap_or_else(|_| Response::new(Full::new(Bytes::new()))))
     }
 
-    fn reply(
+    pub(crate) fn reply(
         &self,
         method: &str,
         uri: &hyper::Uri,

@@ -20,6 +20,7 @@ pub struct Outputs {
     pub mock: String,
     pub decoder_table: String,
     pub readme_table: String,
+    pub raw_progenitor: String,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -96,7 +97,8 @@ mod tests {
             operations: text.clone(),
             mock: text.clone(),
             decoder_table: text.clone(),
-            readme_table: text,
+            readme_table: text.clone(),
+            raw_progenitor: text,
         }
     }
 

@@ -1,6 +1,6 @@
 //! `cargo xtask gen [--check]`: regenerate every file the spec decides (the client, its
-//! operations, the typed mocks, verify's decoder table, the README's table of operations),
-//! or prove them fresh.
+//! operations, the typed mocks, verify's decoder table, the raw progenitor client of the
+//! benchmark, the README's table of operations), or prove them fresh.
 
 use std::process::ExitCode;
 
@@ -34,6 +34,7 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
         (codegen::OPERATIONS_PATH, &outputs.operations),
         (codegen::MOCK_PATH, &outputs.mock),
         (decoders::TABLE_PATH, &outputs.decoder_table),
+        (codegen::RAW_PROGENITOR_PATH, &outputs.raw_progenitor),
         (readme_path, &readme),
     ] {
         let target = root.join(path);
@@ -86,7 +87,10 @@ fn generate(spec_text: &str) -> Result<Outputs, String> {
         decoders::table_source(&spec, &generated.client).map_err(|e| format!("error: {e}"))?;
     let mock = codegen::generate_mock(codegen::SPEC_PATH, spec_text, "crate")
         .map_err(|errors| render(&errors))?;
+    let raw_progenitor =
+        codegen::generate_raw(codegen::SPEC_PATH, spec_text).map_err(|errors| render(&errors))?;
     Ok(Outputs {
+        raw_progenitor,
         readme_table: codegen::operations::readme_table(&generated.model),
         client: generated.client,
         operations: generated.operations,

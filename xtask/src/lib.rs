@@ -8,6 +8,7 @@ pub mod codegen;
 pub mod decoders;
 pub mod diff;
 pub mod examples;
+pub mod fuzz;
 pub mod record;
 pub mod report;
 pub mod roundtrip;

@@ -33,6 +33,7 @@ fn cli() -> Command {
         .subcommand(xtask::verify::command())
         .subcommand(xtask::diff::command())
         .subcommand(xtask::record::command())
+        .subcommand(xtask::fuzz::command())
         .subcommand(
             Command::new("bench")
                 .about("Run every benchmark of BENCHMARKS.md: the client, verify, diff; with --build-cost also the consumer build times")
@@ -67,6 +68,7 @@ fn main() -> ExitCode {
             })
         }),
         Some(("diff", args)) => xtask::diff::run(args),
+        Some(("fuzz", args)) => xtask::fuzz::run(args),
         Some(("mock", args)) => mock(args),
         Some(("bench", args)) => bench(args.get_flag("build-cost")),
         Some(("record", args)) => xtask::record::run(args)

@@ -53,32 +53,10 @@ fn status(command: &mut Command) -> Result<std::process::ExitStatus, String> {
 }
 
 /// `cargo run --bin xtask-verify`, without the variables cargo set for this process
-/// (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`, ...): build scripts that watch them (ring's) would
-/// rerun, and the next outer build would rebuild them back. Variables a user set for cargo
-/// (`CARGO_HOME`, `CARGO_TARGET_DIR`, `CARGO_PROFILE_*`, ...) pass through.
+/// (`workspace::drop_cargo_variables`).
 fn cargo_run() -> Command {
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy();
-        let set_by_cargo = [
-            "CARGO_PKG_",
-            "CARGO_MANIFEST_",
-            "CARGO_BIN_",
-            "CARGO_CRATE_",
-        ]
-        .iter()
-        .any(|prefix| name.starts_with(prefix))
-            || matches!(
-                name.as_ref(),
-                "CARGO"
-                    | "CARGO_PRIMARY_PACKAGE"
-                    | "CARGO_RUSTC_CURRENT_DIR"
-                    | "CARGO_TARGET_TMPDIR"
-            );
-        if set_by_cargo {
-            cargo.env_remove(name.as_ref());
-        }
-    }
+    xtask::workspace::drop_cargo_variables(&mut cargo);
     cargo.args(["run", "--quiet"]);
     // The profile this xtask was built with (`cargo xtask-release` is optimized).
     if release() {

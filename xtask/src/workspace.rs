@@ -2,6 +2,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The workspace root: the parent of this crate's folder, or `XTASK_ROOT` when set (the
 /// xtask's own tests run it on copies of the workspace).
@@ -73,6 +74,34 @@ fn remove_abandoned_temporaries(folder: &Path, name: &str) {
         };
         if abandoned {
             let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// Removes from `command` the variables cargo set for this process (`CARGO_MANIFEST_DIR`,
+/// `CARGO_PKG_*`, `CARGO`, ...), for a nested cargo: build scripts that watch them (ring's)
+/// would rerun, and the next outer build would rebuild them back. Variables a user set for
+/// cargo (`CARGO_HOME`, `CARGO_TARGET_DIR`, `CARGO_PROFILE_*`, ...) pass through.
+pub fn drop_cargo_variables(command: &mut Command) {
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_by_cargo = [
+            "CARGO_PKG_",
+            "CARGO_MANIFEST_",
+            "CARGO_BIN_",
+            "CARGO_CRATE_",
+        ]
+        .iter()
+        .any(|prefix| name.starts_with(prefix))
+            || matches!(
+                name.as_ref(),
+                "CARGO"
+                    | "CARGO_PRIMARY_PACKAGE"
+                    | "CARGO_RUSTC_CURRENT_DIR"
+                    | "CARGO_TARGET_TMPDIR"
+            );
+        if set_by_cargo {
+            command.env_remove(name.as_ref());
         }
     }
 }

@@ -17,11 +17,12 @@ use xtask::codegen::{
 };
 
 /// What `gen` writes, relative to the workspace root.
-const GENERATED: [&str; 5] = [
+const GENERATED: [&str; 6] = [
     codegen::GENERATED_PATH,
     codegen::OPERATIONS_PATH,
     codegen::MOCK_PATH,
     xtask::decoders::TABLE_PATH,
+    codegen::RAW_PROGENITOR_PATH,
     "README.md",
 ];
 

@@ -15,11 +15,12 @@ use xtask::codegen;
 
 const SPEC: &str = "openapi/answering-agent.yaml";
 /// What `cargo xtask gen` rewrites from the spec; README.md only between its markers.
-const GENERATED: [&str; 5] = [
+const GENERATED: [&str; 6] = [
     codegen::GENERATED_PATH,
     codegen::OPERATIONS_PATH,
     codegen::MOCK_PATH,
     xtask::decoders::TABLE_PATH,
+    codegen::RAW_PROGENITOR_PATH,
     "README.md",
 ];
 const PROGRAM: &str = "examples/call_the_new_operation.rs";

@@ -1,0 +1,124 @@
+//! The client's handling of any response, for every operation: the call goes through the
+//! hooks, the retry loop (time is paused, so backoffs and `Retry-After` cost nothing) and
+//! the conversion into this crate's `Error`, with every attempt answered by the input.
+//! Success only for a success status; the API key in no error; never a panic or a hang.
+//!
+//! Input: `operationId status`, a newline, header lines `name: value`, an empty line, the
+//! body. Seeds: every example response of the repository, under its operation and status.
+
+#![no_main]
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use answering_agent::fuzzing::{Canned, answered};
+use answering_agent::{Client, Environment, Operation, RetryPolicy};
+use bytes::Bytes;
+use libfuzzer_sys::fuzz_target;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::{Map, Value};
+
+/// A key that must never show up in an error.
+const KEY: &str = "sk_fuzz_Zq8Wm3Rt6Yp1";
+
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    client: Client,
+    /// Valid arguments of each operation, from the spec.
+    arguments: HashMap<&'static str, Map<String, Value>>,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .start_paused(true)
+            .build()
+            .unwrap();
+        let client = Client::builder()
+            .api_key(KEY)
+            .environment(Environment::custom("http://fuzz.invalid/api/v1").unwrap())
+            .http_client(
+                answering_agent::http_client_builder()
+                    .unwrap()
+                    .build()
+                    .unwrap(),
+            )
+            .retry(RetryPolicy::default())
+            .build()
+            .unwrap();
+        let spec: Value = serde_norway::from_str(answering_agent_fake::SPEC).unwrap();
+        // The seeds' arguments: each parameter's example or a value of its type, and the
+        // request body's example (xtask/src/fuzz.rs).
+        let from_spec = xtask::fuzz::operations(&spec);
+        let arguments = Operation::ALL
+            .iter()
+            .map(|operation| {
+                let found = from_spec
+                    .iter()
+                    .find(|o| o.id == operation.id())
+                    .unwrap_or_else(|| panic!("{} is not in the spec", operation.id()));
+                (operation.id(), found.arguments())
+            })
+            .collect();
+        Setup {
+            runtime,
+            client,
+            arguments,
+        }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let setup = setup();
+    let Some((operation, canned)) = parse(data) else {
+        return;
+    };
+    let success = canned.status.is_success();
+    let arguments = &setup.arguments[operation.id()];
+    let result = setup.runtime.block_on(answered(
+        canned,
+        setup.client.send_json(operation, arguments),
+    ));
+    match result {
+        Ok(response) => assert!(success, "{} answered Ok", response.status()),
+        Err(error) => {
+            let shown = format!("{error} {error:?}");
+            assert!(!shown.contains(KEY), "the key in an error: {shown}");
+        }
+    }
+});
+
+fn parse(data: &[u8]) -> Option<(Operation, Canned)> {
+    let (head, body) = match data.windows(2).position(|w| w == b"\n\n") {
+        Some(end) => (&data[..end], &data[end + 2..]),
+        None => (data, &data[..0]),
+    };
+    let head = std::str::from_utf8(head).ok()?;
+    let mut lines = head.split('\n');
+    let (id, status) = lines.next()?.split_once(' ')?;
+    let operation = *Operation::ALL.iter().find(|o| o.id() == id)?;
+    let status = StatusCode::from_u16(status.trim().parse().ok()?).ok()?;
+    let mut headers = HeaderMap::new();
+    for line in lines {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::from_bytes(name.trim().as_bytes()),
+            HeaderValue::from_str(value.trim()),
+        ) {
+            headers.append(name, value);
+        }
+    }
+    Some((
+        operation,
+        Canned {
+            status,
+            headers,
+            body: Bytes::copy_from_slice(body),
+        },
+    ))
+}

@@ -1,0 +1,541 @@
+//! `cargo xtask fuzz [TARGET]... [--seconds N]`: a short run of each fuzz target of fuzz/
+//! (cargo-fuzz, nightly), from seed corpora written fresh from the spec and the examples.
+//!
+//! The seeds are built here, from the repository's files, in the input format each target
+//! documents at its top (fuzz/fuzz_targets/). Nothing here names an operation: the seeds
+//! come from whatever the spec and openapi/examples hold.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use serde_json::{Map, Value};
+
+use crate::codegen::SPEC_PATH;
+use crate::verify::EXAMPLES_DIR;
+use crate::workspace;
+
+/// The targets, in the order they run.
+pub const TARGETS: &[&str] = &["spec", "diff", "verify", "fake", "client"];
+
+/// The key the `fake` target's fake accepts (fuzz/fuzz_targets/fake.rs).
+const FAKE_KEY: &str = "fuzz-key";
+
+/// The command line of `fuzz`.
+pub fn command() -> clap::Command {
+    use clap::{Arg, ArgAction};
+    clap::Command::new("fuzz")
+        .about("Run each fuzz target of fuzz/ for a short while (cargo-fuzz on nightly), from seeds written from the spec and the examples")
+        .arg(
+            Arg::new("targets")
+                .value_name("TARGET")
+                .action(ArgAction::Append)
+                .value_parser(clap::builder::PossibleValuesParser::new(TARGETS))
+                .help("Which targets [default: all]"),
+        )
+        .arg(
+            Arg::new("seconds")
+                .long("seconds")
+                .value_parser(clap::value_parser!(u64).range(1..))
+                .default_value("20")
+                .help("How long each target runs"),
+        )
+        .arg(
+            Arg::new("seeds-only")
+                .long("seeds-only")
+                .action(ArgAction::SetTrue)
+                .help("Write the seed corpora (fuzz/corpus/TARGET/seed-*) and stop"),
+        )
+}
+
+/// One target's run, as libFuzzer reported it.
+struct Run {
+    target: String,
+    executions: u64,
+    seconds: u64,
+    crashed: bool,
+}
+
+pub fn run(matches: &clap::ArgMatches) -> Result<ExitCode, String> {
+    let root = workspace::root();
+    let targets: Vec<String> = match matches.get_many::<String>("targets") {
+        Some(chosen) => chosen.cloned().collect(),
+        None => TARGETS.iter().map(|t| t.to_string()).collect(),
+    };
+    let seconds = *matches.get_one::<u64>("seconds").unwrap_or(&20);
+    let seeds = seeds(&root)?;
+    for target in &targets {
+        let corpus = root.join("fuzz/corpus").join(target);
+        std::fs::create_dir_all(&corpus)
+            .map_err(|e| format!("error: {}: cannot create: {e}", corpus.display()))?;
+        for (name, bytes) in seeds
+            .iter()
+            .filter(|(t, _, _)| t == target)
+            .map(|(_, n, b)| (n, b))
+        {
+            workspace::write_atomically(&corpus.join(name), bytes)?;
+        }
+    }
+    println!(
+        "seed corpora written to fuzz/corpus/ ({} files)",
+        seeds.len()
+    );
+    if matches.get_flag("seeds-only") {
+        return Ok(ExitCode::SUCCESS);
+    }
+    check_cargo_fuzz(&root)?;
+    let mut runs = Vec::new();
+    for target in &targets {
+        println!("\n=== fuzz target `{target}`, {seconds} s");
+        runs.push(run_target(&root, target, seconds)?);
+    }
+    println!(
+        "\n{:<8} {:>12} {:>8} {:>10}  result",
+        "target", "executions", "seconds", "exec/s"
+    );
+    for run in &runs {
+        println!(
+            "{:<8} {:>12} {:>8} {:>10}  {}",
+            run.target,
+            run.executions,
+            run.seconds,
+            run.executions / run.seconds.max(1),
+            if run.crashed {
+                "CRASH (see above)"
+            } else {
+                "no crash"
+            }
+        );
+    }
+    if runs.iter().any(|r| r.crashed) {
+        eprintln!(
+            "error: a target crashed; its input is in fuzz/artifacts/TARGET/. Reproduce it with `cargo +nightly fuzz run --sanitizer none TARGET fuzz/artifacts/TARGET/crash-...`, fix it, and add the input as a regression test (fuzz/README.md)."
+        );
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// cargo-fuzz and a nightly toolchain, or an error that says how to get them.
+fn check_cargo_fuzz(root: &Path) -> Result<(), String> {
+    let works = nested_cargo()
+        .args(["+nightly", "fuzz", "--version"])
+        .current_dir(root)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if works {
+        Ok(())
+    } else {
+        Err("error: `cargo +nightly fuzz` does not run here: install cargo-fuzz with `cargo install cargo-fuzz` and a nightly toolchain with `rustup toolchain install nightly`".to_string())
+    }
+}
+
+fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Run, String> {
+    // No sanitizer: the code is safe Rust, and ASan would halve the executions; panics,
+    // aborts, hangs (-timeout) and memory blow-ups (-rss_limit_mb) are what is looked for.
+    let output = nested_cargo()
+        .args(["+nightly", "fuzz", "run", "--sanitizer", "none", target])
+        .arg(format!("fuzz/corpus/{target}"))
+        .args([
+            "--",
+            "-timeout=10",
+            "-rss_limit_mb=4096",
+            "-print_final_stats=1",
+        ])
+        .arg(format!("-max_total_time={seconds}"))
+        .current_dir(root)
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|child| child.wait_with_output())
+        .map_err(|e| format!("error: cannot run cargo fuzz: {e}"))?;
+    let log = String::from_utf8_lossy(&output.stderr);
+    // libFuzzer's own progress is long; the build's errors and the last lines matter.
+    let lines: Vec<&str> = log.lines().collect();
+    for line in &lines[lines.len().saturating_sub(12)..] {
+        eprintln!("{line}");
+    }
+    let stat = |name: &str| {
+        log.lines().rev().find_map(|l| {
+            l.strip_prefix(name)?
+                .trim()
+                .trim_start_matches(':')
+                .trim()
+                .parse::<u64>()
+                .ok()
+        })
+    };
+    let executions = stat("stat::number_of_executed_units");
+    if executions.is_none()
+        && !output.status.success()
+        && !log.contains("deadly signal")
+        && !log.contains("panicked")
+    {
+        return Err(format!(
+            "error: fuzz target `{target}` did not run (the build failed?): see above"
+        ));
+    }
+    Ok(Run {
+        target: target.to_string(),
+        executions: executions.unwrap_or(0),
+        seconds: seconds.min(stat("Done ").unwrap_or(seconds).max(1)),
+        crashed: !output.status.success(),
+    })
+}
+
+/// Every seed: (target, file name, contents).
+pub fn seeds(root: &Path) -> Result<Vec<(String, String, String)>, String> {
+    let spec_text = workspace::read(&root.join(SPEC_PATH))?;
+    let spec: Value = serde_norway::from_str(&spec_text)
+        .map_err(|e| format!("error: {SPEC_PATH}: not YAML: {e}"))?;
+    let operations = operations(&spec);
+    let slices: Vec<(String, String)> = operations
+        .iter()
+        .map(|op| Ok((op.id.clone(), slice(&spec, op)?)))
+        .collect::<Result<_, String>>()?;
+    let mut seeds = vec![
+        (
+            "spec".to_string(),
+            "seed-spec".to_string(),
+            spec_text.clone(),
+        ),
+        (
+            "diff".to_string(),
+            "seed-spec".to_string(),
+            format!("{spec_text}\0{spec_text}"),
+        ),
+    ];
+    for (i, (id, text)) in slices.iter().enumerate() {
+        seeds.push(("spec".into(), format!("seed-{id}"), text.clone()));
+        let (next_id, next) = &slices[(i + 1) % slices.len()];
+        seeds.push((
+            "diff".into(),
+            format!("seed-{id}-{next_id}"),
+            format!("{text}\0{next}"),
+        ));
+        seeds.push((
+            "diff".into(),
+            format!("seed-spec-{id}"),
+            format!("{spec_text}\0{text}"),
+        ));
+    }
+    for (name, body) in examples(root)? {
+        let file = name.replace('/', "-");
+        seeds.push((
+            "verify".into(),
+            format!("seed-{file}"),
+            format!("{name}\n{body}"),
+        ));
+        let (operation, file_name) = name.split_once('/').unwrap_or_default();
+        if let Some(status) = file_name
+            .split('-')
+            .next()
+            .and_then(|s| s.parse::<u16>().ok())
+        {
+            let head = format!("{operation} {status}\ncontent-type: application/json\n");
+            seeds.push((
+                "client".into(),
+                format!("seed-{file}"),
+                format!("{head}\n{body}"),
+            ));
+        }
+    }
+    let creates = creates(&operations);
+    // The path of the first server's URL (`/api/v1`), where the fake serves.
+    let base_path = spec["servers"][0]["url"]
+        .as_str()
+        .and_then(|url| url.split_once("://"))
+        .and_then(|(_, rest)| {
+            rest.find('/')
+                .map(|slash| rest[slash..].trim_end_matches('/').to_string())
+        })
+        .unwrap_or_default();
+    for op in &operations {
+        seeds.push((
+            "client".into(),
+            format!("seed-{}-429", op.id),
+            format!("{} 429\nretry-after: 1\n\n{{}}", op.id),
+        ));
+        seeds.push((
+            "client".into(),
+            format!("seed-{}-204", op.id),
+            format!("{} 204\n\n", op.id),
+        ));
+        // Twice: a create whose body refers to another's record succeeds the second time.
+        let requests: Vec<String> = creates
+            .iter()
+            .chain(&creates)
+            .copied()
+            .chain([op])
+            .map(|o| request(o, &operations, &base_path))
+            .collect();
+        seeds.push((
+            "fake".into(),
+            format!("seed-{}", op.id),
+            requests.join("\0"),
+        ));
+    }
+    Ok(seeds)
+}
+
+/// What the seeds and the `client` target need of one operation.
+pub struct Operation {
+    pub id: String,
+    pub method: String,
+    pub path: String,
+    /// Path and query parameters: (name, in, example or a value of the type).
+    pub parameters: Vec<(String, String, Value)>,
+    /// The request body's first example, or one made of its properties' examples.
+    pub body: Option<Value>,
+}
+
+impl Operation {
+    /// The operation's arguments for `Client::send_json`: parameters by name, and `body`.
+    pub fn arguments(&self) -> Map<String, Value> {
+        let mut arguments: Map<String, Value> = self
+            .parameters
+            .iter()
+            .map(|(name, _, value)| (name.clone(), value.clone()))
+            .collect();
+        if let Some(body) = &self.body {
+            arguments.insert("body".to_string(), body.clone());
+        }
+        arguments
+    }
+}
+
+/// Every operation of a spec (as JSON), in the spec's order.
+pub fn operations(spec: &Value) -> Vec<Operation> {
+    let resolve = |node: &Value| -> Value {
+        match node.get("$ref").and_then(Value::as_str) {
+            Some(reference) => spec
+                .pointer(reference.trim_start_matches('#'))
+                .cloned()
+                .unwrap_or(Value::Null),
+            None => node.clone(),
+        }
+    };
+    let mut found = Vec::new();
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in item.as_object().into_iter().flatten() {
+            let Some(id) = operation["operationId"].as_str() else {
+                continue;
+            };
+            // The path item's parameters, then the operation's own.
+            let parameters = [&item["parameters"], &operation["parameters"]]
+                .into_iter()
+                .filter_map(Value::as_array)
+                .flatten()
+                .map(|p| {
+                    let p = resolve(p);
+                    let value = match (&p["example"], resolve(&p["schema"])["type"].as_str()) {
+                        (example, _) if !example.is_null() => example.clone(),
+                        (_, Some("integer" | "number")) => Value::from(1),
+                        (_, Some("boolean")) => Value::from(true),
+                        _ => Value::from("x"),
+                    };
+                    (
+                        p["name"].as_str().unwrap_or_default().to_string(),
+                        p["in"].as_str().unwrap_or_default().to_string(),
+                        value,
+                    )
+                })
+                .collect();
+            let content = resolve(&operation["requestBody"])["content"]["application/json"].clone();
+            let body = match content.get("examples").and_then(Value::as_object) {
+                Some(examples) => examples
+                    .values()
+                    .next()
+                    .map(|e| resolve(e)["value"].clone()),
+                None => content
+                    .get("example")
+                    .cloned()
+                    .or_else(|| content.get("schema").map(|s| example_of(spec, s, 0))),
+            };
+            found.push(Operation {
+                id: id.to_string(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                parameters,
+                body,
+            });
+        }
+    }
+    found
+}
+
+/// A value of `schema` made of its examples: the schema's own, else an object of every
+/// property that has one (and of every required one), else a value of its type.
+fn example_of(spec: &Value, schema: &Value, depth: usize) -> Value {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => spec
+            .pointer(reference.trim_start_matches('#'))
+            .unwrap_or(&Value::Null),
+        None => schema,
+    };
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if depth > 8 {
+        return Value::Null;
+    }
+    match schema["type"].as_str() {
+        Some("integer" | "number") => Value::from(1),
+        Some("boolean") => Value::from(true),
+        Some("string") => Value::from("x"),
+        Some("array") => Value::Array(vec![example_of(spec, &schema["items"], depth + 1)]),
+        _ => {
+            let required: Vec<&str> = schema["required"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let object = schema["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(name, property)| {
+                    required.contains(&name.as_str()) || property.get("example").is_some()
+                })
+                .map(|(name, property)| (name.clone(), example_of(spec, property, depth + 1)))
+                .collect();
+            Value::Object(object)
+        }
+    }
+}
+
+/// The operations that create something from nothing: a POST with a body and no path
+/// parameter, in the spec's order.
+fn creates(operations: &[Operation]) -> Vec<&Operation> {
+    operations
+        .iter()
+        .filter(|o| o.method == "POST" && o.body.is_some() && !o.path.contains('{'))
+        .collect()
+}
+
+/// One request of the `fake` target's input format. A string path parameter takes a value
+/// of the same name from a create's example body (`external_id`), so that it finds
+/// something; an integer one is 1, the fake's first id.
+fn request(op: &Operation, all: &[Operation], base_path: &str) -> String {
+    let from_bodies = |name: &str| {
+        all.iter()
+            .filter_map(|o| o.body.as_ref())
+            .find_map(|body| find(body, name))
+    };
+    let mut path = format!("{base_path}{}", op.path);
+    let mut query = Vec::new();
+    for (name, place, value) in &op.parameters {
+        let value = match value {
+            Value::String(_) => from_bodies(name).unwrap_or_else(|| value.clone()),
+            other => other.clone(),
+        };
+        let text = match &value {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        match place.as_str() {
+            "path" => path = path.replace(&format!("{{{name}}}"), &text),
+            "query" => query.push(format!("{name}={text}")),
+            _ => {}
+        }
+    }
+    if !query.is_empty() {
+        path = format!("{path}?{}", query.join("&"));
+    }
+    let body = op
+        .body
+        .as_ref()
+        .map(|b| first_ids(b.clone()).to_string())
+        .unwrap_or_default();
+    format!(
+        "{} {path}\nx-api-key: {FAKE_KEY}\ncontent-type: application/json\naccept: application/json\n\n{body}",
+        op.method
+    )
+}
+
+/// `value` with every integer under a name ending in `_id` set to 1, the fake's first id.
+fn first_ids(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(name, v)| {
+                    let v = match v {
+                        Value::Number(_) if name.ends_with("_id") => Value::from(1),
+                        other => first_ids(other),
+                    };
+                    (name, v)
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(first_ids).collect()),
+        other => other,
+    }
+}
+
+/// The first value under `name` anywhere in `value`.
+fn find(value: &Value, name: &str) -> Option<Value> {
+    match value {
+        Value::Object(map) => map
+            .get(name)
+            .cloned()
+            .or_else(|| map.values().find_map(|v| find(v, name))),
+        Value::Array(items) => items.iter().find_map(|v| find(v, name)),
+        _ => None,
+    }
+}
+
+/// The spec with one operation only, and every component (a valid spec, a fraction of the
+/// size: progenitor takes milliseconds on it, where the whole spec takes tens).
+fn slice(spec: &Value, op: &Operation) -> Result<String, String> {
+    let mut sliced = spec.clone();
+    let mut item = Map::new();
+    let lower = op.method.to_lowercase();
+    if let Some(operation) = spec["paths"][&op.path].get(&lower) {
+        item.insert(lower, operation.clone());
+    }
+    if let Some(shared) = spec["paths"][&op.path].get("parameters") {
+        item.insert("parameters".to_string(), shared.clone());
+    }
+    let mut paths = Map::new();
+    paths.insert(op.path.clone(), Value::Object(item));
+    sliced["paths"] = Value::Object(paths);
+    serde_norway::to_string(&sliced).map_err(|e| format!("error: slicing {SPEC_PATH}: {e}"))
+}
+
+/// Every example file: (`operationId/file.json`, contents).
+fn examples(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let dir = root.join(EXAMPLES_DIR);
+    let mut found = Vec::new();
+    let entries = |path: &PathBuf| -> Result<Vec<PathBuf>, String> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| format!("error: {}: {e}", path.display()))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect();
+        paths.sort();
+        Ok(paths)
+    };
+    for operation in entries(&dir)?.into_iter().filter(|p| p.is_dir()) {
+        for file in entries(&operation)? {
+            if file.extension().is_some_and(|e| e == "json") {
+                let name = file
+                    .strip_prefix(&dir)
+                    .unwrap_or(&file)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                found.push((name, workspace::read(&file)?));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// `cargo` through the rustup proxy, so that `+nightly` works, as a nested cargo.
+fn nested_cargo() -> Command {
+    let mut cargo = Command::new("cargo");
+    workspace::drop_cargo_variables(&mut cargo);
+    // The outer cargo's toolchain must not pin the nested one.
+    cargo.env_remove("RUSTUP_TOOLCHAIN");
+    cargo
+}
