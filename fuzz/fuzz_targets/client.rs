@@ -63,11 +63,30 @@ fn setup() -> &'static Setup {
                 (operation.id(), found.arguments())
             })
             .collect();
-        Setup {
+        let setup = Setup {
             runtime,
             client,
             arguments,
+        };
+        // Every operation's arguments are valid, so that every input reaches the response
+        // handling instead of stopping at the request's validation.
+        for operation in Operation::ALL {
+            let canned = Canned {
+                status: StatusCode::NOT_FOUND,
+                headers: HeaderMap::new(),
+                body: Bytes::new(),
+            };
+            let arguments = &setup.arguments[operation.id()];
+            let result = setup
+                .runtime
+                .block_on(answered(canned, setup.client.send_json(*operation, arguments)));
+            assert!(
+                matches!(result, Err(answering_agent::Error::NotFound(_))),
+                "{}: {result:?}",
+                operation.id()
+            );
         }
+        setup
     })
 }
 

@@ -17,6 +17,17 @@ use crate::workspace;
 /// The targets, in the order they run.
 pub const TARGETS: &[&str] = &["spec", "diff", "verify", "fake", "client"];
 
+/// The longest input libFuzzer makes, by target: a slice of the spec is at most 18 kB, a
+/// pair of them twice that; everything else is small. (libFuzzer's default is the longest
+/// seed, or 4,096 bytes.)
+const MAX_LEN: &[(&str, usize)] = &[
+    ("spec", 24_000),
+    ("diff", 48_000),
+    ("verify", 8_192),
+    ("fake", 8_192),
+    ("client", 8_192),
+];
+
 /// The key the `fake` target's fake accepts (fuzz/fuzz_targets/fake.rs).
 const FAKE_KEY: &str = "fuzz-key";
 
@@ -53,6 +64,8 @@ struct Run {
     executions: u64,
     seconds: u64,
     crashed: bool,
+    /// The input that crashed it, as libFuzzer wrote it.
+    artifact: Option<String>,
 }
 
 pub fn run(matches: &clap::ArgMatches) -> Result<ExitCode, String> {
@@ -106,10 +119,18 @@ pub fn run(matches: &clap::ArgMatches) -> Result<ExitCode, String> {
             }
         );
     }
-    if runs.iter().any(|r| r.crashed) {
+    let crashed: Vec<&Run> = runs.iter().filter(|r| r.crashed).collect();
+    for run in &crashed {
+        let input = run
+            .artifact
+            .as_deref()
+            .unwrap_or("fuzz/artifacts/TARGET/crash-...");
         eprintln!(
-            "error: a target crashed; its input is in fuzz/artifacts/TARGET/. Reproduce it with `cargo +nightly fuzz run --sanitizer none TARGET fuzz/artifacts/TARGET/crash-...`, fix it, and add the input as a regression test (fuzz/README.md)."
+            "error: fuzz target `{}` crashed on {input}\n  reproduce: cargo +nightly fuzz run --sanitizer none {} {input}\n  then fix it, and keep the input as a regression test (fuzz/README.md)",
+            run.target, run.target
         );
+    }
+    if !crashed.is_empty() {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
@@ -143,6 +164,12 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Run, String> {
             "-rss_limit_mb=4096",
             "-print_final_stats=1",
         ])
+        .args(
+            MAX_LEN
+                .iter()
+                .filter(|(t, _)| *t == target)
+                .map(|(_, n)| format!("-max_len={n}")),
+        )
         .arg(format!("-max_total_time={seconds}"))
         .current_dir(root)
         .stdout(Stdio::inherit())
@@ -151,10 +178,20 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Run, String> {
         .and_then(|child| child.wait_with_output())
         .map_err(|e| format!("error: cannot run cargo fuzz: {e}"))?;
     let log = String::from_utf8_lossy(&output.stderr);
-    // libFuzzer's own progress is long; the build's errors and the last lines matter.
+    // libFuzzer's progress and a panic's backtrace are long: what matters is the build's
+    // errors, the panic's message, where the input went, and the final figures.
     let lines: Vec<&str> = log.lines().collect();
-    for line in &lines[lines.len().saturating_sub(12)..] {
-        eprintln!("{line}");
+    for (i, line) in lines.iter().enumerate() {
+        let wanted = line.starts_with("error")
+            || line.starts_with("stat::")
+            || line.starts_with("Done ")
+            || line.contains("ERROR:")
+            || line.contains("Test unit written to")
+            || line.contains("panicked at")
+            || (i > 0 && lines[i - 1].contains("panicked at"));
+        if wanted {
+            eprintln!("{line}");
+        }
     }
     let stat = |name: &str| {
         log.lines().rev().find_map(|l| {
@@ -181,6 +218,9 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Run, String> {
         executions: executions.unwrap_or(0),
         seconds: seconds.min(stat("Done ").unwrap_or(seconds).max(1)),
         crashed: !output.status.success(),
+        artifact: log
+            .lines()
+            .find_map(|l| Some(l.split_once("Test unit written to ")?.1.trim().to_string())),
     })
 }
 
@@ -194,30 +234,18 @@ pub fn seeds(root: &Path) -> Result<Vec<(String, String, String)>, String> {
         .iter()
         .map(|op| Ok((op.id.clone(), slice(&spec, op)?)))
         .collect::<Result<_, String>>()?;
-    let mut seeds = vec![
-        (
-            "spec".to_string(),
-            "seed-spec".to_string(),
-            spec_text.clone(),
-        ),
-        (
-            "diff".to_string(),
-            "seed-spec".to_string(),
-            format!("{spec_text}\0{spec_text}"),
-        ),
-    ];
+    // The whole spec goes through the same code in every `gen` and test; the fuzzer's time
+    // goes further on its slices (MAX_LEN).
+    let mut seeds = Vec::new();
     for (i, (id, text)) in slices.iter().enumerate() {
         seeds.push(("spec".into(), format!("seed-{id}"), text.clone()));
         let (next_id, next) = &slices[(i + 1) % slices.len()];
+        let pair = format!("{text}\0{next}");
+        seeds.push(("diff".into(), format!("seed-{id}-{next_id}"), pair));
         seeds.push((
             "diff".into(),
-            format!("seed-{id}-{next_id}"),
-            format!("{text}\0{next}"),
-        ));
-        seeds.push((
-            "diff".into(),
-            format!("seed-spec-{id}"),
-            format!("{spec_text}\0{text}"),
+            format!("seed-{id}"),
+            format!("{text}\0{text}"),
         ));
     }
     for (name, body) in examples(root)? {
@@ -486,8 +514,9 @@ fn find(value: &Value, name: &str) -> Option<Value> {
     }
 }
 
-/// The spec with one operation only, and every component (a valid spec, a fraction of the
-/// size: progenitor takes milliseconds on it, where the whole spec takes tens).
+/// The spec with one operation only and the components it reaches: a valid spec of a few
+/// kilobytes, where the whole spec has sixty (parsing and generating take time in
+/// proportion, and the fuzzer runs ten times as many inputs).
 fn slice(spec: &Value, op: &Operation) -> Result<String, String> {
     let mut sliced = spec.clone();
     let mut item = Map::new();
@@ -499,9 +528,54 @@ fn slice(spec: &Value, op: &Operation) -> Result<String, String> {
         item.insert("parameters".to_string(), shared.clone());
     }
     let mut paths = Map::new();
-    paths.insert(op.path.clone(), Value::Object(item));
+    paths.insert(op.path.clone(), Value::Object(item.clone()));
     sliced["paths"] = Value::Object(paths);
+    // The components reached from the operation, and from those, until none is new.
+    let mut reached: Vec<String> = Vec::new();
+    let mut pending = references(&Value::Object(item));
+    pending.extend(references(&spec["security"]));
+    while let Some(reference) = pending.pop() {
+        if reached.contains(&reference) {
+            continue;
+        }
+        if let Some(target) = spec.pointer(reference.trim_start_matches('#')) {
+            pending.extend(references(target));
+        }
+        reached.push(reference);
+    }
+    let mut components = Map::new();
+    for (kind, entries) in spec["components"].as_object().into_iter().flatten() {
+        let kept: Map<String, Value> = entries
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter(|(name, _)| {
+                kind == "securitySchemes"
+                    || reached.contains(&format!("#/components/{kind}/{name}"))
+            })
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        if !kept.is_empty() {
+            components.insert(kind.clone(), Value::Object(kept));
+        }
+    }
+    sliced["components"] = Value::Object(components);
     serde_norway::to_string(&sliced).map_err(|e| format!("error: slicing {SPEC_PATH}: {e}"))
+}
+
+/// Every `$ref` in `value`.
+fn references(value: &Value) -> Vec<String> {
+    match value {
+        Value::Object(map) => map
+            .iter()
+            .flat_map(|(key, v)| match (key.as_str(), v) {
+                ("$ref", Value::String(reference)) => vec![reference.clone()],
+                _ => references(v),
+            })
+            .collect(),
+        Value::Array(items) => items.iter().flat_map(references).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Every example file: (`operationId/file.json`, contents).
