@@ -47,6 +47,8 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_P
 #[derive(Clone)]
 pub struct Client {
     environment: Environment,
+    /// The time one attempt may take: on our own reqwest client, or on each request.
+    timeout: Option<Duration>,
     shared: Arc<Shared>,
     /// progenitor's client, which every operation's builder borrows.
     generated: generated::Client,
@@ -86,7 +88,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("environment", &self.environment)
             .field("api_key", &"<redacted>")
-            .field("timeout", &self.shared.timeout)
+            .field("timeout", &self.timeout)
             .field("retry", &self.shared.retry)
             .finish_non_exhaustive()
     }
@@ -172,17 +174,28 @@ impl ClientBuilder {
         let api_key = self.api_key.ok_or(ConfigError::InvalidApiKey {
             reason: "no key was given",
         })??;
-        let (http, timeout) = match self.http {
+        // A user's own reqwest client keeps its own timeout unless one is set here.
+        let timeout = match self.http {
+            Some(_) => self.timeout,
+            None => Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)),
+        };
+        let (http, per_request) = match self.http {
             Some(http) => (http, self.timeout),
+            // Our own client carries the timeout itself: set on each request instead, it
+            // would cost every call an allocation (reqwest keeps it in the request's
+            // extensions) and every retry copy another.
             None => {
-                let http = http_client(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?;
-                (http, Some(self.timeout.unwrap_or(DEFAULT_TIMEOUT)))
+                let http = http_client(
+                    self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                    self.timeout.unwrap_or(DEFAULT_TIMEOUT),
+                )?;
+                (http, None)
             }
         };
         let shared = Arc::new(Shared {
             api_key,
             user_agent: HeaderValue::from_static(USER_AGENT),
-            timeout,
+            timeout: per_request,
             retry: self.retry,
         });
         let generated = generated::Client::new_with_client(
@@ -192,6 +205,7 @@ impl ClientBuilder {
         );
         Ok(Client {
             environment: self.environment,
+            timeout,
             shared,
             generated,
         })
@@ -213,8 +227,13 @@ fn api_key_header(key: &str) -> Result<HeaderValue, ConfigError> {
     Ok(value)
 }
 
-fn http_client(connect_timeout: Duration) -> Result<reqwest::Client, ConfigError> {
-    let builder = http_client_builder()?.connect_timeout(connect_timeout);
+fn http_client(
+    connect_timeout: Duration,
+    timeout: Duration,
+) -> Result<reqwest::Client, ConfigError> {
+    let builder = http_client_builder()?
+        .connect_timeout(connect_timeout)
+        .timeout(timeout);
     builder
         .build()
         .map_err(|e| ConfigError::Http(e.to_string()))
