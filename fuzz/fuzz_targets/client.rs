@@ -16,7 +16,7 @@ use answering_agent::{Client, Environment, Operation, RetryPolicy};
 use bytes::Bytes;
 use libfuzzer_sys::fuzz_target;
 use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::HeaderMap;
 use serde_json::{Map, Value};
 
 /// A key that must never show up in an error.
@@ -77,9 +77,10 @@ fn setup() -> &'static Setup {
                 body: Bytes::new(),
             };
             let arguments = &setup.arguments[operation.id()];
-            let result = setup
-                .runtime
-                .block_on(answered(canned, setup.client.send_json(*operation, arguments)));
+            let result = setup.runtime.block_on(answered(
+                canned,
+                setup.client.send_json(*operation, arguments),
+            ));
             assert!(
                 matches!(result, Err(answering_agent::Error::NotFound(_))),
                 "{}: {result:?}",
@@ -111,27 +112,10 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn parse(data: &[u8]) -> Option<(Operation, Canned)> {
-    let (head, body) = match data.windows(2).position(|w| w == b"\n\n") {
-        Some(end) => (&data[..end], &data[end + 2..]),
-        None => (data, &data[..0]),
-    };
-    let head = std::str::from_utf8(head).ok()?;
-    let mut lines = head.split('\n');
-    let (id, status) = lines.next()?.split_once(' ')?;
+    let (first, headers, body) = answering_agent_fuzz::message(data)?;
+    let (id, status) = first.split_once(' ')?;
     let operation = *Operation::ALL.iter().find(|o| o.id() == id)?;
     let status = StatusCode::from_u16(status.trim().parse().ok()?).ok()?;
-    let mut headers = HeaderMap::new();
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.trim().as_bytes()),
-            HeaderValue::from_str(value.trim()),
-        ) {
-            headers.append(name, value);
-        }
-    }
     Some((
         operation,
         Canned {

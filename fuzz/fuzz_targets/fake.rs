@@ -10,7 +10,7 @@
 #![no_main]
 
 use answering_agent_fake::fuzzing::InProcess;
-use hyper::header::{HeaderMap, HeaderName, HeaderValue};
+use hyper::header::HeaderMap;
 use libfuzzer_sys::fuzz_target;
 
 /// The key the seeds send.
@@ -36,25 +36,8 @@ fuzz_target!(|data: &[u8]| {
 });
 
 fn parse(request: &[u8]) -> Option<(&str, hyper::Uri, HeaderMap, &[u8])> {
-    let (head, body) = match request.windows(2).position(|w| w == b"\n\n") {
-        Some(end) => (&request[..end], &request[end + 2..]),
-        None => (request, &request[..0]),
-    };
-    let head = std::str::from_utf8(head).ok()?;
-    let mut lines = head.split('\n');
-    let (method, target) = lines.next()?.split_once(' ')?;
+    let (first, headers, body) = answering_agent_fuzz::message(request)?;
+    let (method, target) = first.split_once(' ')?;
     let uri = target.parse::<hyper::Uri>().ok()?;
-    let mut headers = HeaderMap::new();
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            continue;
-        };
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::from_bytes(name.trim().as_bytes()),
-            HeaderValue::from_str(value.trim()),
-        ) {
-            headers.append(name, value);
-        }
-    }
     Some((method, uri, headers, body))
 }
