@@ -1,7 +1,8 @@
 //! What every request goes through: the `ClientHooks` of the generated client.
 //!
-//! `pre` adds the key (a sensitive header), the User-Agent and the timeout (progenitor's
-//! `api-version` header is removed from the generated code: client/codegen/version_header.rs). `exec` sends the request, retrying as the
+//! `pre` adds the key (a sensitive header), the User-Agent and, on a user's own reqwest
+//! client, the timeout (progenitor's `api-version` header is removed from the generated
+//! code: client/codegen/version_header.rs). `exec` sends the request, retrying as the
 //! operation's policy allows (client/retry.rs), in a tracing span per attempt; then it reads
 //! the whole response body (bounded) and keeps a copy in the call's [`Call`]:
 //! progenitor drops the status of a body it cannot decode and the raw bytes of one it can,
@@ -33,7 +34,8 @@ pub(crate) struct Shared {
     /// The key, as a header value marked sensitive (its `Debug` prints `Sensitive`).
     pub api_key: HeaderValue,
     pub user_agent: HeaderValue,
-    /// The total time one attempt may take; `None` leaves a user-supplied client's own.
+    /// The total time one attempt may take, set on each request: only for a user's own
+    /// reqwest client given a timeout (ours carries it itself, see `ClientBuilder::build`).
     pub timeout: Option<Duration>,
     pub retry: RetryPolicy,
 }

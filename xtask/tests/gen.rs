@@ -237,3 +237,42 @@ fn a_field_that_does_not_fit_openapi_names_its_pointer() {
         ],
     );
 }
+
+#[test]
+fn no_operation_sends_api_version_and_header_parameters_still_go_out() {
+    // progenitor adds `api-version` to every request; the pipeline removes it
+    // (client/codegen/version_header.rs) and keeps the headers the spec declares.
+    let text = std::fs::read_to_string(workspace().join(xtask::codegen::SPEC_PATH)).unwrap();
+    let mut spec: serde_json::Value = serde_norway::from_str(&text).unwrap();
+    let get = spec
+        .pointer_mut("/paths/~1organizations~1{organization_id}/get")
+        .unwrap();
+    let header = serde_json::json!({
+        "name": "X-Trace-Id", "in": "header", "required": false, "schema": {"type": "string"}
+    });
+    match get
+        .get_mut("parameters")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        Some(parameters) => parameters.push(header),
+        None => get["parameters"] = serde_json::json!([header]),
+    }
+    let edited = serde_norway::to_string(&spec).unwrap();
+
+    let plain = xtask::codegen::generate_all("spec.yaml", &text)
+        .unwrap()
+        .client;
+    assert!(!plain.contains("api-version"));
+    assert!(!plain.contains("header_map.append"));
+    assert!(plain.contains("let header_map = ::reqwest::header::HeaderMap::new();"));
+
+    let with_header = xtask::codegen::generate_all("spec.yaml", &edited)
+        .unwrap()
+        .client;
+    assert!(!with_header.contains("api-version"));
+    assert_eq!(with_header.matches("header_map.append(").count(), 1);
+    assert!(
+        with_header.contains("\"X-Trace-Id\""),
+        "the declared header still goes out"
+    );
+}
