@@ -10,6 +10,7 @@ const MOCK: &str = "client/generated_mock.rs";
 const TABLE: &str = "xtask/src/bin/xtask-verify/decoders.rs";
 const OPERATIONS: &str = "client/operations.rs";
 const README: &str = "README.md";
+const RAW: &str = xtask::codegen::RAW_PROGENITOR_PATH;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,7 +22,7 @@ fn workspace() -> PathBuf {
 /// A temporary workspace with the real spec and generated file.
 fn copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for file in [SPEC, GENERATED, MOCK, TABLE, OPERATIONS, README] {
+    for file in [SPEC, GENERATED, MOCK, TABLE, OPERATIONS, RAW, README] {
         let to = dir.path().join(file);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(workspace().join(file), to).unwrap();
