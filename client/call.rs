@@ -8,13 +8,14 @@
 
 use std::future::Future;
 
+use bytes::Bytes;
 use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 
 use crate::Operation;
 use crate::client::Client;
 use crate::error::{Error, ErrorResponse};
-use crate::hooks::{Call, Captured};
+use crate::hooks::{Call, Captured, MAX_RESPONSE_BODY, read_bounded};
 use crate::retry::{self, Idempotency};
 
 impl Client {
@@ -29,12 +30,12 @@ impl Client {
     {
         let call = Call::new(operation);
         let result = call.scope(send).await;
-        finish(result, &call)
+        finish(result, &call).await
     }
 }
 
 /// The typed response, or the error for what happened.
-fn finish<T: DeserializeOwned, E>(
+async fn finish<T: DeserializeOwned, E>(
     result: Result<ResponseValue<T>, progenitor_client::Error<E>>,
     call: &Call,
 ) -> Result<ResponseValue<T>, Error> {
@@ -50,12 +51,11 @@ fn finish<T: DeserializeOwned, E>(
         }
         Err(error) => error,
     };
-    let captured = call.take_captured();
-    if let Some(response) = captured.as_ref().and_then(empty_success::<T>) {
-        return Ok(response);
-    }
     let attempts = call.attempts();
-    let error = convert(error, captured, attempts);
+    let error = match convert(error, call.take_captured(), attempts).await {
+        Ok(empty) => return Ok(empty),
+        Err(error) => error,
+    };
     let operation = call.operation;
     Err(match operation.idempotency() {
         Idempotency::Safe => error,
@@ -85,63 +85,72 @@ fn finish<T: DeserializeOwned, E>(
     })
 }
 
-/// A success without a body (a 204, or a 200 with nothing in it) where the spec expects a
-/// body with no required field, such as the answer to a delete: read as `{}`. The spec
-/// guesses those bodies; a server that sends none must not fail the call.
-fn empty_success<T: DeserializeOwned>(captured: &Captured) -> Option<ResponseValue<T>> {
-    if !captured.status.is_success()
-        || captured.truncated
-        || !captured.body.iter().all(u8::is_ascii_whitespace)
-    {
-        return None;
-    }
-    let value = serde_json::from_str::<T>("{}").ok()?;
-    Some(ResponseValue::new(
-        value,
-        captured.status,
-        captured.headers.clone(),
-    ))
-}
-
-/// This crate's error for a generated client's error and the response `exec` captured.
-/// The status decides the variant, whatever the body holds.
-fn convert<E>(
+/// This crate's error for a generated client's error and the response `exec` captured;
+/// or, for a success without a body where one with no required field was expected (such as
+/// the answer to a delete), the response read as `{}`: the spec guesses those bodies, and
+/// a server that sends none must not fail the call. The status decides the variant,
+/// whatever the body holds.
+async fn convert<T: DeserializeOwned, E>(
     error: progenitor_client::Error<E>,
     captured: Option<Captured>,
     attempts: u32,
-) -> Error {
+) -> Result<ResponseValue<T>, Error> {
     use progenitor_client::Error as Generated;
-    match (error, captured) {
-        (Generated::InvalidRequest(why) | Generated::Custom(why), _) => Error::InvalidRequest(why),
+    let (error, captured) = match (error, captured) {
+        (Generated::InvalidRequest(why) | Generated::Custom(why), _) => {
+            return Err(Error::InvalidRequest(why));
+        }
         (
             Generated::CommunicationError(e)
             | Generated::ResponseBodyError(e)
             | Generated::InvalidUpgrade(e),
             _,
-        ) => Error::Transport { error: e, attempts },
-        (error, Some(c)) => {
-            let success = c.status.is_success();
-            let reason = match error {
-                _ if c.truncated => format!(
-                    "the body is longer than {} bytes",
-                    crate::hooks::MAX_RESPONSE_BODY
-                ),
-                Generated::InvalidResponsePayload(_, e) => format!(
-                    "the body does not decode: {}",
-                    crate::error::without_quoted_values(&e.to_string())
-                ),
-                _ => format!("{} is not a success status of this operation", c.status),
-            };
-            let response = ErrorResponse::new(c.status, c.headers, c.body, c.truncated);
-            if success {
-                Error::InvalidResponse { response, reason }
-            } else {
-                Error::from_status(response)
-            }
-        }
+        ) => return Err(Error::Transport { error: e, attempts }),
+        (error, Some(captured)) => (error, captured),
         // Every response passes through `exec`, which captures it.
         (_, None) => {
-            Error::InvalidRequest("internal error: the response was not captured".to_string())
+            return Err(Error::InvalidRequest(
+                "internal error: the response was not captured".to_string(),
+            ));
         }
+    };
+    let decoding = match &error {
+        Generated::InvalidResponsePayload(_, e) => Some(format!(
+            "the body does not decode: {}",
+            crate::error::without_quoted_values(&e.to_string())
+        )),
+        _ => None,
+    };
+    // A success `exec` left to progenitor: its body is in the error, or still unread in
+    // the response progenitor did not expect.
+    let (body, truncated) = match (captured.body, error) {
+        (Some(body), _) => (body, captured.truncated),
+        (None, Generated::InvalidResponsePayload(bytes, _)) => (bytes, false),
+        (None, Generated::UnexpectedResponse(response)) => {
+            let body = http::Response::from(response).into_body();
+            read_bounded(body, MAX_RESPONSE_BODY)
+                .await
+                .map_err(|error| Error::Transport { error, attempts })?
+        }
+        (None, _) => (Bytes::new(), false),
+    };
+    let status = captured.status;
+    if status.is_success()
+        && !truncated
+        && body.iter().all(u8::is_ascii_whitespace)
+        && let Ok(value) = serde_json::from_str::<T>("{}")
+    {
+        return Ok(ResponseValue::new(value, status, captured.headers));
     }
+    let reason = match decoding {
+        _ if truncated => format!("the body is longer than {MAX_RESPONSE_BODY} bytes"),
+        Some(decoding) => decoding,
+        None => format!("{status} is not a success status of this operation"),
+    };
+    let response = ErrorResponse::new(status, captured.headers, body, truncated);
+    Err(if status.is_success() {
+        Error::InvalidResponse { response, reason }
+    } else {
+        Error::from_status(response)
+    })
 }

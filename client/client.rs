@@ -192,7 +192,14 @@ impl ClientBuilder {
                 (http, None)
             }
         };
+        // `Environment::custom` checks its URL, but the variant can be built without it.
+        let base = self.environment.base_url();
+        let base_url = reqwest::Url::parse(base).map_err(|e| ConfigError::InvalidBaseUrl {
+            url: base.to_string(),
+            reason: e.to_string(),
+        })?;
         let shared = Arc::new(Shared {
+            base_url,
             api_key,
             user_agent: HeaderValue::from_static(USER_AGENT),
             timeout: per_request,

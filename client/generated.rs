@@ -2815,7 +2815,7 @@ pub mod builder {
         > {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/locations", client.baseurl,);
+            let url = client.inner.endpoint(format_args!("/locations"));
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -2932,7 +2932,7 @@ pub mod builder {
                     types::CreateLocationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/locations", client.baseurl,);
+            let url = client.inner.endpoint(format_args!("/locations"));
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3023,10 +3023,11 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Location>, Error<types::Error>> {
             let Self { client, location_id } = self;
             let location_id = location_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/locations/{}", client.baseurl, encode_path(& location_id
-                .to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!("/locations/{}", encode_path(& location_id.to_string())),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3109,10 +3110,11 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Deleted>, Error<types::Error>> {
             let Self { client, location_id } = self;
             let location_id = location_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/locations/{}", client.baseurl, encode_path(& location_id
-                .to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!("/locations/{}", encode_path(& location_id.to_string())),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3228,10 +3230,11 @@ pub mod builder {
                     types::UpdateLocationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/locations/{}", client.baseurl, encode_path(& location_id
-                .to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!("/locations/{}", encode_path(& location_id.to_string())),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3311,7 +3314,7 @@ pub mod builder {
             Error<types::Error>,
         > {
             let Self { client } = self;
-            let url = format!("{}/organizations", client.baseurl,);
+            let url = client.inner.endpoint(format_args!("/organizations"));
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3420,7 +3423,7 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/organizations", client.baseurl,);
+            let url = client.inner.endpoint(format_args!("/organizations"));
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3514,10 +3517,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Organization>, Error<types::Error>> {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/organizations/{}", client.baseurl, encode_path(& organization_id
-                .to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!(
+                        "/organizations/{}", encode_path(& organization_id.to_string())
+                    ),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3602,10 +3608,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Deleted>, Error<types::Error>> {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/organizations/{}", client.baseurl, encode_path(& organization_id
-                .to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!(
+                        "/organizations/{}", encode_path(& organization_id.to_string())
+                    ),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3725,10 +3734,13 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/organizations/{}", client.baseurl, encode_path(& organization_id
-                .to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!(
+                        "/organizations/{}", encode_path(& organization_id.to_string())
+                    ),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3822,7 +3834,7 @@ pub mod builder {
         ) -> Result<ResponseValue<::std::vec::Vec<types::User>>, Error<types::Error>> {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users", client.baseurl,);
+            let url = client.inner.endpoint(format_args!("/users"));
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -3952,7 +3964,7 @@ pub mod builder {
                     types::CreateUserRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/users", client.baseurl,);
+            let url = client.inner.endpoint(format_args!("/users"));
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -4052,9 +4064,11 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& external_id.to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!("/users/{}", encode_path(& external_id.to_string())),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -4186,9 +4200,11 @@ pub mod builder {
                     types::UpdateUserRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}", client.baseurl, encode_path(& external_id.to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!("/users/{}", encode_path(& external_id.to_string())),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -4288,10 +4304,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::EmbedTokenResponse>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/embed-token", client.baseurl, encode_path(& external_id
-                .to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!(
+                        "/users/{}/embed-token", encode_path(& external_id.to_string())
+                    ),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -4377,10 +4396,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::EmbedTokenResponse>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/embed-token", client.baseurl, encode_path(& external_id
-                .to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!(
+                        "/users/{}/embed-token", encode_path(& external_id.to_string())
+                    ),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client
@@ -4467,10 +4489,13 @@ pub mod builder {
         ) -> Result<ResponseValue<types::EmbedTokenInvalidated>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/users/{}/embed-token", client.baseurl, encode_path(& external_id
-                .to_string()),
-            );
+            let url = client
+                .inner
+                .endpoint(
+                    format_args!(
+                        "/users/{}/embed-token", encode_path(& external_id.to_string())
+                    ),
+                );
             let header_map = ::reqwest::header::HeaderMap::new();
             #[allow(unused_mut)]
             let mut request = client

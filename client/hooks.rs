@@ -3,10 +3,11 @@
 //! `pre` adds the key (a sensitive header), the User-Agent and, on a user's own reqwest
 //! client, the timeout (progenitor's `api-version` header is removed from the generated
 //! code: client/codegen/version_header.rs). `exec` sends the request, retrying as the
-//! operation's policy allows (client/retry.rs), in a tracing span per attempt; then it reads
-//! the whole response body (bounded) and keeps a copy in the call's [`Call`]:
-//! progenitor drops the status of a body it cannot decode and the raw bytes of one it can,
-//! and errors must keep both (see client/error.rs).
+//! operation's policy allows (client/retry.rs), in a tracing span per attempt; then it keeps
+//! the status and headers in the call's [`Call`], and the body too unless the response is a
+//! success of known length within the bound (progenitor reads that one and hands its bytes
+//! back if they do not decode): progenitor drops the status of a body it cannot decode, and
+//! errors must keep status, headers and raw body (see client/call.rs and client/error.rs).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -38,6 +39,8 @@ pub(crate) struct Shared {
     /// reqwest client given a timeout (ours carries it itself, see `ClientBuilder::build`).
     pub timeout: Option<Duration>,
     pub retry: RetryPolicy,
+    /// The environment's base URL, parsed once: each call's URL is its path on a copy.
+    pub base_url: reqwest::Url,
 }
 
 /// The generated client's `inner`: the settings every call of one [`Client`](crate::Client)
@@ -48,6 +51,23 @@ pub struct Context(pub(crate) Arc<Shared>);
 impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Context").finish_non_exhaustive()
+    }
+}
+
+impl Context {
+    /// The URL of one call: `path`, formatted by the generated `send` with its parameters
+    /// already encoded, on a copy of the base URL. Only the path is parsed, not the scheme
+    /// and host again (client/codegen/base_url.rs); the result is what parsing the whole
+    /// URL gives, dot segments and percent-encoding included.
+    pub(crate) fn endpoint(&self, path: std::fmt::Arguments<'_>) -> reqwest::Url {
+        use std::fmt::Write;
+        let mut url = self.0.base_url.clone();
+        let mut full = String::with_capacity(64);
+        full.push_str(url.path().trim_end_matches('/'));
+        // Writing to a String cannot fail.
+        let _ = full.write_fmt(path);
+        url.set_path(&full);
+        url
     }
 }
 
@@ -69,7 +89,9 @@ pub(crate) struct Call {
 pub(crate) struct Captured {
     pub status: StatusCode,
     pub headers: HeaderMap,
-    pub body: Bytes,
+    /// The body as read here; `None` for a success left to progenitor to read (see `exec`),
+    /// whose body `finish` (client/call.rs) takes from where progenitor leaves it.
+    pub body: Option<Bytes>,
     /// The body was longer than [`MAX_RESPONSE_BODY`]; `body` is its start.
     pub truncated: bool,
 }
@@ -194,15 +216,40 @@ impl ClientHooks<Context> for generated::Client {
                     attempt += 1;
                 }
                 _ => {
-                    let response = outcome.inspect_err(|error| {
+                    let mut response = outcome.inspect_err(|error| {
                         span.in_scope(|| tracing::info!(error = %error, "failed"));
                     })?;
-                    span.in_scope(|| {
-                        tracing::info!(status = response.status().as_u16(), "response")
-                    });
+                    let status = response.status();
+                    span.in_scope(|| tracing::info!(status = status.as_u16(), "response"));
+                    // The headers move into the capture instead of being copied: progenitor
+                    // only copies them into its value, and `finish` puts them back there.
+                    let headers = std::mem::take(response.headers_mut());
+                    let capture = |body, truncated| {
+                        if let Some(call) = &call {
+                            *call.captured.lock().unwrap_or_else(PoisonError::into_inner) =
+                                Some(Captured {
+                                    status,
+                                    headers,
+                                    body,
+                                    truncated,
+                                });
+                        }
+                    };
+                    // A success whose length is known and within the bound (HTTP/1 and 2
+                    // stop reading at the length): progenitor reads it as it comes, and
+                    // hands the bytes back if they do not decode. Reading and rebuilding it
+                    // here would cost every call a copy of the URL and two conversions.
+                    if status.is_success()
+                        && response
+                            .content_length()
+                            .is_some_and(|length| length <= MAX_RESPONSE_BODY as u64)
+                    {
+                        capture(None, false);
+                        return Ok(response);
+                    }
+                    // Any other response is read here, bounded, and kept for the error.
                     // The conversion to `http` parts drops the URL, and the one back parses a
-                    // placeholder URL unless the parts carry one: carry the real one (a copy
-                    // instead of a parse per call).
+                    // placeholder URL unless the parts carry one: carry the real one.
                     let url = response.url().clone();
                     let (mut parts, body) = http::Response::from(response).into_parts();
                     if let Ok(carrier) = http::Response::builder().url(url).body(()) {
@@ -211,17 +258,7 @@ impl ClientHooks<Context> for generated::Client {
                     let (body, truncated) = read_bounded(body, MAX_RESPONSE_BODY).await?;
                     // Bodies are never logged at info: they may hold personal data.
                     span.in_scope(|| tracing::trace!(bytes = body.len(), truncated, "body read"));
-                    // The headers move into the capture instead of being copied: progenitor
-                    // only copies them into its value, and `finish` puts them back there.
-                    if let Some(call) = &call {
-                        *call.captured.lock().unwrap_or_else(PoisonError::into_inner) =
-                            Some(Captured {
-                                status: parts.status,
-                                headers: std::mem::take(&mut parts.headers),
-                                body: body.clone(),
-                                truncated,
-                            });
-                    }
+                    capture(Some(body.clone()), truncated);
                     return Ok(reqwest::Response::from(http::Response::from_parts(
                         parts,
                         reqwest::Body::from(body),
@@ -234,7 +271,10 @@ impl ClientHooks<Context> for generated::Client {
 
 /// Reads at most `limit` bytes of the body; says whether there was more. A body that
 /// arrives in one frame (the usual case) is kept as it came, without a copy.
-async fn read_bounded(mut body: reqwest::Body, limit: usize) -> reqwest::Result<(Bytes, bool)> {
+pub(crate) async fn read_bounded(
+    mut body: reqwest::Body,
+    limit: usize,
+) -> reqwest::Result<(Bytes, bool)> {
     use http_body_util::BodyExt;
     let mut first: Option<Bytes> = None;
     let mut rest = BytesMut::new();
@@ -261,4 +301,52 @@ async fn read_bounded(mut body: reqwest::Body, limit: usize) -> reqwest::Result<
     let mut all = BytesMut::from(first);
     all.extend_from_slice(&rest);
     Ok((all.freeze(), false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn context(base: &str) -> Context {
+        Context(Arc::new(Shared {
+            api_key: HeaderValue::from_static("sk_test"),
+            user_agent: HeaderValue::from_static("test"),
+            timeout: None,
+            retry: RetryPolicy::none(),
+            base_url: reqwest::Url::parse(base).unwrap(),
+        }))
+    }
+
+    #[test]
+    fn an_endpoint_is_what_parsing_the_whole_url_gives() {
+        let bases = [
+            "https://answeringagent.com/api/v1",
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080/",
+            "HTTP://User:pw@Example.COM:80/a%20b/./c/../api",
+            "http://[::1]:9/base path",
+        ];
+        let paths = [
+            "/organizations",
+            "/organizations/4711",
+            "/a%2Fb/..%2F",
+            "/x/../y",
+            "/é ?#",
+        ];
+        for base in bases {
+            let trimmed = base.trim_end_matches('/');
+            for path in paths {
+                let expected = reqwest::Url::parse(&format!("{trimmed}{path}")).unwrap();
+                let endpoint = context(base).endpoint(format_args!("{path}"));
+                // `?` and `#` start a query and a fragment in a whole URL, but are encoded
+                // in a path: progenitor's `encode_path` never leaves them in a parameter.
+                if path.contains('?') {
+                    assert!(endpoint.path().ends_with("/%C3%A9%20%3F%23"), "{endpoint}");
+                    assert_eq!((endpoint.query(), endpoint.fragment()), (None, None));
+                    continue;
+                }
+                assert_eq!(endpoint, expected, "{base} {path}");
+            }
+        }
+    }
 }

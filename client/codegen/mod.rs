@@ -3,6 +3,7 @@
 //! this directory with `#[path]`, so the client is generated in exactly one way. It is never
 //! compiled into the client library.
 
+pub mod base_url;
 pub mod derives;
 pub mod fingerprint;
 pub mod lint;
@@ -113,6 +114,7 @@ pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>>
     derives::add_json_schema(&mut file_ast)
         .map_err(|e| vec![spec.error("", format!("adding the schemars derive failed: {e}"))])?;
     version_header::remove(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
+    base_url::parse_once(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
     let operations_source = operations::source(&spec, &model, &file_ast)?;
     let operations_ast: syn::File = syn::parse_str(&operations_source)
         .map_err(|e| vec![spec.error("", format!("the generated operations do not parse: {e}"))])?;

@@ -277,3 +277,24 @@ fn no_operation_sends_api_version_and_header_parameters_still_go_out() {
         "the declared header still goes out"
     );
 }
+
+#[test]
+fn every_operation_puts_its_path_on_the_base_url_parsed_once() {
+    // progenitor formats `{baseurl}/path` for reqwest to parse whole on every call; the
+    // pipeline makes each `send` format only the path (client/codegen/base_url.rs).
+    let text = std::fs::read_to_string(workspace().join(xtask::codegen::SPEC_PATH)).unwrap();
+    let client = xtask::codegen::generate_all("spec.yaml", &text)
+        .unwrap()
+        .client;
+    let sends = client.matches("pub async fn send(").count();
+    assert!(sends >= 17, "{sends} sends");
+    assert_eq!(client.matches(".endpoint(").count(), sends);
+    assert!(
+        !client.contains("client.baseurl,"),
+        "no URL is formatted from the base"
+    );
+    assert!(
+        client.contains(r#"format_args!("/locations/{}", encode_path(& location_id.to_string()))"#),
+        "path parameters are still encoded"
+    );
+}
