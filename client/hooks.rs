@@ -161,9 +161,8 @@ impl ClientHooks<Context> for generated::Client {
             if let Some(call) = &call {
                 call.attempts.store(attempt, Ordering::Relaxed);
             }
-            // Our bodies are bytes, so they clone; a body that does not gets one attempt.
             let next = (attempt < policy.max_attempts)
-                .then(|| request.try_clone())
+                .then(|| retry_copy(&request))
                 .flatten();
             let span = tracing::info_span!(
                 "answering_agent.request",
@@ -267,6 +266,28 @@ impl ClientHooks<Context> for generated::Client {
             }
         }
     }
+}
+
+/// A copy of `request` for the next attempt; none for a streamed body (that request gets
+/// one attempt). reqwest's own `try_clone` does the same and more: it allocates an
+/// extensions map for the timeout and throws it away, on every copy. What the generated
+/// code and `pre` put on a request is copied here: method, URL, headers, version, body and
+/// timeout.
+fn retry_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
+    let body = match request.body() {
+        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(
+            body.as_bytes()?,
+        ))),
+        None => None,
+    };
+    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
+    *copy.headers_mut() = request.headers().clone();
+    *copy.version_mut() = request.version();
+    if let Some(timeout) = request.timeout() {
+        *copy.timeout_mut() = Some(*timeout);
+    }
+    *copy.body_mut() = body;
+    Some(copy)
 }
 
 /// Reads at most `limit` bytes of the body; says whether there was more. A body that

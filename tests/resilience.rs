@@ -96,6 +96,86 @@ async fn a_429_with_retry_after_is_waited_out_then_the_create_succeeds() {
 }
 
 #[tokio::test]
+async fn a_retried_request_is_the_first_one_again() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(201).set_body_raw(CREATED, "application/json"))
+        .mount(&server)
+        .await;
+    client(&server.uri(), Duration::from_secs(5))
+        .create_organization()
+        .body(body())
+        .send()
+        .await
+        .unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    let (first, retry) = (&received[0], &received[1]);
+    assert_eq!(retry.method, first.method);
+    assert_eq!(retry.url, first.url);
+    assert_eq!(retry.body, first.body);
+    assert!(!first.body.is_empty());
+    let headers = |request: &wiremock::Request| {
+        let mut all: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_string()))
+            .collect();
+        all.sort();
+        all
+    };
+    assert_eq!(headers(retry), headers(first));
+    assert!(headers(first).iter().any(|(name, _)| name == "x-api-key"));
+}
+
+#[tokio::test]
+async fn a_timeout_on_a_users_own_reqwest_client_holds_for_every_attempt() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_delay(Duration::from_secs(30)))
+        .mount(&server)
+        .await;
+    logs();
+    let own = answering_agent::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
+    let client = Client::builder()
+        .api_key(KEY)
+        .environment(Environment::custom(&format!("{}/api/v1", server.uri())).unwrap())
+        .http_client(own)
+        .timeout(Duration::from_millis(300))
+        .retry(RetryPolicy {
+            max_attempts: 2,
+            initial_backoff: Duration::from_millis(10),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = client.list_organizations().send().await.unwrap_err();
+    let Error::Transport { error, attempts } = &error else {
+        panic!("expected a transport error, got {error:?}")
+    };
+    assert!(error.is_timeout(), "{error:?}");
+    assert_eq!(*attempts, 2);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "the retry waited for the server"
+    );
+}
+
+#[tokio::test]
 async fn a_retry_after_longer_than_the_cap_is_returned_not_slept() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
