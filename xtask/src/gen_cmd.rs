@@ -18,7 +18,7 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
     let spec_text = workspace::read(&root.join(codegen::SPEC_PATH))?;
     let outputs = gen_cache::outputs(&spec_text, || generate(&spec_text))?;
 
-    let readme_path = "README.md";
+    let readme_path = xtask::README_PATH;
     let readme_now = workspace::read(&root.join(readme_path))?.replace("\r\n", "\n");
     let readme = codegen::operations::splice_readme(&readme_now, &outputs.readme_table)
         .ok_or_else(|| {
@@ -29,14 +29,15 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
             )
         })?;
     let mut stale = false;
-    for (path, fresh) in [
-        (codegen::GENERATED_PATH, &outputs.client),
-        (codegen::OPERATIONS_PATH, &outputs.operations),
-        (codegen::MOCK_PATH, &outputs.mock),
-        (decoders::TABLE_PATH, &outputs.decoder_table),
-        (codegen::RAW_PROGENITOR_PATH, &outputs.raw_progenitor),
-        (readme_path, &readme),
-    ] {
+    let texts = [
+        &outputs.client,
+        &outputs.operations,
+        &outputs.mock,
+        &outputs.decoder_table,
+        &outputs.raw_progenitor,
+        &readme,
+    ];
+    for (path, fresh) in xtask::GENERATED_FILES.into_iter().zip(texts) {
         let target = root.join(path);
         let current = match std::fs::read_to_string(&target) {
             Ok(text) => text.replace("\r\n", "\n"),

@@ -17,3 +17,18 @@ pub mod surface;
 pub mod type_schemas;
 pub mod verify;
 pub mod workspace;
+
+/// Every file `cargo xtask gen` writes from the spec, relative to the workspace root, in the
+/// order it writes them (README.md only between its markers): the tests that check what gen
+/// writes, and gen itself, take the list from here.
+pub const GENERATED_FILES: [&str; 6] = [
+    codegen::GENERATED_PATH,
+    codegen::OPERATIONS_PATH,
+    codegen::MOCK_PATH,
+    decoders::TABLE_PATH,
+    codegen::RAW_PROGENITOR_PATH,
+    README_PATH,
+];
+
+/// The README, whose table of operations gen keeps.
+pub const README_PATH: &str = "README.md";

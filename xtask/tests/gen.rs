@@ -5,12 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 const SPEC: &str = "openapi/answering-agent.yaml";
-const GENERATED: &str = "client/generated.rs";
-const MOCK: &str = "client/generated_mock.rs";
-const TABLE: &str = "xtask/src/bin/xtask-verify/decoders.rs";
-const OPERATIONS: &str = "client/operations.rs";
-const README: &str = "README.md";
-const RAW: &str = xtask::codegen::RAW_PROGENITOR_PATH;
+const GENERATED: &str = xtask::codegen::GENERATED_PATH;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,10 +14,10 @@ fn workspace() -> PathBuf {
         .to_path_buf()
 }
 
-/// A temporary workspace with the real spec and generated file.
+/// A temporary workspace with the real spec and every file gen writes.
 fn copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for file in [SPEC, GENERATED, MOCK, TABLE, OPERATIONS, RAW, README] {
+    for file in std::iter::once(SPEC).chain(xtask::GENERATED_FILES) {
         let to = dir.path().join(file);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(workspace().join(file), to).unwrap();

@@ -11,20 +11,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fastrand::Rng;
-use xtask::codegen::{
-    self,
-    operations::{README_BEGIN, README_END},
-};
+use xtask::codegen::operations::{README_BEGIN, README_END};
 
-/// What `gen` writes, relative to the workspace root.
-const GENERATED: [&str; 6] = [
-    codegen::GENERATED_PATH,
-    codegen::OPERATIONS_PATH,
-    codegen::MOCK_PATH,
-    xtask::decoders::TABLE_PATH,
-    codegen::RAW_PROGENITOR_PATH,
-    "README.md",
-];
+/// What `cargo xtask gen` writes, relative to the workspace root.
+const GENERATED: [&str; 6] = xtask::GENERATED_FILES;
 
 const KILLS: usize = 40;
 

@@ -11,18 +11,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::codegen;
-
 const SPEC: &str = "openapi/answering-agent.yaml";
-/// What `cargo xtask gen` rewrites from the spec; README.md only between its markers.
-const GENERATED: [&str; 6] = [
-    codegen::GENERATED_PATH,
-    codegen::OPERATIONS_PATH,
-    codegen::MOCK_PATH,
-    xtask::decoders::TABLE_PATH,
-    codegen::RAW_PROGENITOR_PATH,
-    "README.md",
-];
+/// What `cargo xtask gen` writes, relative to the workspace root.
+const GENERATED: [&str; 6] = xtask::GENERATED_FILES;
 const PROGRAM: &str = "examples/call_the_new_operation.rs";
 
 /// The new operation: a path, a parameter, a response schema and an example, as a
