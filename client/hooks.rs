@@ -238,11 +238,11 @@ impl ClientHooks<Context> for generated::Client {
                     // stop reading at the length): progenitor reads it as it comes, and
                     // hands the bytes back if they do not decode. Reading and rebuilding it
                     // here would cost every call a copy of the URL and two conversions.
-                    if status.is_success()
-                        && response
-                            .content_length()
-                            .is_some_and(|length| length <= MAX_RESPONSE_BODY as u64)
+                    if let Some(length) = response
+                        .content_length()
+                        .filter(|&length| status.is_success() && length <= MAX_RESPONSE_BODY as u64)
                     {
+                        span.in_scope(|| tracing::trace!(bytes = length, "body left to decode"));
                         capture(None, false);
                         return Ok(response);
                     }
