@@ -11,6 +11,7 @@ use crate::error::ConfigError;
 use crate::generated;
 use crate::hooks::{Context, Shared};
 use crate::retry::RetryPolicy;
+use crate::urls::Urls;
 
 /// The variable [`Client::from_env`] reads the API key from.
 pub const API_KEY_VARIABLE: &str = "ANSWERING_AGENT_API_KEY";
@@ -199,7 +200,7 @@ impl ClientBuilder {
             reason: e.to_string(),
         })?;
         let shared = Arc::new(Shared {
-            base_url,
+            urls: Urls::new(base_url),
             api_key,
             user_agent: HeaderValue::from_static(USER_AGENT),
             timeout: per_request,

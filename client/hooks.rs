@@ -23,6 +23,7 @@ use tracing::Instrument;
 use crate::Operation;
 use crate::generated;
 use crate::retry::{self, Idempotency, RetryPolicy};
+use crate::urls::Urls;
 
 /// The largest response body a call reads; a longer one ends the call with
 /// [`Error::InvalidResponse`](crate::Error::InvalidResponse).
@@ -39,8 +40,8 @@ pub(crate) struct Shared {
     /// reqwest client given a timeout (ours carries it itself, see `ClientBuilder::build`).
     pub timeout: Option<Duration>,
     pub retry: RetryPolicy,
-    /// The environment's base URL, parsed once: each call's URL is its path on a copy.
-    pub base_url: reqwest::Url,
+    /// The environment's URLs, parsed once (client/urls.rs).
+    pub urls: Urls,
 }
 
 /// The generated client's `inner`: the settings every call of one [`Client`](crate::Client)
@@ -55,19 +56,9 @@ impl std::fmt::Debug for Context {
 }
 
 impl Context {
-    /// The URL of one call: `path`, formatted by the generated `send` with its parameters
-    /// already encoded, on a copy of the base URL. Only the path is parsed, not the scheme
-    /// and host again (client/codegen/base_url.rs); the result is what parsing the whole
-    /// URL gives, dot segments and percent-encoding included.
+    /// The URL of one call, for the generated `send`s (client/codegen/base_url.rs).
     pub(crate) fn endpoint(&self, path: std::fmt::Arguments<'_>) -> reqwest::Url {
-        use std::fmt::Write;
-        let mut url = self.0.base_url.clone();
-        let mut full = String::with_capacity(64);
-        full.push_str(url.path().trim_end_matches('/'));
-        // Writing to a String cannot fail.
-        let _ = full.write_fmt(path);
-        url.set_path(&full);
-        url
+        self.0.urls.endpoint(path)
     }
 }
 
@@ -322,52 +313,4 @@ pub(crate) async fn read_bounded(
     let mut all = BytesMut::from(first);
     all.extend_from_slice(&rest);
     Ok((all.freeze(), false))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn context(base: &str) -> Context {
-        Context(Arc::new(Shared {
-            api_key: HeaderValue::from_static("sk_test"),
-            user_agent: HeaderValue::from_static("test"),
-            timeout: None,
-            retry: RetryPolicy::none(),
-            base_url: reqwest::Url::parse(base).unwrap(),
-        }))
-    }
-
-    #[test]
-    fn an_endpoint_is_what_parsing_the_whole_url_gives() {
-        let bases = [
-            "https://answeringagent.com/api/v1",
-            "http://127.0.0.1:8080",
-            "http://127.0.0.1:8080/",
-            "HTTP://User:pw@Example.COM:80/a%20b/./c/../api",
-            "http://[::1]:9/base path",
-        ];
-        let paths = [
-            "/organizations",
-            "/organizations/4711",
-            "/a%2Fb/..%2F",
-            "/x/../y",
-            "/é ?#",
-        ];
-        for base in bases {
-            let trimmed = base.trim_end_matches('/');
-            for path in paths {
-                let expected = reqwest::Url::parse(&format!("{trimmed}{path}")).unwrap();
-                let endpoint = context(base).endpoint(format_args!("{path}"));
-                // `?` and `#` start a query and a fragment in a whole URL, but are encoded
-                // in a path: progenitor's `encode_path` never leaves them in a parameter.
-                if path.contains('?') {
-                    assert!(endpoint.path().ends_with("/%C3%A9%20%3F%23"), "{endpoint}");
-                    assert_eq!((endpoint.query(), endpoint.fragment()), (None, None));
-                    continue;
-                }
-                assert_eq!(endpoint, expected, "{base} {path}");
-            }
-        }
-    }
 }

@@ -44,6 +44,7 @@ pub mod retry;
 mod secret;
 #[cfg(feature = "rustls")]
 mod tls;
+mod urls;
 
 // The operations (`Operation` and a builder per operation), generated from the spec like
 // the client itself (client/codegen/operations.rs). Never edited by hand.
