@@ -1,10 +1,10 @@
 //! No URL parse per call: progenitor formats every request's URL as a string
 //! (`format!("{}/organizations", client.baseurl)`) that reqwest then parses in full:
-//! scheme, host (IDNA included) and path, about 7 k instructions a call, a sixth of the
-//! client's own cost. The base URL is parsed once, when the client is built; this pass makes
+//! scheme, host (IDNA included) and path: about 7 k instructions, 6 % of a call on
+//! loopback. The base URL is parsed once, when the client is built; this pass makes
 //! each `send` format only the operation's path and hand it to `Context::endpoint`
-//! (client/hooks.rs), which puts it on a copy of the parsed base. The path goes through the
-//! same parser (`Url::set_path`), so the URL sent is the one a full parse gives.
+//! (client/urls.rs), which puts it on the parsed base. The path goes through the same
+//! parser (`Url::set_path`), so the URL sent is the one a full parse gives.
 
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
