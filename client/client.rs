@@ -170,7 +170,9 @@ impl ClientBuilder {
         Ok(builder)
     }
 
-    /// The client, or why it cannot be built.
+    /// The client, or why it cannot be built: no key or an unusable one, or an
+    /// [`Environment::Custom`] built by hand whose URL does not parse
+    /// ([`ConfigError::InvalidBaseUrl`]; [`Environment::custom`] checks it up front).
     pub fn build(self) -> Result<Client, ConfigError> {
         let api_key = self.api_key.ok_or(ConfigError::InvalidApiKey {
             reason: "no key was given",

@@ -90,6 +90,17 @@ fn bad_settings_are_refused_with_a_reason() {
         );
         assert!(error.to_string().contains(url), "{error}");
     }
+    // The variant built by hand, unchecked: the client refuses it when it is built, not at
+    // every call.
+    let error = Client::builder()
+        .api_key("sk_test_key")
+        .environment(Environment::Custom("not a url".to_string()))
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(&error, ConfigError::InvalidBaseUrl { url, .. } if url == "not a url"),
+        "{error:?}"
+    );
 }
 
 #[test]
