@@ -8,37 +8,25 @@
 
 use quote::ToTokens;
 use syn::punctuated::Punctuated;
-use syn::{Expr, ImplItem, Item, LitStr, Stmt, Token};
+use syn::{Expr, LitStr, Stmt, Token};
 
 /// Rewrites the URL of every generated `send`; returns how many were rewritten.
 pub fn parse_once(file: &mut syn::File) -> Result<usize, String> {
-    let Some(builders) = super::module_mut(file, "builder") else {
-        return Ok(0);
-    };
     let mut rewritten = 0;
-    for item in builders.iter_mut() {
-        let Item::Impl(block) = item else { continue };
-        for member in &mut block.items {
-            let ImplItem::Fn(function) = member else {
-                continue;
-            };
-            if function.sig.ident != "send" {
-                continue;
+    for stmts in super::sends_mut(file) {
+        let mut found = 0;
+        for stmt in &mut *stmts {
+            if let Some(replacement) = endpoint_statement(stmt)? {
+                *stmt = replacement;
+                found += 1;
             }
-            let mut found = 0;
-            for stmt in &mut function.block.stmts {
-                if let Some(replacement) = endpoint_statement(stmt)? {
-                    *stmt = replacement;
-                    found += 1;
-                }
-            }
-            if found != 1 {
-                return Err(format!(
-                    "a `send` of progenitor's builders has {found} `let url = format!(..)` statements, not 1: has progenitor changed? (client/codegen/base_url.rs)"
-                ));
-            }
-            rewritten += 1;
         }
+        if found != 1 {
+            return Err(format!(
+                "a `send` of progenitor's builders has {found} `let url = format!(..)` statements, not 1: has progenitor changed? (client/codegen/base_url.rs)"
+            ));
+        }
+        rewritten += 1;
     }
     Ok(rewritten)
 }

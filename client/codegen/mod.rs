@@ -149,6 +149,25 @@ pub fn module_mut<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec
     })
 }
 
+/// The statements of every generated `send` (the `builder` module's), for the passes that
+/// rewrite what a call does.
+pub fn sends_mut(file: &mut syn::File) -> impl Iterator<Item = &mut Vec<syn::Stmt>> {
+    module_mut(file, "builder")
+        .into_iter()
+        .flatten()
+        .filter_map(|item| match item {
+            syn::Item::Impl(block) => Some(&mut block.items),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|member| match member {
+            syn::ImplItem::Fn(function) if function.sig.ident == "send" => {
+                Some(&mut function.block.stmts)
+            }
+            _ => None,
+        })
+}
+
 /// progenitor's and typify's type name for a schema or an operation id (`embed_token` ->
 /// `EmbedToken`, `createOrganization` -> `CreateOrganization`).
 pub fn type_name(schema: &str) -> String {

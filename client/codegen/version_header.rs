@@ -5,44 +5,31 @@
 //! call the map's allocation and the hook's removal of the header.
 
 use quote::ToTokens;
-use syn::{ImplItem, Item, Stmt};
+use syn::Stmt;
 
 /// Removes the header from every generated `send`; returns how many it was removed from.
 pub fn remove(file: &mut syn::File) -> Result<usize, String> {
-    let Some(builders) = super::module_mut(file, "builder") else {
-        return Ok(0);
-    };
     let mut removed = 0;
-    for item in builders.iter_mut() {
-        let Item::Impl(block) = item else { continue };
-        for member in &mut block.items {
-            let ImplItem::Fn(function) = member else {
-                continue;
-            };
-            if function.sig.ident != "send" {
-                continue;
-            }
-            let stmts = &mut function.block.stmts;
-            let before = stmts.len();
-            stmts.retain(|stmt| !tokens(stmt).contains("\"api-version\""));
-            if stmts.len() + 1 != before {
-                return Err(format!(
-                    "a `send` of progenitor's builders has {} `api-version` statements, not 1: has progenitor changed? (client/codegen/version_header.rs)",
-                    before - stmts.len()
-                ));
-            }
-            removed += 1;
-            // A map with no header left to append: an empty one allocates nothing.
-            if !stmts
-                .iter()
-                .any(|s| tokens(s).contains("header_map . append"))
-            {
-                for stmt in stmts.iter_mut() {
-                    if tokens(stmt).starts_with("let mut header_map =") {
-                        *stmt = syn::parse_quote! {
-                            let header_map = ::reqwest::header::HeaderMap::new();
-                        };
-                    }
+    for stmts in super::sends_mut(file) {
+        let before = stmts.len();
+        stmts.retain(|stmt| !tokens(stmt).contains("\"api-version\""));
+        if stmts.len() + 1 != before {
+            return Err(format!(
+                "a `send` of progenitor's builders has {} `api-version` statements, not 1: has progenitor changed? (client/codegen/version_header.rs)",
+                before - stmts.len()
+            ));
+        }
+        removed += 1;
+        // A map with no header left to append: an empty one allocates nothing.
+        if !stmts
+            .iter()
+            .any(|s| tokens(s).contains("header_map . append"))
+        {
+            for stmt in stmts.iter_mut() {
+                if tokens(stmt).starts_with("let mut header_map =") {
+                    *stmt = syn::parse_quote! {
+                        let header_map = ::reqwest::header::HeaderMap::new();
+                    };
                 }
             }
         }
