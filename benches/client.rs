@@ -76,23 +76,25 @@ fn main() {
                     .email("maria@pizzapalace.example"),
             )
     };
-    // One request of each series, timed into its slot.
-    macro_rules! series {
-        ($times:ident) => {{
-            timed!(
-                $times[0],
-                generated.create_organization().body(request()).send()
-            );
-            timed!(
-                $times[1],
-                no_retries.create_organization().body(request()).send()
-            );
-            timed!(
-                $times[2],
-                raw.create_organization().body(raw_request()).send()
-            );
-            timed!($times[3], by_hand::create(&hand, &base, KEY));
-        }};
+    // One request of series `$which` (in the order of NAMES), timed into its slot.
+    macro_rules! call {
+        ($which:expr, $times:ident) => {
+            match $which {
+                0 => timed!(
+                    $times[0],
+                    generated.create_organization().body(request()).send()
+                ),
+                1 => timed!(
+                    $times[1],
+                    no_retries.create_organization().body(request()).send()
+                ),
+                2 => timed!(
+                    $times[2],
+                    raw.create_organization().body(raw_request()).send()
+                ),
+                _ => timed!($times[3], by_hand::create(&hand, &base, KEY)),
+            }
+        };
     }
     macro_rules! timed {
         ($slot:expr, $call:expr) => {{
@@ -119,41 +121,33 @@ fn main() {
         runtime.block_on(async {
             let mut times = [Duration::ZERO; 4];
             for _ in 0..count {
-                match which {
-                    0 => timed!(
-                        times[0],
-                        generated.create_organization().body(request()).send()
-                    ),
-                    1 => timed!(
-                        times[1],
-                        no_retries.create_organization().body(request()).send()
-                    ),
-                    2 => timed!(
-                        times[2],
-                        raw.create_organization().body(raw_request()).send()
-                    ),
-                    _ => timed!(times[3], by_hand::create(&hand, &base, KEY)),
-                }
+                call!(which, times);
             }
         });
         return;
     }
 
-    // Warm all up (connections, allocator).
+    // Each step sends one request of every series, in a fresh random order: a request runs
+    // faster after one that used the same code (warm caches), so a fixed order would favour
+    // whichever series follows its closest relative. Alternating request by request makes
+    // drift in the machine's speed (shared, noisy) fall on all of them alike.
+    let mut order = Order::new();
     runtime.block_on(async {
         let mut ignored = [Duration::ZERO; 4];
         for _ in 0..200 {
-            series!(ignored);
+            for which in order.next() {
+                call!(which, ignored);
+            }
         }
     });
-    // Each round alternates the clients request by request, so drift in the machine's
-    // speed (shared, noisy) falls on all of them alike.
     let mut rounds: [Vec<Duration>; 4] = Default::default();
     for _ in 0..ROUNDS {
         let mut times = [Duration::ZERO; 4];
         runtime.block_on(async {
             for _ in 0..REQUESTS {
-                series!(times);
+                for which in order.next() {
+                    call!(which, times);
+                }
             }
         });
         for (round, time) in rounds.iter_mut().zip(times) {
@@ -253,4 +247,25 @@ fn stats(times: &[Duration]) -> (Duration, (Duration, Duration)) {
         sorted[sorted.len() / 2],
         (sorted[0], sorted[sorted.len() - 1]),
     )
+}
+
+/// The order of the series for each step: a Fisher-Yates shuffle driven by xorshift64, from
+/// a fixed seed so that runs are alike (no random-number crate for this).
+struct Order(u64);
+
+impl Order {
+    fn new() -> Order {
+        Order(0x9E37_79B9_7F4A_7C15)
+    }
+
+    fn next(&mut self) -> [usize; 4] {
+        let mut order = [0, 1, 2, 3];
+        for i in (1..order.len()).rev() {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            order.swap(i, (self.0 % (i as u64 + 1)) as usize);
+        }
+        order
+    }
 }
