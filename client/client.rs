@@ -243,7 +243,12 @@ fn http_client(
 ) -> Result<reqwest::Client, ConfigError> {
     let builder = http_client_builder()?
         .connect_timeout(connect_timeout)
-        .timeout(timeout);
+        .timeout(timeout)
+        // The client's `RetryPolicy` is its one retry layer. reqwest's own default layer
+        // retries only HTTP/2 protocol refusals (this crate speaks HTTP/1.1: it does not
+        // enable reqwest's `http2`), yet copies every request in case it has to; with no
+        // retry allowed it copies nothing.
+        .retry(reqwest::retry::never().max_retries_per_request(0));
     builder
         .build()
         .map_err(|e| ConfigError::Http(e.to_string()))

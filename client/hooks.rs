@@ -81,7 +81,7 @@ pub(crate) struct Captured {
     pub status: StatusCode,
     pub headers: HeaderMap,
     /// The body as read here; `None` for a success left to progenitor to read (see `exec`),
-    /// whose body `finish` (client/call.rs) takes from where progenitor leaves it.
+    /// whose body `convert` (client/call.rs) takes from where progenitor leaves it.
     pub body: Option<Bytes>,
     /// The body was longer than [`MAX_RESPONSE_BODY`]; `body` is its start.
     pub truncated: bool,
@@ -100,7 +100,7 @@ impl Call {
     pub(crate) fn scope<F: std::future::Future>(
         self: &Arc<Self>,
         future: F,
-    ) -> impl std::future::Future<Output = F::Output> {
+    ) -> impl std::future::Future<Output = F::Output> + use<F> {
         CALL.scope(self.clone(), future)
     }
 
@@ -134,129 +134,144 @@ impl ClientHooks<Context> for generated::Client {
         Ok(())
     }
 
-    async fn exec(
+    // Not an `async fn`: one moves its arguments into locals, which would keep the request
+    // twice in the call's future (see `Client::execute` in client/call.rs).
+    fn exec(
         &self,
-        request: reqwest::Request,
+        mut request: reqwest::Request,
         info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let policy = &self.inner.0.retry;
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
         // Every call goes through `Client::execute`, which sets the call; without one (it
         // cannot happen) nothing is retried that could do harm twice.
         let call = CALL.try_with(Arc::clone).ok();
-        let kind = call
-            .as_ref()
-            .map_or(Idempotency::NotIdempotent, |c| c.operation.idempotency());
-        let mut request = request;
-        let mut attempt = 1;
-        loop {
-            if let Some(call) = &call {
-                call.attempts.store(attempt, Ordering::Relaxed);
-            }
-            let next = (attempt < policy.max_attempts)
-                .then(|| retry_copy(&request))
-                .flatten();
-            let span = tracing::info_span!(
-                "answering_agent.request",
-                operation = info.operation_id,
-                method = %request.method(),
-                path = request.url().path(),
-                attempt,
-                status = tracing::field::Empty,
-                latency_ms = tracing::field::Empty,
-            );
-            // The clock only when someone listens: two reads per call otherwise wasted.
-            let started = (!span.is_disabled()).then(Instant::now);
-            #[cfg(not(fuzzing))]
-            let sending = self.client.execute(request);
-            #[cfg(fuzzing)]
-            let sending = crate::fuzzing::execute(&self.client, request);
-            // Entering and leaving a span nobody listens to costs on every poll.
-            let outcome = if span.is_disabled() {
-                sending.await
-            } else {
-                sending.instrument(span.clone()).await
-            };
-            if let Some(started) = started {
-                span.record("latency_ms", started.elapsed().as_millis() as u64);
-            }
-            let wait = match &outcome {
-                Ok(response) => {
-                    span.record("status", response.status().as_u16());
-                    match retry::retry_after(response.headers()) {
-                        // Longer than we wait: the caller gets the 429 and its Retry-After.
-                        Some(wait) if wait > policy.max_retry_after => None,
-                        asked if retry::retry_status(kind, response.status()) => {
-                            Some(asked.unwrap_or_else(|| policy.backoff(attempt)))
+        async move {
+            let policy = &self.inner.0.retry;
+            let kind = call
+                .as_ref()
+                .map_or(Idempotency::NotIdempotent, |c| c.operation.idempotency());
+            let mut attempt = 1;
+            let (mut response, span) = loop {
+                if let Some(call) = &call {
+                    call.attempts.store(attempt, Ordering::Relaxed);
+                }
+                let next = (attempt < policy.max_attempts)
+                    .then(|| retry_copy(&request))
+                    .flatten();
+                let span = tracing::info_span!(
+                    "answering_agent.request",
+                    operation = info.operation_id,
+                    method = %request.method(),
+                    path = request.url().path(),
+                    attempt,
+                    status = tracing::field::Empty,
+                    latency_ms = tracing::field::Empty,
+                );
+                // The clock only when someone listens: two reads per call otherwise wasted.
+                let started = (!span.is_disabled()).then(Instant::now);
+                #[cfg(not(fuzzing))]
+                let sending = self.client.execute(request);
+                #[cfg(fuzzing)]
+                let sending = crate::fuzzing::execute(&self.client, request);
+                // Entering and leaving a span nobody listens to costs on every poll.
+                let outcome = if span.is_disabled() {
+                    sending.await
+                } else {
+                    sending.instrument(span.clone()).await
+                };
+                if let Some(started) = started {
+                    span.record("latency_ms", started.elapsed().as_millis() as u64);
+                }
+                let wait = match &outcome {
+                    Ok(response) => {
+                        span.record("status", response.status().as_u16());
+                        match retry::retry_after(response.headers()) {
+                            // Longer than we wait: the caller gets the 429 and its Retry-After.
+                            Some(wait) if wait > policy.max_retry_after => None,
+                            asked if retry::retry_status(kind, response.status()) => {
+                                Some(asked.unwrap_or_else(|| policy.backoff(attempt)))
+                            }
+                            _ => None,
                         }
-                        _ => None,
                     }
-                }
-                Err(error) if retry::retry_transport(kind, error) => Some(policy.backoff(attempt)),
-                Err(_) => None,
-            };
-            match (next, wait) {
-                (Some(next), Some(wait)) => {
-                    span.in_scope(|| match &outcome {
-                        Ok(response) => tracing::info!(status = response.status().as_u16(), wait_ms = wait.as_millis() as u64, "retrying"),
-                        Err(error) => tracing::info!(error = %error, wait_ms = wait.as_millis() as u64, "retrying"),
-                    });
-                    drop(outcome);
-                    tokio::time::sleep(wait).await;
-                    request = next;
-                    attempt += 1;
-                }
-                _ => {
-                    let mut response = outcome.inspect_err(|error| {
-                        span.in_scope(|| tracing::info!(error = %error, "failed"));
-                    })?;
-                    let status = response.status();
-                    span.in_scope(|| tracing::info!(status = status.as_u16(), "response"));
-                    // The headers move into the capture instead of being copied: progenitor
-                    // only copies them into its value, and `finish` puts them back there.
-                    let headers = std::mem::take(response.headers_mut());
-                    let capture = |body, truncated| {
-                        if let Some(call) = &call {
-                            *call.captured.lock().unwrap_or_else(PoisonError::into_inner) =
-                                Some(Captured {
-                                    status,
-                                    headers,
-                                    body,
-                                    truncated,
-                                });
+                    Err(error) if retry::retry_transport(kind, error) => {
+                        Some(policy.backoff(attempt))
+                    }
+                    Err(_) => None,
+                };
+                let (Some(next), Some(wait)) = (next, wait) else {
+                    match outcome {
+                        Ok(response) => break (response, span),
+                        Err(error) => {
+                            span.in_scope(|| tracing::info!(error = %error, "failed"));
+                            return Err(error);
                         }
-                    };
-                    // A success whose length is known and within the bound (HTTP/1 and 2
-                    // stop reading at the length): progenitor reads it as it comes, and
-                    // hands the bytes back if they do not decode. Reading and rebuilding it
-                    // here would cost every call a copy of the URL and two conversions.
-                    if let Some(length) = response
-                        .content_length()
-                        .filter(|&length| status.is_success() && length <= MAX_RESPONSE_BODY as u64)
-                    {
-                        span.in_scope(|| tracing::trace!(bytes = length, "body left to decode"));
-                        capture(None, false);
-                        return Ok(response);
                     }
-                    // Any other response is read here, bounded, and kept for the error.
-                    // The conversion to `http` parts drops the URL, and the one back parses a
-                    // placeholder URL unless the parts carry one: carry the real one.
-                    let url = response.url().clone();
-                    let (mut parts, body) = http::Response::from(response).into_parts();
-                    if let Ok(carrier) = http::Response::builder().url(url).body(()) {
-                        parts.extensions.extend(carrier.into_parts().0.extensions);
-                    }
-                    let (body, truncated) = read_bounded(body, MAX_RESPONSE_BODY).await?;
-                    // Bodies are never logged at info: they may hold personal data.
-                    span.in_scope(|| tracing::trace!(bytes = body.len(), truncated, "body read"));
-                    capture(Some(body.clone()), truncated);
-                    return Ok(reqwest::Response::from(http::Response::from_parts(
-                        parts,
-                        reqwest::Body::from(body),
-                    )));
+                };
+                span.in_scope(|| match &outcome {
+                    Ok(response) => tracing::info!(status = response.status().as_u16(), wait_ms = wait.as_millis() as u64, "retrying"),
+                    Err(error) => tracing::info!(error = %error, wait_ms = wait.as_millis() as u64, "retrying"),
+                });
+                drop(outcome);
+                tokio::time::sleep(wait).await;
+                request = next;
+                attempt += 1;
+            };
+            let status = response.status();
+            span.in_scope(|| tracing::info!(status = status.as_u16(), "response"));
+            // The headers move into the capture instead of being copied: progenitor only
+            // copies them into its value, and `success` (client/call.rs) puts them back.
+            let headers = std::mem::take(response.headers_mut());
+            let capture = |body, truncated| {
+                if let Some(call) = &call {
+                    *call.captured.lock().unwrap_or_else(PoisonError::into_inner) =
+                        Some(Captured {
+                            status,
+                            headers,
+                            body,
+                            truncated,
+                        });
                 }
+            };
+            // A success whose length is known and within the bound (HTTP/1 and 2 stop
+            // reading at the length): progenitor reads it as it comes, and hands the bytes
+            // back if they do not decode. Reading and rebuilding it here would cost every
+            // call a copy of the URL and two conversions.
+            if let Some(length) = response
+                .content_length()
+                .filter(|&length| status.is_success() && length <= MAX_RESPONSE_BODY as u64)
+            {
+                span.in_scope(|| tracing::trace!(bytes = length, "body left to decode"));
+                capture(None, false);
+                return Ok(response);
             }
+            // Any other response is read here, bounded, and kept for the error.
+            let (response, body, truncated) = read_response(response).await?;
+            // Bodies are never logged at info: they may hold personal data.
+            span.in_scope(|| tracing::trace!(bytes = body.len(), truncated, "body read"));
+            capture(Some(body), truncated);
+            Ok(response)
         }
     }
+}
+
+/// Reads the body of `response`, bounded by [`MAX_RESPONSE_BODY`], and rebuilds the
+/// response around what was read: the body, and whether it was longer.
+async fn read_response(
+    response: reqwest::Response,
+) -> reqwest::Result<(reqwest::Response, Bytes, bool)> {
+    // The conversion to `http` parts drops the URL, and the one back parses a placeholder
+    // URL unless the parts carry one: carry the real one.
+    let url = response.url().clone();
+    let (mut parts, body) = http::Response::from(response).into_parts();
+    if let Ok(carrier) = http::Response::builder().url(url).body(()) {
+        parts.extensions.extend(carrier.into_parts().0.extensions);
+    }
+    let (body, truncated) = read_bounded(body, MAX_RESPONSE_BODY).await?;
+    let response = reqwest::Response::from(http::Response::from_parts(
+        parts,
+        reqwest::Body::from(body.clone()),
+    ));
+    Ok((response, body, truncated))
 }
 
 /// A copy of `request` for the next attempt; none for a streamed body (that request gets

@@ -222,7 +222,6 @@ impl Client {
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
     pub fn list_organizations(&self) -> ListOrganizations<'_> {
         ListOrganizations {
-            client: self,
             inner: generated::builder::ListOrganizations::new(self.generated()),
         }
     }
@@ -231,16 +230,17 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct ListOrganizations<'a> {
-    client: &'a Client,
     inner: generated::builder::ListOrganizations<'a>,
 }
 impl ListOrganizations<'_> {
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<::std::vec::Vec<types::Organization>>, Error> {
-        self.client.execute(Operation::ListOrganizations, self.inner.send()).await
+    ) -> impl Future<
+        Output = Result<ResponseValue<::std::vec::Vec<types::Organization>>, Error>,
+    > {
+        Client::execute(Operation::ListOrganizations, self.inner.send())
     }
 }
 impl Client {
@@ -257,7 +257,6 @@ impl Client {
     /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, look the owner up by `external_id` with `GET /users/{external_id}`: a 404 means the organization was not created; a user whose memberships include an organization with the name you sent means it was.
     pub fn create_organization(&self) -> CreateOrganization<'_> {
         CreateOrganization {
-            client: self,
             inner: generated::builder::CreateOrganization::new(self.generated()),
         }
     }
@@ -266,7 +265,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct CreateOrganization<'a> {
-    client: &'a Client,
     inner: generated::builder::CreateOrganization<'a>,
 }
 impl CreateOrganization<'_> {
@@ -278,10 +276,8 @@ impl CreateOrganization<'_> {
             types::CreateOrganizationRequest,
         >>::Error: std::fmt::Display,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body(value),
+            inner: self.inner.body(value),
         }
     }
     /// Changes the request body through its builder.
@@ -291,18 +287,18 @@ impl CreateOrganization<'_> {
             types::builder::CreateOrganizationRequest,
         ) -> types::builder::CreateOrganizationRequest,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body_map(f),
+            inner: self.inner.body_map(f),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<types::CreateOrganizationResponse>, Error> {
-        self.client.execute(Operation::CreateOrganization, self.inner.send()).await
+    ) -> impl Future<
+        Output = Result<ResponseValue<types::CreateOrganizationResponse>, Error>,
+    > {
+        Client::execute(Operation::CreateOrganization, self.inner.send())
     }
 }
 impl Client {
@@ -313,7 +309,6 @@ impl Client {
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
     pub fn get_organization(&self) -> GetOrganization<'_> {
         GetOrganization {
-            client: self,
             inner: generated::builder::GetOrganization::new(self.generated()),
         }
     }
@@ -322,7 +317,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct GetOrganization<'a> {
-    client: &'a Client,
     inner: generated::builder::GetOrganization<'a>,
 }
 impl GetOrganization<'_> {
@@ -331,16 +325,16 @@ impl GetOrganization<'_> {
     where
         V: std::convert::TryInto<i64>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.organization_id(value),
+            inner: self.inner.organization_id(value),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Organization>, Error> {
-        self.client.execute(Operation::GetOrganization, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::Organization>, Error>> {
+        Client::execute(Operation::GetOrganization, self.inner.send())
     }
 }
 impl Client {
@@ -355,7 +349,6 @@ impl Client {
     /// Idempotent (the spec's `x-idempotent`): retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
     pub fn update_organization(&self) -> UpdateOrganization<'_> {
         UpdateOrganization {
-            client: self,
             inner: generated::builder::UpdateOrganization::new(self.generated()),
         }
     }
@@ -364,7 +357,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct UpdateOrganization<'a> {
-    client: &'a Client,
     inner: generated::builder::UpdateOrganization<'a>,
 }
 impl UpdateOrganization<'_> {
@@ -373,10 +365,8 @@ impl UpdateOrganization<'_> {
     where
         V: std::convert::TryInto<i64>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.organization_id(value),
+            inner: self.inner.organization_id(value),
         }
     }
     /// The request body: the type, or its builder (`types::…::builder()`).
@@ -387,10 +377,8 @@ impl UpdateOrganization<'_> {
             types::UpdateOrganizationRequest,
         >>::Error: std::fmt::Display,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body(value),
+            inner: self.inner.body(value),
         }
     }
     /// Changes the request body through its builder.
@@ -400,16 +388,16 @@ impl UpdateOrganization<'_> {
             types::builder::UpdateOrganizationRequest,
         ) -> types::builder::UpdateOrganizationRequest,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body_map(f),
+            inner: self.inner.body_map(f),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Organization>, Error> {
-        self.client.execute(Operation::UpdateOrganization, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::Organization>, Error>> {
+        Client::execute(Operation::UpdateOrganization, self.inner.send())
     }
 }
 impl Client {
@@ -421,7 +409,6 @@ impl Client {
     /// Idempotent: retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
     pub fn delete_organization(&self) -> DeleteOrganization<'_> {
         DeleteOrganization {
-            client: self,
             inner: generated::builder::DeleteOrganization::new(self.generated()),
         }
     }
@@ -430,7 +417,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct DeleteOrganization<'a> {
-    client: &'a Client,
     inner: generated::builder::DeleteOrganization<'a>,
 }
 impl DeleteOrganization<'_> {
@@ -439,16 +425,16 @@ impl DeleteOrganization<'_> {
     where
         V: std::convert::TryInto<i64>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.organization_id(value),
+            inner: self.inner.organization_id(value),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Deleted>, Error> {
-        self.client.execute(Operation::DeleteOrganization, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::Deleted>, Error>> {
+        Client::execute(Operation::DeleteOrganization, self.inner.send())
     }
 }
 impl Client {
@@ -462,7 +448,6 @@ impl Client {
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
     pub fn list_users(&self) -> ListUsers<'_> {
         ListUsers {
-            client: self,
             inner: generated::builder::ListUsers::new(self.generated()),
         }
     }
@@ -471,7 +456,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct ListUsers<'a> {
-    client: &'a Client,
     inner: generated::builder::ListUsers<'a>,
 }
 impl ListUsers<'_> {
@@ -480,18 +464,18 @@ impl ListUsers<'_> {
     where
         V: std::convert::TryInto<i64>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.organization_id(value),
+            inner: self.inner.organization_id(value),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<::std::vec::Vec<types::User>>, Error> {
-        self.client.execute(Operation::ListUsers, self.inner.send()).await
+    ) -> impl Future<
+        Output = Result<ResponseValue<::std::vec::Vec<types::User>>, Error>,
+    > {
+        Client::execute(Operation::ListUsers, self.inner.send())
     }
 }
 impl Client {
@@ -512,7 +496,6 @@ impl Client {
     /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, look the user up by `external_id` with `GET /users/{external_id}`: a 404 means it was not created.
     pub fn create_user(&self) -> CreateUser<'_> {
         CreateUser {
-            client: self,
             inner: generated::builder::CreateUser::new(self.generated()),
         }
     }
@@ -521,7 +504,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct CreateUser<'a> {
-    client: &'a Client,
     inner: generated::builder::CreateUser<'a>,
 }
 impl CreateUser<'_> {
@@ -530,10 +512,8 @@ impl CreateUser<'_> {
     where
         V: std::convert::TryInto<i64>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.organization_id(value),
+            inner: self.inner.organization_id(value),
         }
     }
     /// The request body: the type, or its builder (`types::…::builder()`).
@@ -542,10 +522,8 @@ impl CreateUser<'_> {
         V: std::convert::TryInto<types::CreateUserRequest>,
         <V as std::convert::TryInto<types::CreateUserRequest>>::Error: std::fmt::Display,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body(value),
+            inner: self.inner.body(value),
         }
     }
     /// Changes the request body through its builder.
@@ -555,16 +533,16 @@ impl CreateUser<'_> {
             types::builder::CreateUserRequest,
         ) -> types::builder::CreateUserRequest,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body_map(f),
+            inner: self.inner.body_map(f),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::CreateUserResponse>, Error> {
-        self.client.execute(Operation::CreateUser, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::CreateUserResponse>, Error>> {
+        Client::execute(Operation::CreateUser, self.inner.send())
     }
 }
 impl Client {
@@ -578,7 +556,6 @@ impl Client {
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
     pub fn get_user(&self) -> GetUser<'_> {
         GetUser {
-            client: self,
             inner: generated::builder::GetUser::new(self.generated()),
         }
     }
@@ -587,7 +564,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct GetUser<'a> {
-    client: &'a Client,
     inner: generated::builder::GetUser<'a>,
 }
 impl GetUser<'_> {
@@ -596,16 +572,16 @@ impl GetUser<'_> {
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.external_id(value),
+            inner: self.inner.external_id(value),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::User>, Error> {
-        self.client.execute(Operation::GetUser, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::User>, Error>> {
+        Client::execute(Operation::GetUser, self.inner.send())
     }
 }
 impl Client {
@@ -622,7 +598,6 @@ impl Client {
     /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, get the user with `GET /users/{external_id}` and compare its fields and memberships with what you sent.
     pub fn update_user(&self) -> UpdateUser<'_> {
         UpdateUser {
-            client: self,
             inner: generated::builder::UpdateUser::new(self.generated()),
         }
     }
@@ -631,7 +606,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct UpdateUser<'a> {
-    client: &'a Client,
     inner: generated::builder::UpdateUser<'a>,
 }
 impl UpdateUser<'_> {
@@ -640,10 +614,8 @@ impl UpdateUser<'_> {
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.external_id(value),
+            inner: self.inner.external_id(value),
         }
     }
     /// The `organization_id` query parameter: the organization to set the user's role in or move them to; the body may say it instead.
@@ -651,10 +623,8 @@ impl UpdateUser<'_> {
     where
         V: std::convert::TryInto<i64>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.organization_id(value),
+            inner: self.inner.organization_id(value),
         }
     }
     /// The request body: the type, or its builder (`types::…::builder()`).
@@ -663,10 +633,8 @@ impl UpdateUser<'_> {
         V: std::convert::TryInto<types::UpdateUserRequest>,
         <V as std::convert::TryInto<types::UpdateUserRequest>>::Error: std::fmt::Display,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body(value),
+            inner: self.inner.body(value),
         }
     }
     /// Changes the request body through its builder.
@@ -676,16 +644,16 @@ impl UpdateUser<'_> {
             types::builder::UpdateUserRequest,
         ) -> types::builder::UpdateUserRequest,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body_map(f),
+            inner: self.inner.body_map(f),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::User>, Error> {
-        self.client.execute(Operation::UpdateUser, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::User>, Error>> {
+        Client::execute(Operation::UpdateUser, self.inner.send())
     }
 }
 impl Client {
@@ -698,7 +666,6 @@ impl Client {
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
     pub fn get_embed_token(&self) -> GetEmbedToken<'_> {
         GetEmbedToken {
-            client: self,
             inner: generated::builder::GetEmbedToken::new(self.generated()),
         }
     }
@@ -707,7 +674,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct GetEmbedToken<'a> {
-    client: &'a Client,
     inner: generated::builder::GetEmbedToken<'a>,
 }
 impl GetEmbedToken<'_> {
@@ -716,16 +682,16 @@ impl GetEmbedToken<'_> {
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.external_id(value),
+            inner: self.inner.external_id(value),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::EmbedTokenResponse>, Error> {
-        self.client.execute(Operation::GetEmbedToken, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::EmbedTokenResponse>, Error>> {
+        Client::execute(Operation::GetEmbedToken, self.inner.send())
     }
 }
 impl Client {
@@ -741,7 +707,6 @@ impl Client {
     /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, get the current token with `GET /users/{external_id}/embed-token`; it is valid whichever way the call went, and the old one may no longer be.
     pub fn generate_embed_token(&self) -> GenerateEmbedToken<'_> {
         GenerateEmbedToken {
-            client: self,
             inner: generated::builder::GenerateEmbedToken::new(self.generated()),
         }
     }
@@ -750,7 +715,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct GenerateEmbedToken<'a> {
-    client: &'a Client,
     inner: generated::builder::GenerateEmbedToken<'a>,
 }
 impl GenerateEmbedToken<'_> {
@@ -759,16 +723,16 @@ impl GenerateEmbedToken<'_> {
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.external_id(value),
+            inner: self.inner.external_id(value),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::EmbedTokenResponse>, Error> {
-        self.client.execute(Operation::GenerateEmbedToken, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::EmbedTokenResponse>, Error>> {
+        Client::execute(Operation::GenerateEmbedToken, self.inner.send())
     }
 }
 impl Client {
@@ -781,7 +745,6 @@ impl Client {
     /// Idempotent: retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
     pub fn invalidate_embed_token(&self) -> InvalidateEmbedToken<'_> {
         InvalidateEmbedToken {
-            client: self,
             inner: generated::builder::InvalidateEmbedToken::new(self.generated()),
         }
     }
@@ -790,7 +753,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct InvalidateEmbedToken<'a> {
-    client: &'a Client,
     inner: generated::builder::InvalidateEmbedToken<'a>,
 }
 impl InvalidateEmbedToken<'_> {
@@ -799,18 +761,18 @@ impl InvalidateEmbedToken<'_> {
     where
         V: std::convert::TryInto<::std::string::String>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.external_id(value),
+            inner: self.inner.external_id(value),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<types::EmbedTokenInvalidated>, Error> {
-        self.client.execute(Operation::InvalidateEmbedToken, self.inner.send()).await
+    ) -> impl Future<
+        Output = Result<ResponseValue<types::EmbedTokenInvalidated>, Error>,
+    > {
+        Client::execute(Operation::InvalidateEmbedToken, self.inner.send())
     }
 }
 impl Client {
@@ -821,7 +783,6 @@ impl Client {
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
     pub fn list_locations(&self) -> ListLocations<'_> {
         ListLocations {
-            client: self,
             inner: generated::builder::ListLocations::new(self.generated()),
         }
     }
@@ -830,7 +791,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct ListLocations<'a> {
-    client: &'a Client,
     inner: generated::builder::ListLocations<'a>,
 }
 impl ListLocations<'_> {
@@ -839,18 +799,18 @@ impl ListLocations<'_> {
     where
         V: std::convert::TryInto<i64>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.organization_id(value),
+            inner: self.inner.organization_id(value),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<ResponseValue<::std::vec::Vec<types::Location>>, Error> {
-        self.client.execute(Operation::ListLocations, self.inner.send()).await
+    ) -> impl Future<
+        Output = Result<ResponseValue<::std::vec::Vec<types::Location>>, Error>,
+    > {
+        Client::execute(Operation::ListLocations, self.inner.send())
     }
 }
 impl Client {
@@ -866,7 +826,6 @@ impl Client {
     /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, list the organization's locations with `GET /locations?organization_id=...` and look for one with the name you sent.
     pub fn create_location(&self) -> CreateLocation<'_> {
         CreateLocation {
-            client: self,
             inner: generated::builder::CreateLocation::new(self.generated()),
         }
     }
@@ -875,7 +834,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct CreateLocation<'a> {
-    client: &'a Client,
     inner: generated::builder::CreateLocation<'a>,
 }
 impl CreateLocation<'_> {
@@ -887,10 +845,8 @@ impl CreateLocation<'_> {
             types::CreateLocationRequest,
         >>::Error: std::fmt::Display,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body(value),
+            inner: self.inner.body(value),
         }
     }
     /// Changes the request body through its builder.
@@ -900,16 +856,16 @@ impl CreateLocation<'_> {
             types::builder::CreateLocationRequest,
         ) -> types::builder::CreateLocationRequest,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body_map(f),
+            inner: self.inner.body_map(f),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Location>, Error> {
-        self.client.execute(Operation::CreateLocation, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::Location>, Error>> {
+        Client::execute(Operation::CreateLocation, self.inner.send())
     }
 }
 impl Client {
@@ -920,7 +876,6 @@ impl Client {
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
     pub fn get_location(&self) -> GetLocation<'_> {
         GetLocation {
-            client: self,
             inner: generated::builder::GetLocation::new(self.generated()),
         }
     }
@@ -929,7 +884,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct GetLocation<'a> {
-    client: &'a Client,
     inner: generated::builder::GetLocation<'a>,
 }
 impl GetLocation<'_> {
@@ -938,16 +892,16 @@ impl GetLocation<'_> {
     where
         V: std::convert::TryInto<i64>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.location_id(value),
+            inner: self.inner.location_id(value),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Location>, Error> {
-        self.client.execute(Operation::GetLocation, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::Location>, Error>> {
+        Client::execute(Operation::GetLocation, self.inner.send())
     }
 }
 impl Client {
@@ -962,7 +916,6 @@ impl Client {
     /// Idempotent (the spec's `x-idempotent`): retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
     pub fn update_location(&self) -> UpdateLocation<'_> {
         UpdateLocation {
-            client: self,
             inner: generated::builder::UpdateLocation::new(self.generated()),
         }
     }
@@ -971,7 +924,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct UpdateLocation<'a> {
-    client: &'a Client,
     inner: generated::builder::UpdateLocation<'a>,
 }
 impl UpdateLocation<'_> {
@@ -980,10 +932,8 @@ impl UpdateLocation<'_> {
     where
         V: std::convert::TryInto<i64>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.location_id(value),
+            inner: self.inner.location_id(value),
         }
     }
     /// The request body: the type, or its builder (`types::…::builder()`).
@@ -994,10 +944,8 @@ impl UpdateLocation<'_> {
             types::UpdateLocationRequest,
         >>::Error: std::fmt::Display,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body(value),
+            inner: self.inner.body(value),
         }
     }
     /// Changes the request body through its builder.
@@ -1007,16 +955,16 @@ impl UpdateLocation<'_> {
             types::builder::UpdateLocationRequest,
         ) -> types::builder::UpdateLocationRequest,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.body_map(f),
+            inner: self.inner.body_map(f),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Location>, Error> {
-        self.client.execute(Operation::UpdateLocation, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::Location>, Error>> {
+        Client::execute(Operation::UpdateLocation, self.inner.send())
     }
 }
 impl Client {
@@ -1027,7 +975,6 @@ impl Client {
     /// Idempotent: retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
     pub fn delete_location(&self) -> DeleteLocation<'_> {
         DeleteLocation {
-            client: self,
             inner: generated::builder::DeleteLocation::new(self.generated()),
         }
     }
@@ -1036,7 +983,6 @@ impl Client {
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct DeleteLocation<'a> {
-    client: &'a Client,
     inner: generated::builder::DeleteLocation<'a>,
 }
 impl DeleteLocation<'_> {
@@ -1045,16 +991,16 @@ impl DeleteLocation<'_> {
     where
         V: std::convert::TryInto<i64>,
     {
-        let Self { client, inner } = self;
         Self {
-            client,
-            inner: inner.location_id(value),
+            inner: self.inner.location_id(value),
         }
     }
     /// Sends the request: the response body, with its status and headers, or this
     /// crate's [`Error`].
-    pub async fn send(self) -> Result<ResponseValue<types::Deleted>, Error> {
-        self.client.execute(Operation::DeleteLocation, self.inner.send()).await
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<ResponseValue<types::Deleted>, Error>> {
+        Client::execute(Operation::DeleteLocation, self.inner.send())
     }
 }
 impl Client {

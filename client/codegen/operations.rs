@@ -403,7 +403,6 @@ fn builder_source(spec: &Spec, op: &OperationModel, generated: &GeneratedOperati
     out.push_str(&format!(
         "impl Client {{\n{docs}    pub fn {method}(&self) -> {builder}<'_> {{\n\
          \x20       {builder} {{\n\
-         \x20           client: self,\n\
          \x20           inner: generated::builder::{builder}::new(self.generated()),\n\
          \x20       }}\n\
          \x20   }}\n}}\n\n"
@@ -413,7 +412,6 @@ fn builder_source(spec: &Spec, op: &OperationModel, generated: &GeneratedOperati
          #[derive(Debug, Clone)]\n\
          #[must_use = \"nothing is sent until `.send().await`\"]\n\
          pub struct {builder}<'a> {{\n\
-         \x20   client: &'a Client,\n\
          \x20   inner: generated::builder::{builder}<'a>,\n\
          }}\n\nimpl {builder}<'_> {{\n"
     ));
@@ -437,8 +435,7 @@ fn builder_source(spec: &Spec, op: &OperationModel, generated: &GeneratedOperati
         let setter_doc = setter_doc(spec, op, &name);
         out.push_str(&format!(
             "    /// {setter_doc}\n    pub {} {{\n\
-             \x20       let Self {{ client, inner }} = self;\n\
-             \x20       Self {{ client, inner: inner.{name}({}) }}\n\
+             \x20       Self {{ inner: self.inner.{name}({}) }}\n\
              \x20   }}\n\n",
             tokens(&sig),
             arguments.join(", ")
@@ -447,8 +444,8 @@ fn builder_source(spec: &Spec, op: &OperationModel, generated: &GeneratedOperati
     out.push_str(&format!(
         "    /// Sends the request: the response body, with its status and headers, or this\n\
          \x20   /// crate's [`Error`].\n\
-         \x20   pub async fn send(self) -> Result<ResponseValue<{}>, Error> {{\n\
-         \x20       self.client.execute(Operation::{variant}, self.inner.send()).await\n\
+         \x20   pub fn send(self) -> impl Future<Output = Result<ResponseValue<{}>, Error>> {{\n\
+         \x20       Client::execute(Operation::{variant}, self.inner.send())\n\
          \x20   }}\n}}\n",
         tokens(&generated.success)
     ));
