@@ -156,7 +156,7 @@ fn main() {
     }
     let rate = |d: Duration| REQUESTS as f64 / d.as_secs_f64();
     println!(
-        "create_organization on loopback, {REQUESTS} sequential requests each, alternating, median of {ROUNDS} rounds:"
+        "create_organization on loopback, {REQUESTS} sequential requests each, one of each series per step in a shuffled order, median of {ROUNDS} rounds:"
     );
     for (name, times) in NAMES.iter().zip(&rounds) {
         let (median, (fast, slow)) = stats(times);
