@@ -2815,29 +2815,36 @@ pub mod builder {
         > {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let url = client.inner.endpoint(format_args!("/locations"));
-            let header_map = ::reqwest::header::HeaderMap::new();
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client.inner.endpoint(format_args!("/locations"));
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &progenitor_client::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
+                )
+            };
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "list_locations",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -2932,24 +2939,31 @@ pub mod builder {
                     types::CreateLocationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = client.inner.endpoint(format_args!("/locations"));
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client.inner.endpoint(format_args!("/locations"));
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?,
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "create_location",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3023,27 +3037,36 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Location>, Error<types::Error>> {
             let Self { client, location_id } = self;
             let location_id = location_id.map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!("/locations/{}", encode_path(& location_id.to_string())),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!(
+                            "/locations/{}", encode_path(& location_id.to_string())
+                        ),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
                 )
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "get_location",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3110,27 +3133,36 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Deleted>, Error<types::Error>> {
             let Self { client, location_id } = self;
             let location_id = location_id.map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!("/locations/{}", encode_path(& location_id.to_string())),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!(
+                            "/locations/{}", encode_path(& location_id.to_string())
+                        ),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
                 )
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "delete_location",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3230,28 +3262,37 @@ pub mod builder {
                     types::UpdateLocationRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!("/locations/{}", encode_path(& location_id.to_string())),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!(
+                            "/locations/{}", encode_path(& location_id.to_string())
+                        ),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .patch(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?,
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "update_location",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3314,23 +3355,30 @@ pub mod builder {
             Error<types::Error>,
         > {
             let Self { client } = self;
-            let url = client.inner.endpoint(format_args!("/organizations"));
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client.inner.endpoint(format_args!("/organizations"));
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
                 )
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "list_organizations",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3423,24 +3471,31 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = client.inner.endpoint(format_args!("/organizations"));
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client.inner.endpoint(format_args!("/organizations"));
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?,
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "create_organization",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3517,29 +3572,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Organization>, Error<types::Error>> {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!(
-                        "/organizations/{}", encode_path(& organization_id.to_string())
-                    ),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!(
+                            "/organizations/{}", encode_path(& organization_id
+                            .to_string())
+                        ),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
                 )
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "get_organization",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3608,29 +3671,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Deleted>, Error<types::Error>> {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!(
-                        "/organizations/{}", encode_path(& organization_id.to_string())
-                    ),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!(
+                            "/organizations/{}", encode_path(& organization_id
+                            .to_string())
+                        ),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
                 )
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "delete_organization",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3734,30 +3805,38 @@ pub mod builder {
                         .map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!(
-                        "/organizations/{}", encode_path(& organization_id.to_string())
-                    ),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!(
+                            "/organizations/{}", encode_path(& organization_id
+                            .to_string())
+                        ),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .patch(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .headers(header_map)
+                        .build()?,
                 )
-                .json(&body)
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "update_organization",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3834,29 +3913,36 @@ pub mod builder {
         ) -> Result<ResponseValue<::std::vec::Vec<types::User>>, Error<types::Error>> {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
-            let url = client.inner.endpoint(format_args!("/users"));
-            let header_map = ::reqwest::header::HeaderMap::new();
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client.inner.endpoint(format_args!("/users"));
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .query(
+                            &progenitor_client::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
+                )
+            };
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "list_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3964,30 +4050,37 @@ pub mod builder {
                     types::CreateUserRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = client.inner.endpoint(format_args!("/users"));
-            let header_map = ::reqwest::header::HeaderMap::new();
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client.inner.endpoint(format_args!("/users"));
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .query(
+                            &progenitor_client::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
+                )
+            };
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "create_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4064,27 +4157,34 @@ pub mod builder {
         ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!("/users/{}", encode_path(& external_id.to_string())),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!("/users/{}", encode_path(& external_id.to_string())),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
                 )
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "get_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4200,34 +4300,41 @@ pub mod builder {
                     types::UpdateUserRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!("/users/{}", encode_path(& external_id.to_string())),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!("/users/{}", encode_path(& external_id.to_string())),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .patch(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body)
+                        .query(
+                            &progenitor_client::QueryParam::new(
+                                "organization_id",
+                                &organization_id,
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
+                )
+            };
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .query(
-                    &progenitor_client::QueryParam::new(
-                        "organization_id",
-                        &organization_id,
-                    ),
-                )
-                .headers(header_map)
-                .build()?;
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "update_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4304,29 +4411,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::EmbedTokenResponse>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!(
-                        "/users/{}/embed-token", encode_path(& external_id.to_string())
-                    ),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!(
+                            "/users/{}/embed-token", encode_path(& external_id
+                            .to_string())
+                        ),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
                 )
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "get_embed_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4396,29 +4511,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::EmbedTokenResponse>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!(
-                        "/users/{}/embed-token", encode_path(& external_id.to_string())
-                    ),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!(
+                            "/users/{}/embed-token", encode_path(& external_id
+                            .to_string())
+                        ),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
                 )
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "generate_embed_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4489,29 +4612,37 @@ pub mod builder {
         ) -> Result<ResponseValue<types::EmbedTokenInvalidated>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
-            let url = client
-                .inner
-                .endpoint(
-                    format_args!(
-                        "/users/{}/embed-token", encode_path(& external_id.to_string())
-                    ),
-                );
-            let header_map = ::reqwest::header::HeaderMap::new();
-            #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+            let build = || -> Result<::reqwest::Request, Error<types::Error>> {
+                let url = client
+                    .inner
+                    .endpoint(
+                        format_args!(
+                            "/users/{}/embed-token", encode_path(& external_id
+                            .to_string())
+                        ),
+                    );
+                let header_map = ::reqwest::header::HeaderMap::new();
+                Ok(
+                    client
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .headers(header_map)
+                        .build()?,
                 )
-                .headers(header_map)
-                .build()?;
+            };
+            #[allow(unused_mut)]
+            let mut request = build()?;
             let info = OperationInfo {
                 operation_id: "invalidate_embed_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
+            let result = client.exec_with_retries(request, &info, &build).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {

@@ -124,6 +124,14 @@ impl ClientHooks<Context> for generated::Client {
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
+        self.prepare(request);
+        Ok(())
+    }
+}
+
+impl generated::Client {
+    /// What `pre` adds to every request, each attempt's included.
+    fn prepare(&self, request: &mut reqwest::Request) {
         let shared = &self.inner.0;
         let headers = request.headers_mut();
         headers.insert(API_KEY_HEADER, shared.api_key.clone());
@@ -131,16 +139,20 @@ impl ClientHooks<Context> for generated::Client {
         if let Some(timeout) = shared.timeout {
             *request.timeout_mut() = Some(timeout);
         }
-        Ok(())
     }
 
+    /// Sends `request`, and again, as the operation's retry policy allows, what `build`
+    /// makes (client/codegen/rebuild.rs puts every generated `send`'s request building in
+    /// it); then captures the response for the call. Called by the generated `send`s in
+    /// place of `ClientHooks::exec`.
     // Not an `async fn`: one moves its arguments into locals, which would keep the request
     // twice in the call's future (see `Client::execute` in client/call.rs).
-    fn exec(
-        &self,
+    pub(crate) fn exec_with_retries<'a, E>(
+        &'a self,
         mut request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> {
+        info: &'a OperationInfo,
+        build: &'a impl Fn() -> Result<reqwest::Request, progenitor_client::Error<E>>,
+    ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + 'a {
         // Every call goes through `Client::execute`, which sets the call; without one (it
         // cannot happen) nothing is retried that could do harm twice.
         let call = CALL.try_with(Arc::clone).ok();
@@ -154,9 +166,6 @@ impl ClientHooks<Context> for generated::Client {
                 if let Some(call) = &call {
                     call.attempts.store(attempt, Ordering::Relaxed);
                 }
-                let next = (attempt < policy.max_attempts)
-                    .then(|| retry_copy(&request))
-                    .flatten();
                 let span = tracing::info_span!(
                     "answering_agent.request",
                     operation = info.operation_id,
@@ -198,7 +207,13 @@ impl ClientHooks<Context> for generated::Client {
                     }
                     Err(_) => None,
                 };
-                let (Some(next), Some(wait)) = (next, wait) else {
+                // The next attempt's request, built again only now that one is due. The
+                // same statements built the first: it cannot fail where that one did not,
+                // and if it did, the caller gets this outcome.
+                let next = wait
+                    .filter(|_| attempt < policy.max_attempts)
+                    .and_then(|_| build().ok());
+                let (Some(mut next), Some(wait)) = (next, wait) else {
                     match outcome {
                         Ok(response) => break (response, span),
                         Err(error) => {
@@ -213,6 +228,7 @@ impl ClientHooks<Context> for generated::Client {
                 });
                 drop(outcome);
                 tokio::time::sleep(wait).await;
+                self.prepare(&mut next);
                 request = next;
                 attempt += 1;
             };
@@ -272,28 +288,6 @@ async fn read_response(
         reqwest::Body::from(body.clone()),
     ));
     Ok((response, body, truncated))
-}
-
-/// A copy of `request` for the next attempt; none for a streamed body (that request gets
-/// one attempt). reqwest's own `try_clone` does the same and more: it allocates an
-/// extensions map for the timeout and throws it away, on every copy. What the generated
-/// code and `pre` put on a request is copied here: method, URL, headers, version, body and
-/// timeout.
-fn retry_copy(request: &reqwest::Request) -> Option<reqwest::Request> {
-    let body = match request.body() {
-        Some(body) => Some(reqwest::Body::from(Bytes::copy_from_slice(
-            body.as_bytes()?,
-        ))),
-        None => None,
-    };
-    let mut copy = reqwest::Request::new(request.method().clone(), request.url().clone());
-    *copy.headers_mut() = request.headers().clone();
-    *copy.version_mut() = request.version();
-    if let Some(timeout) = request.timeout() {
-        *copy.timeout_mut() = Some(*timeout);
-    }
-    *copy.body_mut() = body;
-    Some(copy)
 }
 
 /// Reads at most `limit` bytes of the body; says whether there was more. A body that

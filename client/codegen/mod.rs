@@ -11,6 +11,7 @@ pub mod open_enums;
 pub mod operations;
 #[path = "../../fake/src/pointer.rs"]
 pub mod pointer;
+pub mod rebuild;
 pub mod spec;
 pub mod version_header;
 
@@ -115,6 +116,7 @@ pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>>
         .map_err(|e| vec![spec.error("", format!("adding the schemars derive failed: {e}"))])?;
     version_header::remove(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
     base_url::parse_once(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
+    rebuild::build_on_demand(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
     let operations_source = operations::source(&spec, &model, &file_ast)?;
     let operations_ast: syn::File = syn::parse_str(&operations_source)
         .map_err(|e| vec![spec.error("", format!("the generated operations do not parse: {e}"))])?;
@@ -152,6 +154,11 @@ pub fn module_mut<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec
 /// The statements of every generated `send` (the `builder` module's), for the passes that
 /// rewrite what a call does.
 pub fn sends_mut(file: &mut syn::File) -> impl Iterator<Item = &mut Vec<syn::Stmt>> {
+    send_fns_mut(file).map(|function| &mut function.block.stmts)
+}
+
+/// Every generated `send` (the `builder` module's), signature and statements.
+pub fn send_fns_mut(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
     module_mut(file, "builder")
         .into_iter()
         .flatten()
@@ -161,9 +168,7 @@ pub fn sends_mut(file: &mut syn::File) -> impl Iterator<Item = &mut Vec<syn::Stm
         })
         .flatten()
         .filter_map(|member| match member {
-            syn::ImplItem::Fn(function) if function.sig.ident == "send" => {
-                Some(&mut function.block.stmts)
-            }
+            syn::ImplItem::Fn(function) if function.sig.ident == "send" => Some(function),
             _ => None,
         })
 }

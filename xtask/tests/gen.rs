@@ -271,6 +271,41 @@ fn no_operation_sends_api_version_and_header_parameters_still_go_out() {
         with_header.contains("\"X-Trace-Id\""),
         "the declared header still goes out"
     );
+    // Built again for a retry (client/codegen/rebuild.rs), the optional header is borrowed.
+    assert!(with_header.contains("if let Some(value) = &x_trace_id"));
+}
+
+#[test]
+fn no_operation_copies_its_request_for_a_retry() {
+    // The pipeline puts each `send`'s request building in a closure the retry loop calls
+    // again only for a retry (client/codegen/rebuild.rs), instead of a copy on every call.
+    let text = std::fs::read_to_string(workspace().join(xtask::codegen::SPEC_PATH)).unwrap();
+    let client = xtask::codegen::generate_all("spec.yaml", &text)
+        .unwrap()
+        .client;
+    let sends = client.matches("pub async fn send(").count();
+    assert!(sends >= 17, "{sends} sends");
+    assert_eq!(
+        client
+            .matches("let build = || -> Result<::reqwest::Request, Error<types::Error>> {")
+            .count(),
+        sends
+    );
+    assert_eq!(client.matches("let mut request = build()?;").count(), sends);
+    assert_eq!(
+        client
+            .matches("client.exec_with_retries(request, &info, &build).await")
+            .count(),
+        sends
+    );
+    assert!(
+        !client.contains("client.exec(request"),
+        "no send bypasses the retry loop"
+    );
+    assert!(
+        !client.contains("a raw body is sent once"),
+        "every body here is JSON"
+    );
 }
 
 #[test]
@@ -288,8 +323,9 @@ fn every_operation_puts_its_path_on_the_base_url_parsed_once() {
         !client.contains("client.baseurl,"),
         "no URL is formatted from the base"
     );
+    let compact: String = client.split_whitespace().collect();
     assert!(
-        client.contains(r#"format_args!("/locations/{}", encode_path(& location_id.to_string()))"#),
+        compact.contains(r#"format_args!("/locations/{}",encode_path(&location_id.to_string()))"#),
         "path parameters are still encoded"
     );
 }

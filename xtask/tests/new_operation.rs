@@ -16,12 +16,18 @@ const SPEC: &str = "openapi/answering-agent.yaml";
 const GENERATED: [&str; 6] = xtask::GENERATED_FILES;
 const PROGRAM: &str = "examples/call_the_new_operation.rs";
 
-/// The new operation: a path, a parameter, a response schema and an example, as a
+/// The new operation: a path, parameters (one a header), a response schema and an example, as a
 /// maintainer would write it after the vendor documents a new endpoint.
 const NEW_PATH: &str = r#"paths:
   /organizations/{organization_id}/summary:
     parameters:
       - $ref: '#/components/parameters/OrganizationId'
+      - name: X-Request-Id
+        in: header
+        required: false
+        description: An id for the vendor's logs (a header parameter, built again for a retry).
+        schema:
+          type: string
     get:
       operationId: getOrganizationSummary
       summary: Summarize an organization
@@ -67,7 +73,13 @@ fn main() {
         .owner(OwnerInput::builder().external_id("scratch_1").email("s@example.com"));
     let created = runtime.block_on(client.create_organization().body(request).send()).unwrap();
     let summary = runtime
-        .block_on(client.get_organization_summary().organization_id(created.organization.id).send())
+        .block_on(
+            client
+                .get_organization_summary()
+                .organization_id(created.organization.id)
+                .x_request_id("scratch-request")
+                .send(),
+        )
         .unwrap();
     let operation = answering_agent::Operation::GetOrganizationSummary;
     println!(
