@@ -96,7 +96,7 @@ async fn failure<T: DeserializeOwned, E>(
     })
 }
 
-/// This crate's error for a generated client's error and the response `exec` captured;
+/// This crate's error for a generated client's error and the response the hooks captured;
 /// or, for a success without a body where one with no required field was expected (such as
 /// the answer to a delete), the response read as `{}`: the spec guesses those bodies, and
 /// a server that sends none must not fail the call. The status decides the variant,
@@ -118,7 +118,7 @@ async fn convert<T: DeserializeOwned, E>(
             _,
         ) => return Err(Error::Transport { error: e, attempts }),
         (error, Some(captured)) => (error, captured),
-        // Every response passes through `exec`, which captures it.
+        // Every response passes through the hooks' retry loop, which captures it.
         (_, None) => {
             return Err(Error::InvalidRequest(
                 "internal error: the response was not captured".to_string(),
@@ -132,7 +132,7 @@ async fn convert<T: DeserializeOwned, E>(
         )),
         _ => None,
     };
-    // A success `exec` left to progenitor: its body is in the error, or still unread in
+    // A success the hooks left to progenitor: its body is in the error, or still unread in
     // the response progenitor did not expect.
     let (body, truncated) = match (captured.body, error) {
         (Some(body), _) => (body, captured.truncated),

@@ -186,7 +186,7 @@ impl ClientBuilder {
             Some(http) => (http, self.timeout),
             // Our own client carries the timeout itself: set on each request instead, it
             // would cost every call an allocation (reqwest keeps it in the request's
-            // extensions) and every retry copy another.
+            // extensions).
             None => {
                 let http = http_client(
                     self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),

@@ -30,7 +30,7 @@ pub async fn answered<F: Future>(canned: Canned, future: F) -> F::Output {
     CANNED.scope(canned, future).await
 }
 
-/// What `exec` sends with: the canned response inside [`answered`], else the network.
+/// What the hooks' retry loop sends with: the canned response inside [`answered`], else the network.
 pub(crate) fn execute(
     client: &reqwest::Client,
     request: reqwest::Request,

@@ -1,13 +1,16 @@
-//! What every request goes through: the `ClientHooks` of the generated client.
+//! What every request goes through: the `ClientHooks` of the generated client, and the retry
+//! loop its `send`s call.
 //!
 //! `pre` adds the key (a sensitive header), the User-Agent and, on a user's own reqwest
 //! client, the timeout (progenitor's `api-version` header is removed from the generated
-//! code: client/codegen/version_header.rs). `exec` sends the request, retrying as the
-//! operation's policy allows (client/retry.rs), in a tracing span per attempt; then it keeps
-//! the status and headers in the call's [`Call`], and the body too unless the response is a
-//! success of known length within the bound (progenitor reads that one and hands its bytes
-//! back if they do not decode): progenitor drops the status of a body it cannot decode, and
-//! errors must keep status, headers and raw body (see client/call.rs and client/error.rs).
+//! code: client/codegen/version_header.rs). `exec_with_retries` sends the request, and builds
+//! it again for each retry the operation's policy allows (client/retry.rs; the generated
+//! `send`s hand it their request building: client/codegen/rebuild.rs), in a tracing span per
+//! attempt; then it keeps the status and headers in the call's [`Call`], and the body too
+//! unless the response is a success of known length within the bound (progenitor reads that
+//! one and hands its bytes back if they do not decode): progenitor drops the status of a body
+//! it cannot decode, and errors must keep status, headers and raw body (see client/call.rs
+//! and client/error.rs).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -80,7 +83,7 @@ pub(crate) struct Call {
 pub(crate) struct Captured {
     pub status: StatusCode,
     pub headers: HeaderMap,
-    /// The body as read here; `None` for a success left to progenitor to read (see `exec`),
+    /// The body as read here; `None` for a success left to progenitor to read (see `exec_with_retries`),
     /// whose body `convert` (client/call.rs) takes from where progenitor leaves it.
     pub body: Option<Bytes>,
     /// The body was longer than [`MAX_RESPONSE_BODY`]; `body` is its start.
@@ -109,7 +112,7 @@ impl Call {
         self.attempts.load(Ordering::Relaxed)
     }
 
-    /// The response `exec` received, if one arrived.
+    /// The response `exec_with_retries` received, if one arrived.
     pub(crate) fn take_captured(&self) -> Option<Captured> {
         self.captured
             .lock()
