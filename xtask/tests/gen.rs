@@ -279,12 +279,7 @@ fn no_operation_sends_api_version_and_header_parameters_still_go_out() {
 fn no_operation_copies_its_request_for_a_retry() {
     // The pipeline puts each `send`'s request building in a closure the retry loop calls
     // again only for a retry (client/codegen/rebuild.rs), instead of a copy on every call.
-    let text = std::fs::read_to_string(workspace().join(xtask::codegen::SPEC_PATH)).unwrap();
-    let client = xtask::codegen::generate_all("spec.yaml", &text)
-        .unwrap()
-        .client;
-    let sends = client.matches("pub async fn send(").count();
-    assert!(sends >= 17, "{sends} sends");
+    let (client, sends) = generated_sends();
     assert_eq!(
         client
             .matches("let build = || -> Result<::reqwest::Request, Error<types::Error>> {")
@@ -312,12 +307,7 @@ fn no_operation_copies_its_request_for_a_retry() {
 fn every_operation_puts_its_path_on_the_base_url_parsed_once() {
     // progenitor formats `{baseurl}/path` for reqwest to parse whole on every call; the
     // pipeline makes each `send` format only the path (client/codegen/base_url.rs).
-    let text = std::fs::read_to_string(workspace().join(xtask::codegen::SPEC_PATH)).unwrap();
-    let client = xtask::codegen::generate_all("spec.yaml", &text)
-        .unwrap()
-        .client;
-    let sends = client.matches("pub async fn send(").count();
-    assert!(sends >= 17, "{sends} sends");
+    let (client, sends) = generated_sends();
     assert_eq!(client.matches(".endpoint(").count(), sends);
     assert!(
         !client.contains("client.baseurl,"),
@@ -328,4 +318,16 @@ fn every_operation_puts_its_path_on_the_base_url_parsed_once() {
         compact.contains(r#"format_args!("/locations/{}",encode_path(&location_id.to_string()))"#),
         "path parameters are still encoded"
     );
+}
+
+/// The client the pipeline generates from the workspace's spec, and its number of `send`s
+/// (one per operation).
+fn generated_sends() -> (String, usize) {
+    let text = std::fs::read_to_string(workspace().join(xtask::codegen::SPEC_PATH)).unwrap();
+    let client = xtask::codegen::generate_all("spec.yaml", &text)
+        .unwrap()
+        .client;
+    let sends = client.matches("pub async fn send(").count();
+    assert!(sends >= 17, "{sends} sends");
+    (client, sends)
 }
