@@ -2809,6 +2809,7 @@ pub mod builder {
         ///Sends a `GET` request to `/locations`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::Location>>,
             Error<types::Error>,
@@ -2844,7 +2845,7 @@ pub mod builder {
                 operation_id: "list_locations",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -2932,6 +2933,7 @@ pub mod builder {
         ///Sends a `POST` request to `/locations`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::Location>, Error<types::Error>> {
             let Self { client, body } = self;
             let body = body
@@ -2963,7 +2965,7 @@ pub mod builder {
                 operation_id: "create_location",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3034,6 +3036,7 @@ pub mod builder {
         ///Sends a `GET` request to `/locations/{location_id}`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::Location>, Error<types::Error>> {
             let Self { client, location_id } = self;
             let location_id = location_id.map_err(Error::InvalidRequest)?;
@@ -3066,7 +3069,7 @@ pub mod builder {
                 operation_id: "get_location",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3130,6 +3133,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/locations/{location_id}`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::Deleted>, Error<types::Error>> {
             let Self { client, location_id } = self;
             let location_id = location_id.map_err(Error::InvalidRequest)?;
@@ -3162,7 +3166,7 @@ pub mod builder {
                 operation_id: "delete_location",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3254,6 +3258,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/locations/{location_id}`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::Location>, Error<types::Error>> {
             let Self { client, location_id, body } = self;
             let location_id = location_id.map_err(Error::InvalidRequest)?;
@@ -3292,7 +3297,7 @@ pub mod builder {
                 operation_id: "update_location",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3350,6 +3355,7 @@ pub mod builder {
         ///Sends a `GET` request to `/organizations`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::Organization>>,
             Error<types::Error>,
@@ -3378,7 +3384,7 @@ pub mod builder {
                 operation_id: "list_organizations",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3460,6 +3466,7 @@ pub mod builder {
         ///Sends a `POST` request to `/organizations`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<
             ResponseValue<types::CreateOrganizationResponse>,
             Error<types::Error>,
@@ -3495,7 +3502,7 @@ pub mod builder {
                 operation_id: "create_organization",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3569,6 +3576,7 @@ pub mod builder {
         ///Sends a `GET` request to `/organizations/{organization_id}`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::Organization>, Error<types::Error>> {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
@@ -3602,7 +3610,7 @@ pub mod builder {
                 operation_id: "get_organization",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3668,6 +3676,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/organizations/{organization_id}`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::Deleted>, Error<types::Error>> {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
@@ -3701,7 +3710,7 @@ pub mod builder {
                 operation_id: "delete_organization",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3796,6 +3805,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/organizations/{organization_id}`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::Organization>, Error<types::Error>> {
             let Self { client, organization_id, body } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
@@ -3836,7 +3846,7 @@ pub mod builder {
                 operation_id: "update_organization",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -3910,6 +3920,7 @@ pub mod builder {
         ///Sends a `GET` request to `/users`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<::std::vec::Vec<types::User>>, Error<types::Error>> {
             let Self { client, organization_id } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
@@ -3942,7 +3953,7 @@ pub mod builder {
                 operation_id: "list_users",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4042,6 +4053,7 @@ pub mod builder {
         ///Sends a `POST` request to `/users`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::CreateUserResponse>, Error<types::Error>> {
             let Self { client, organization_id, body } = self;
             let organization_id = organization_id.map_err(Error::InvalidRequest)?;
@@ -4080,7 +4092,7 @@ pub mod builder {
                 operation_id: "create_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4154,6 +4166,7 @@ pub mod builder {
         ///Sends a `GET` request to `/users/{external_id}`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
@@ -4184,7 +4197,7 @@ pub mod builder {
                 operation_id: "get_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4291,6 +4304,7 @@ pub mod builder {
         ///Sends a `PATCH` request to `/users/{external_id}`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             let Self { client, external_id, organization_id, body } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
@@ -4334,7 +4348,7 @@ pub mod builder {
                 operation_id: "update_user",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4408,6 +4422,7 @@ pub mod builder {
         ///Sends a `GET` request to `/users/{external_id}/embed-token`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::EmbedTokenResponse>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
@@ -4441,7 +4456,7 @@ pub mod builder {
                 operation_id: "get_embed_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4508,6 +4523,7 @@ pub mod builder {
         ///Sends a `POST` request to `/users/{external_id}/embed-token`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::EmbedTokenResponse>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
@@ -4541,7 +4557,7 @@ pub mod builder {
                 operation_id: "generate_embed_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
@@ -4609,6 +4625,7 @@ pub mod builder {
         ///Sends a `DELETE` request to `/users/{external_id}/embed-token`
         pub async fn send(
             self,
+            call: &mut crate::hooks::Call,
         ) -> Result<ResponseValue<types::EmbedTokenInvalidated>, Error<types::Error>> {
             let Self { client, external_id } = self;
             let external_id = external_id.map_err(Error::InvalidRequest)?;
@@ -4642,7 +4659,7 @@ pub mod builder {
                 operation_id: "invalidate_embed_token",
             };
             client.pre(&mut request, &info).await?;
-            let result = client.exec_with_retries(request, &info, &build).await;
+            let result = client.exec_with_retries(request, &info, &build, call).await;
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {

@@ -12,8 +12,7 @@
 //! it cannot decode, and errors must keep status, headers and raw body (see client/call.rs
 //! and client/error.rs).
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
@@ -25,7 +24,7 @@ use tracing::Instrument;
 
 use crate::Operation;
 use crate::generated;
-use crate::retry::{self, Idempotency, RetryPolicy};
+use crate::retry::{self, RetryPolicy};
 use crate::urls::Urls;
 
 /// The largest response body a call reads; a longer one ends the call with
@@ -65,18 +64,14 @@ impl Context {
     }
 }
 
-tokio::task_local! {
-    /// The call being made: set by [`Client::execute`](crate::Client) around the generated
-    /// `send`, read by the hooks. A task-local, so concurrent calls never see each other's
-    /// responses and one generated client serves them all.
-    static CALL: Arc<Call>;
-}
-
 /// One call's state: which operation, how many attempts, and the response as received.
+/// [`Client::execute`](crate::Client) owns it, the generated `send` borrows it for the
+/// call and hands it to `exec_with_retries` (client/codegen/call_state.rs): concurrent
+/// calls never see each other's responses, and one generated client serves them all.
 pub(crate) struct Call {
     pub operation: Operation,
-    captured: Mutex<Option<Captured>>,
-    attempts: AtomicU32,
+    captured: Option<Captured>,
+    attempts: u32,
 }
 
 /// A response as received, before progenitor decodes it.
@@ -91,33 +86,22 @@ pub(crate) struct Captured {
 }
 
 impl Call {
-    pub(crate) fn new(operation: Operation) -> Arc<Call> {
-        Arc::new(Call {
+    pub(crate) fn new(operation: Operation) -> Call {
+        Call {
             operation,
-            captured: Mutex::new(None),
-            attempts: AtomicU32::new(0),
-        })
-    }
-
-    /// Runs `future` (a generated `send`) as this call (no `async fn` layer around it).
-    pub(crate) fn scope<F: std::future::Future>(
-        self: &Arc<Self>,
-        future: F,
-    ) -> impl std::future::Future<Output = F::Output> + use<F> {
-        CALL.scope(self.clone(), future)
+            captured: None,
+            attempts: 0,
+        }
     }
 
     /// How many attempts the call made.
     pub(crate) fn attempts(&self) -> u32 {
-        self.attempts.load(Ordering::Relaxed)
+        self.attempts
     }
 
     /// The response `exec_with_retries` received, if one arrived.
-    pub(crate) fn take_captured(&self) -> Option<Captured> {
-        self.captured
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take()
+    pub(crate) fn take_captured(&mut self) -> Option<Captured> {
+        self.captured.take()
     }
 }
 
@@ -146,29 +130,24 @@ impl generated::Client {
 
     /// Sends `request`, and again, as the operation's retry policy allows, what `build`
     /// makes (client/codegen/rebuild.rs puts every generated `send`'s request building in
-    /// it); then captures the response for the call. Called by the generated `send`s in
-    /// place of `ClientHooks::exec`.
+    /// it); then captures the response in `call`. Called by the generated `send`s in place
+    /// of `ClientHooks::exec`.
     // Not an `async fn`: one moves its arguments into locals, which would keep the request
-    // twice in the call's future (see `Client::execute` in client/call.rs).
+    // twice in the call's future (rust-lang/rust#62958).
+    #[allow(clippy::manual_async_fn)]
     pub(crate) fn exec_with_retries<'a, E>(
         &'a self,
         mut request: reqwest::Request,
         info: &'a OperationInfo,
         build: &'a impl Fn() -> Result<reqwest::Request, progenitor_client::Error<E>>,
+        call: &'a mut Call,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + 'a {
-        // Every call goes through `Client::execute`, which sets the call; without one (it
-        // cannot happen) nothing is retried that could do harm twice.
-        let call = CALL.try_with(Arc::clone).ok();
         async move {
             let policy = &self.inner.0.retry;
-            let kind = call
-                .as_ref()
-                .map_or(Idempotency::NotIdempotent, |c| c.operation.idempotency());
+            let kind = call.operation.idempotency();
             let mut attempt = 1;
             let (mut response, span) = loop {
-                if let Some(call) = &call {
-                    call.attempts.store(attempt, Ordering::Relaxed);
-                }
+                call.attempts = attempt;
                 let span = tracing::info_span!(
                     "answering_agent.request",
                     operation = info.operation_id,
@@ -241,15 +220,12 @@ impl generated::Client {
             // copies them into its value, and `success` (client/call.rs) puts them back.
             let headers = std::mem::take(response.headers_mut());
             let capture = |body, truncated| {
-                if let Some(call) = &call {
-                    *call.captured.lock().unwrap_or_else(PoisonError::into_inner) =
-                        Some(Captured {
-                            status,
-                            headers,
-                            body,
-                            truncated,
-                        });
-                }
+                call.captured = Some(Captured {
+                    status,
+                    headers,
+                    body,
+                    truncated,
+                });
             };
             // A success whose length is known and within the bound (HTTP/1 and 2 stop
             // reading at the length): progenitor reads it as it comes, and hands the bytes

@@ -240,7 +240,10 @@ impl ListOrganizations<'_> {
     ) -> impl Future<
         Output = Result<ResponseValue<::std::vec::Vec<types::Organization>>, Error>,
     > {
-        Client::execute(Operation::ListOrganizations, self.inner.send())
+        Client::execute(
+            Operation::ListOrganizations,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -298,7 +301,10 @@ impl CreateOrganization<'_> {
     ) -> impl Future<
         Output = Result<ResponseValue<types::CreateOrganizationResponse>, Error>,
     > {
-        Client::execute(Operation::CreateOrganization, self.inner.send())
+        Client::execute(
+            Operation::CreateOrganization,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -334,7 +340,10 @@ impl GetOrganization<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::Organization>, Error>> {
-        Client::execute(Operation::GetOrganization, self.inner.send())
+        Client::execute(
+            Operation::GetOrganization,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -397,7 +406,10 @@ impl UpdateOrganization<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::Organization>, Error>> {
-        Client::execute(Operation::UpdateOrganization, self.inner.send())
+        Client::execute(
+            Operation::UpdateOrganization,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -434,7 +446,10 @@ impl DeleteOrganization<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::Deleted>, Error>> {
-        Client::execute(Operation::DeleteOrganization, self.inner.send())
+        Client::execute(
+            Operation::DeleteOrganization,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -475,7 +490,10 @@ impl ListUsers<'_> {
     ) -> impl Future<
         Output = Result<ResponseValue<::std::vec::Vec<types::User>>, Error>,
     > {
-        Client::execute(Operation::ListUsers, self.inner.send())
+        Client::execute(
+            Operation::ListUsers,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -542,7 +560,10 @@ impl CreateUser<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::CreateUserResponse>, Error>> {
-        Client::execute(Operation::CreateUser, self.inner.send())
+        Client::execute(
+            Operation::CreateUser,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -581,7 +602,10 @@ impl GetUser<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::User>, Error>> {
-        Client::execute(Operation::GetUser, self.inner.send())
+        Client::execute(
+            Operation::GetUser,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -653,7 +677,10 @@ impl UpdateUser<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::User>, Error>> {
-        Client::execute(Operation::UpdateUser, self.inner.send())
+        Client::execute(
+            Operation::UpdateUser,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -691,7 +718,10 @@ impl GetEmbedToken<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::EmbedTokenResponse>, Error>> {
-        Client::execute(Operation::GetEmbedToken, self.inner.send())
+        Client::execute(
+            Operation::GetEmbedToken,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -732,7 +762,10 @@ impl GenerateEmbedToken<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::EmbedTokenResponse>, Error>> {
-        Client::execute(Operation::GenerateEmbedToken, self.inner.send())
+        Client::execute(
+            Operation::GenerateEmbedToken,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -772,7 +805,10 @@ impl InvalidateEmbedToken<'_> {
     ) -> impl Future<
         Output = Result<ResponseValue<types::EmbedTokenInvalidated>, Error>,
     > {
-        Client::execute(Operation::InvalidateEmbedToken, self.inner.send())
+        Client::execute(
+            Operation::InvalidateEmbedToken,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -810,7 +846,10 @@ impl ListLocations<'_> {
     ) -> impl Future<
         Output = Result<ResponseValue<::std::vec::Vec<types::Location>>, Error>,
     > {
-        Client::execute(Operation::ListLocations, self.inner.send())
+        Client::execute(
+            Operation::ListLocations,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -865,7 +904,10 @@ impl CreateLocation<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::Location>, Error>> {
-        Client::execute(Operation::CreateLocation, self.inner.send())
+        Client::execute(
+            Operation::CreateLocation,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -901,7 +943,10 @@ impl GetLocation<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::Location>, Error>> {
-        Client::execute(Operation::GetLocation, self.inner.send())
+        Client::execute(
+            Operation::GetLocation,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -964,7 +1009,10 @@ impl UpdateLocation<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::Location>, Error>> {
-        Client::execute(Operation::UpdateLocation, self.inner.send())
+        Client::execute(
+            Operation::UpdateLocation,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {
@@ -1000,7 +1048,10 @@ impl DeleteLocation<'_> {
     pub fn send(
         self,
     ) -> impl Future<Output = Result<ResponseValue<types::Deleted>, Error>> {
-        Client::execute(Operation::DeleteLocation, self.inner.send())
+        Client::execute(
+            Operation::DeleteLocation,
+            async move |call| self.inner.send(call).await,
+        )
     }
 }
 impl Client {

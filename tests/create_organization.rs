@@ -407,3 +407,14 @@ fn the_send_future_can_be_spawned() {
     let future = client.create_organization().body(request()).send();
     assert_send(&future);
 }
+
+#[test]
+fn a_call_in_flight_holds_its_large_state_on_the_heap() {
+    // The generated future (request, retry loop, response: about 2 KB) and the call's
+    // state are boxed in `Client::execute` (client/call.rs): what a caller keeps per call
+    // in flight, and copies at every move, is a pointer.
+    let client = Client::new(KEY).unwrap();
+    let future = client.create_organization().body(request()).send();
+    let size = std::mem::size_of_val(&future);
+    assert!(size <= 64, "a call's future is {size} bytes");
+}

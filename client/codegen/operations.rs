@@ -445,7 +445,7 @@ fn builder_source(spec: &Spec, op: &OperationModel, generated: &GeneratedOperati
         "    /// Sends the request: the response body, with its status and headers, or this\n\
          \x20   /// crate's [`Error`].\n\
          \x20   pub fn send(self) -> impl Future<Output = Result<ResponseValue<{}>, Error>> {{\n\
-         \x20       Client::execute(Operation::{variant}, self.inner.send())\n\
+         \x20       Client::execute(Operation::{variant}, async move |call| self.inner.send(call).await)\n\
          \x20   }}\n}}\n",
         tokens(&generated.success)
     ));

@@ -16,6 +16,9 @@ impl Context {
     }
 }
 
+/// The per-call state the generated `send`s take (client/codegen/call_state.rs).
+pub struct Call;
+
 impl crate::generated::Client {
     /// Where the generated `send`s send their request (client/codegen/rebuild.rs). Never
     /// called: nothing here sends requests.
@@ -24,6 +27,7 @@ impl crate::generated::Client {
         _request: reqwest::Request,
         _info: &progenitor_client::OperationInfo,
         _build: &impl Fn() -> Result<reqwest::Request, progenitor_client::Error<E>>,
+        _call: &mut Call,
     ) -> reqwest::Result<reqwest::Response> {
         unreachable!("xtask-verify sends no request")
     }
