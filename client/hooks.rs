@@ -175,13 +175,16 @@ impl generated::Client {
                 let wait = match &outcome {
                     Ok(response) => {
                         span.record("status", response.status().as_u16());
-                        match retry::retry_after(response.headers()) {
-                            // Longer than we wait: the caller gets the 429 and its Retry-After.
-                            Some(wait) if wait > policy.max_retry_after => None,
-                            asked if retry::retry_status(kind, response.status()) => {
-                                Some(asked.unwrap_or_else(|| policy.backoff(attempt)))
+                        // Retry-After is read only for a status that may be retried.
+                        if !retry::retry_status(kind, response.status()) {
+                            None
+                        } else {
+                            match retry::retry_after(response.headers()) {
+                                // Longer than we wait: the caller gets the 429 and its
+                                // Retry-After.
+                                Some(wait) if wait > policy.max_retry_after => None,
+                                asked => Some(asked.unwrap_or_else(|| policy.backoff(attempt))),
                             }
-                            _ => None,
                         }
                     }
                     Err(error) if retry::retry_transport(kind, error) => {
