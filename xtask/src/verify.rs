@@ -179,6 +179,9 @@ struct Target {
     decode: Option<Decode>,
 }
 
+/// An example name's operation and status (`None`: the request).
+type TargetKey = (String, Option<u16>);
+
 /// A schema compiled for `jsonschema`, or why it does not compile.
 type Compiled = Rc<Result<jsonschema::Validator, String>>;
 
@@ -191,7 +194,7 @@ pub struct Verifier<'a> {
     /// What each example name means, by operation and status (`None`: the request). Only
     /// names the spec knows are kept, so the map is bounded by the spec, whatever names
     /// it is asked about (the fuzz target asks about millions).
-    targets: RefCell<HashMap<(String, Option<u16>), Rc<Target>>>,
+    targets: RefCell<HashMap<TargetKey, Rc<Target>>>,
 }
 
 impl<'a> Verifier<'a> {
@@ -920,7 +923,9 @@ mod tests {
     #[test]
     fn names_the_spec_does_not_know_are_not_kept() {
         let text = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(crate::codegen::SPEC_PATH),
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(crate::codegen::SPEC_PATH),
         )
         .unwrap();
         let spec = Spec::parse(crate::codegen::SPEC_PATH, &text).unwrap();
@@ -938,6 +943,10 @@ mod tests {
             "x.json",
             b"{}",
         );
-        assert_eq!(verifier.targets.borrow().len(), 1, "only the known name is kept");
+        assert_eq!(
+            verifier.targets.borrow().len(),
+            1,
+            "only the known name is kept"
+        );
     }
 }
