@@ -7,11 +7,10 @@
 //! it again for each retry the operation's policy allows (client/retry.rs; the generated
 //! `send`s hand it their request building: client/codegen/rebuild.rs), in a tracing span per
 //! attempt; then it keeps the status and headers in the [`Call`] the `send` hands it
-//! (client/codegen/call_state.rs), and the body too
-//! unless the response is a success of known length within the bound (progenitor reads that
-//! one and hands its bytes back if they do not decode): progenitor drops the status of a body
-//! it cannot decode, and errors must keep status, headers and raw body (see client/call.rs
-//! and client/error.rs).
+//! (client/codegen/call_state.rs), and the body too unless the response is a success of
+//! known length within the bound (progenitor reads that one and hands its bytes back if they
+//! do not decode): progenitor drops the status of a body it cannot decode, and errors must
+//! keep status, headers and raw body (see client/call.rs and client/error.rs).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -118,7 +118,7 @@ pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>>
     version_header::remove(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
     base_url::parse_once(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
     rebuild::build_on_demand(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
-    call_state::pass_explicitly(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
+    call_state::pass_explicitly(&mut file_ast);
     let operations_source = operations::source(&spec, &model, &file_ast)?;
     let operations_ast: syn::File = syn::parse_str(&operations_source)
         .map_err(|e| vec![spec.error("", format!("the generated operations do not parse: {e}"))])?;

@@ -49,7 +49,7 @@ fn error_type(output: &syn::ReturnType) -> Option<syn::Type> {
 /// In one `send`: the statements from `let url = ..` to `let mut request = ..build()?;`
 /// become `let build = || -> Result<_, E> { ..; Ok(..build()?) };` and
 /// `let mut request = build()?;`, and `client.exec(request, &info)` becomes
-/// `client.exec_with_retries(request, &info, &build)`.
+/// `client.exec_with_retries(request, &info, &build, call)`.
 fn rewrite(stmts: &mut Vec<Stmt>, error: &syn::Type) -> Result<(), String> {
     let url = only(stmts, |s| local_named(s, "url"))
         .ok_or_else(|| unexpected("has not exactly one `let url`"))?;
@@ -101,8 +101,9 @@ fn rewrite(stmts: &mut Vec<Stmt>, error: &syn::Type) -> Result<(), String> {
             },
         )
     };
+    // `call`: the `send`'s parameter for the call's state (client/codegen/call_state.rs).
     stmts[exec] = syn::parse_quote! {
-        let result = client.exec_with_retries(request, &info, &build).await;
+        let result = client.exec_with_retries(request, &info, &build, call).await;
     };
     stmts.splice(url..=request, [closure, first]);
     Ok(())
