@@ -374,3 +374,96 @@ fn when_the_network_goes_away_it_stops_and_the_same_command_finishes_later() {
     assert_eq!(fake.outcomes("createOrganization", 422), 0);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Spreadsheets export `\r\n` endings, often with a byte-order mark: the lines named in
+/// the dry run, the log, the ids file and the journal are the file's own lines, as they
+/// are for `\n` and lone `\r` endings.
+#[test]
+fn every_line_number_is_the_files_own_whatever_its_endings() {
+    let fake = fake();
+    let dir = scratch("endings");
+    // 1: header; 2: a row; 3: blank; 4-5: a row with a quoted two-line description;
+    // 6: a row without an email; 7: the last row, without an ending.
+    let rows = "name,owner.external_id,owner.email,description\n\
+                Line Two,{tag}_2,two@example.com,plain\n\
+                \n\
+                Line Four,{tag}_4,four@example.com,\"first\nsecond\"\n\
+                Line Six,{tag}_6,,missing email\n\
+                Line Seven,{tag}_7,seven@example.com,last";
+    for (tag, ending, bom) in [
+        ("lf", "\n", false),
+        ("crlf", "\r\n", false),
+        ("crlf_bom", "\r\n", true),
+        ("cr_bom", "\r", true),
+    ] {
+        let file = dir.join(format!("{tag}.csv"));
+        let mut bytes = if bom {
+            b"\xef\xbb\xbf".to_vec()
+        } else {
+            Vec::new()
+        };
+        bytes.extend_from_slice(rows.replace("{tag}", tag).replace('\n', ending).as_bytes());
+        std::fs::write(&file, bytes).unwrap();
+        let name = file.display();
+        let context = format!("{tag}: ");
+
+        let output = import(&fake, &file, &["--dry-run"]);
+        assert_eq!(output.status.code(), Some(1), "{context}{}", text(&output));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains(&format!(
+                "{name}: line 6: owner.email: required, and missing"
+            )),
+            "{context}{}",
+            text(&output)
+        );
+
+        let output = import(&fake, &file, &[]);
+        assert_eq!(output.status.code(), Some(1), "{context}{}", text(&output));
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        for line in [2, 4, 7] {
+            assert!(
+                stderr.contains(&format!("line {line}: created organization")),
+                "{context}no log line for line {line} in\n{}",
+                text(&output)
+            );
+        }
+        let ids = std::fs::read_to_string(dir.join(format!("{tag}.csv.ids.csv"))).unwrap();
+        let listed: Vec<(&str, &str)> = ids
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let mut cells = l.split(',');
+                (cells.next().unwrap(), cells.next().unwrap())
+            })
+            .collect();
+        let expected: Vec<(String, String)> = [2, 4, 7]
+            .iter()
+            .map(|n| (n.to_string(), format!("{tag}_{n}")))
+            .collect();
+        let expected: Vec<(&str, &str)> = expected
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(listed, expected, "{context}the ids file");
+        let journal = std::fs::read_to_string(dir.join(format!("{tag}.csv.journal"))).unwrap();
+        let mut journal_lines: Vec<(u64, String)> = journal
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .map(|e| {
+                (
+                    e["line"].as_u64().unwrap(),
+                    e["key"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        journal_lines.sort();
+        journal_lines.dedup();
+        let expected: Vec<(u64, String)> = [2, 4, 7]
+            .iter()
+            .map(|&n| (n, format!("{tag}_{n}")))
+            .collect();
+        assert_eq!(journal_lines, expected, "{context}the journal");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -8,6 +8,7 @@
 //! operation's `x-if-outcome-unknown` in the spec says how, and [`look_up`] does that.
 
 mod journal;
+mod lines;
 mod rows;
 
 use std::collections::HashMap;

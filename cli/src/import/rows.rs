@@ -8,6 +8,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::lines::Lines;
 use crate::spec::{self, Body};
 
 /// Rows longer than this are refused (a stray binary file, a runaway quote).
@@ -37,7 +38,8 @@ impl Format {
 /// One row: where it is, and its body or why it has none.
 #[derive(Debug)]
 pub struct Row {
-    /// The line it starts on, counting the header as line 1 in a CSV.
+    /// The line it starts on, as an editor numbers the file's lines (a CSV's header is
+    /// line 1 when it is the first line).
     pub line: u64,
     pub body: Result<Value, String>,
 }
@@ -46,7 +48,7 @@ pub struct Row {
 pub fn read(path: &Path, format: Format, body: &Body) -> Result<Vec<Row>, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let rows = match format {
-        Format::Csv => csv_rows(file, body),
+        Format::Csv => csv_rows(Lines::new(file), body),
         Format::JsonLines => json_lines(file),
     }
     .map_err(|e| format!("{}: {e}", path.display()))?;
@@ -66,7 +68,7 @@ pub fn read(path: &Path, format: Format, body: &Body) -> Result<Vec<Row>, String
         .collect())
 }
 
-fn csv_rows(file: impl Read, body: &Body) -> Result<Vec<Row>, String> {
+fn csv_rows(file: Lines<impl Read>, body: &Body) -> Result<Vec<Row>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -115,8 +117,11 @@ fn csv_rows(file: impl Read, body: &Body) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     let mut record = csv::ByteRecord::new();
     loop {
-        let line = reader.position().line();
-        match reader.read_byte_record(&mut record) {
+        // Where this read starts; csv's own line count knows only `\n`.
+        let start = reader.position().byte();
+        let read = reader.read_byte_record(&mut record);
+        let line = reader.get_mut().line_of(start);
+        match read {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => match e.kind() {
@@ -124,13 +129,12 @@ fn csv_rows(file: impl Read, body: &Body) -> Result<Vec<Row>, String> {
                 _ => {
                     rows.push(Row {
                         line,
-                        body: Err(e.to_string()),
+                        body: Err(without_position(&e)),
                     });
                     continue;
                 }
             },
         }
-        let line = record.position().map_or(line, csv::Position::line);
         if record.iter().all(|cell| cell.is_empty()) && record.len() <= 1 {
             continue; // a blank line
         }
@@ -140,6 +144,18 @@ fn csv_rows(file: impl Read, body: &Body) -> Result<Vec<Row>, String> {
         });
     }
     Ok(rows)
+}
+
+/// A CSV error's words without csv's own position: the row's line is given beside it, and
+/// csv counts lines by `\n` alone.
+fn without_position(error: &csv::Error) -> String {
+    match error.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!("not UTF-8: {err}"),
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} cells, but the header has {expected_len} columns"),
+        _ => error.to_string(),
+    }
 }
 
 fn csv_body(record: &csv::ByteRecord, columns: &[&spec::Field]) -> Result<Value, String> {
@@ -202,6 +218,12 @@ fn json_lines(file: impl Read) -> Result<Vec<Row>, String> {
             });
             continue;
         };
+        // A byte-order mark (what some editors save) is not part of the first row.
+        let text = if line == 1 {
+            text.trim_start_matches('\u{feff}')
+        } else {
+            text
+        };
         if text.trim().is_empty() {
             continue;
         }
@@ -254,6 +276,63 @@ fn bounded_line(reader: &mut impl BufRead) -> std::io::Result<Option<(Vec<u8>, b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn create_body() -> Body {
+        crate::spec::commands()
+            .unwrap()
+            .into_iter()
+            .find(|c| c.group == "organizations" && c.verb == "create")
+            .and_then(|c| c.body)
+            .unwrap()
+    }
+
+    /// The line each row is reported on, for a file written with `ending` and `bom`.
+    fn lines_of(text: &str, ending: &str, bom: bool, last_ending: bool) -> Vec<(u64, bool)> {
+        let mut bytes = Vec::new();
+        if bom {
+            bytes.extend_from_slice("\u{feff}".as_bytes());
+        }
+        let mut text = text.replace('\n', ending);
+        if !last_ending {
+            text.truncate(text.len() - ending.len());
+        }
+        bytes.extend_from_slice(text.as_bytes());
+        csv_rows(Lines::new(&bytes[..]), &create_body())
+            .unwrap()
+            .iter()
+            .map(|row| (row.line, row.body.is_ok()))
+            .collect()
+    }
+
+    #[test]
+    fn a_row_is_on_the_line_an_editor_shows_whatever_the_endings() {
+        // line 1: the header; 2: a row; 3: blank; 4-6: a row whose quoted description
+        // spans three lines; 7: a row missing a cell; 8: the last row.
+        let text = "name,owner.external_id,owner.email,description\n\
+                    One,u1,one@example.com,plain\n\
+                    \n\
+                    Two,u2,two@example.com,\"first\nsecond\nthird\"\n\
+                    Three,u3\n\
+                    Four,u4,four@example.com,last\n";
+        for ending in ["\n", "\r\n", "\r"] {
+            for bom in [false, true] {
+                for last_ending in [true, false] {
+                    assert_eq!(
+                        lines_of(text, ending, bom, last_ending),
+                        [(2, true), (4, true), (7, false), (8, true)],
+                        "endings {ending:?}, byte-order mark {bom}, last line ended {last_ending}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn json_lines_with_a_byte_order_mark_and_crlf_endings() {
+        let rows = json_lines(&b"\xef\xbb\xbf{\"a\":1}\r\n\r\n{\"b\":2}\r\n"[..]).unwrap();
+        let lines: Vec<(u64, bool)> = rows.iter().map(|r| (r.line, r.body.is_ok())).collect();
+        assert_eq!(lines, [(1, true), (3, true)]);
+    }
 
     #[test]
     fn a_long_line_is_skipped_without_keeping_it() {
