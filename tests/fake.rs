@@ -457,6 +457,18 @@ async fn routes_methods_keys_and_bodies_are_refused_the_laravel_way() {
         "The owner.external id field is required."
     );
 
+    // A bad value inside a nullable reference (`role`: `nullable` beside `allOf: [Role]`)
+    // is worded as for any field, not as a failed `anyOf`.
+    let (status, body, _) = send(
+        http.post(format!("{base}/users"))
+            .header("x-api-key", "k1")
+            .json(&serde_json::json!({"external_id": "u_role", "email": "r@example.com", "role": "boss"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["errors"]["role"][0], "The selected role is invalid.");
+    assert_eq!(body["message"], "The selected role is invalid.");
+
     // A bad query parameter and an unknown referenced id.
     let (status, body, _) = send(
         http.get(format!("{base}/users?organization_id=x"))

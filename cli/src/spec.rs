@@ -116,9 +116,8 @@ impl Body {
     /// Every way `body` does not fit the spec, one line each, naming the field
     /// (`owner.email: "x" is not a "email"`); empty when it fits.
     pub fn problems(&self, body: &Value) -> Vec<String> {
-        let mut problems: Vec<String> = self
-            .validator
-            .iter_errors(body)
+        let mut problems: Vec<String> = schema::errors(&self.validator, body)
+            .into_iter()
             .map(|error| {
                 let mut field: Vec<String> = error
                     .instance_path()

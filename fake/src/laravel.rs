@@ -37,7 +37,7 @@ pub(crate) fn field_errors(
     value: &Value,
 ) -> BTreeMap<String, Vec<String>> {
     let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for error in validator.iter_errors(value) {
+    for error in crate::schema::errors(validator, value) {
         let at = error
             .instance_path()
             .as_str()

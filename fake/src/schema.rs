@@ -1,6 +1,8 @@
 //! OpenAPI 3.0 schema objects as the JSON Schema (draft 4) that the `jsonschema` crate
 //! validates, and finding the spec's schema for any place in a JSON instance.
 
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::types::JsonType;
 use serde_json::{Map, Value};
 
 use crate::pointer::{escape, ref_target};
@@ -148,6 +150,58 @@ pub fn translate(spec: &Value, schema: &Value, direction: Direction, closed: boo
         return serde_json::json!({ "anyOf": [{ "type": "null" }, Value::Object(out)] });
     }
     Value::Object(out)
+}
+
+/// Every error `validator` finds in `value`, each named by its innermost cause.
+///
+/// A nullable composition (`nullable: true` beside `allOf: [$ref]`) is translated to
+/// `anyOf: [{type: null}, ...]`, and for a value that is not null jsonschema reports only
+/// that the `anyOf` failed. Its null branch refused the value for not being null, which
+/// says nothing; the other branch's errors (an unknown field, a bad enum value, a missing
+/// property, ...) are the ones that name the cause, so they take its place, as they
+/// would where the schema is not nullable.
+pub fn errors(
+    validator: &jsonschema::Validator,
+    value: &Value,
+) -> Vec<jsonschema::ValidationError<'static>> {
+    let mut out = Vec::new();
+    for error in validator.iter_errors(value) {
+        see_through_null(error.to_owned(), &mut out);
+    }
+    out
+}
+
+fn see_through_null(
+    error: jsonschema::ValidationError<'static>,
+    out: &mut Vec<jsonschema::ValidationError<'static>>,
+) {
+    let null_branch = match error.kind() {
+        ValidationErrorKind::AnyOf { context }
+            if context.len() == 2 && !error.instance().is_null() =>
+        {
+            context
+                .iter()
+                .position(|branch| refuses_only_for_not_null(branch))
+        }
+        _ => None,
+    };
+    let Some(null_branch) = null_branch else {
+        out.push(error);
+        return;
+    };
+    if let ValidationErrorKind::AnyOf { mut context } = error.into_parts().kind {
+        for inner in context.swap_remove(1 - null_branch) {
+            see_through_null(inner, out);
+        }
+    }
+}
+
+/// Whether a branch's errors are exactly "not null": the null branch of a nullable.
+fn refuses_only_for_not_null(branch: &[jsonschema::ValidationError<'_>]) -> bool {
+    matches!(branch, [only] if matches!(
+        only.kind(),
+        ValidationErrorKind::Type { kind: TypeKind::Single(JsonType::Null) }
+    ))
 }
 
 fn skipped_in(spec: &Value, property: &Value, direction: Direction) -> bool {

@@ -351,7 +351,7 @@ impl Shared {
             }
         };
         if let (Some(body), Some(validator)) = (&body, operation.answers.get(&status))
-            && let Some(error) = validator.iter_errors(body).next()
+            && let Some(error) = crate::schema::errors(validator, body).into_iter().next()
         {
             let message = format!(
                 "fake: the {status} answer of {id} does not match the spec at {}: {error}",

@@ -593,7 +593,7 @@ impl<'a> Verifier<'a> {
         }
         let root = self.spec.get(schema_pointer).unwrap_or(&Value::Null);
         let mut findings = Vec::new();
-        for error in validator.iter_errors(value) {
+        for error in schema::errors(validator, value) {
             let at = error.instance_path().as_str().to_string();
             let instance = value.pointer(&at).unwrap_or(&Value::Null);
             let (class, pointer, fix) = match error.kind() {

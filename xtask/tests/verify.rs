@@ -559,3 +559,130 @@ fn text_and_github_formats() {
     );
     assert!(github.contains("title=null-not-nullable::"), "{github}");
 }
+
+/// A nullable object or array item (`nullable: true` beside `allOf: [$ref]`) is checked as
+/// its schema is: each finding inside it has its own class and the innermost pointer, not
+/// "not valid under any of the schemas listed in the 'anyOf' keyword".
+#[test]
+fn findings_inside_a_nullable_object_or_array_item_name_their_cause() {
+    let nullable = |reference: &str, indent: &str| {
+        format!(
+            "{indent}nullable: true\n{indent}allOf:\n{indent}  - $ref: '#/components/schemas/{reference}'"
+        )
+    };
+    let workspace = Workspace::new(&[
+        (
+            "        organization:\n          $ref: '#/components/schemas/Organization'\n        owner:",
+            &format!(
+                "        organization:\n          type: object\n{}\n        owner:",
+                nullable("Organization", "          ")
+            ),
+        ),
+        (
+            "            cascade: true\n          items:\n            $ref: '#/components/schemas/Location'",
+            &format!(
+                "            cascade: true\n          items:\n            type: object\n{}",
+                nullable("Location", "            ")
+            ),
+        ),
+    ]);
+    let location = json!({
+        "id": 889, "name": "Main St", "status": "active",
+        "created_at": "2025-05-14T15:30:00Z", "updated_at": "2025-05-14T15:30:00Z"
+    });
+    type Case = (&'static str, fn(&mut Value), &'static str, &'static str);
+    let cases: [Case; 11] = [
+        (
+            "object",
+            |v| v["timezone"] = json!("UTC"),
+            "unknown-field",
+            "/timezone",
+        ),
+        ("object", |v| v["id"] = json!("4711"), "invalid-type", "/id"),
+        (
+            "object",
+            |v| v["created_at"] = json!("yesterday"),
+            "invalid-format",
+            "/created_at",
+        ),
+        (
+            "object",
+            |v| {
+                v.as_object_mut().unwrap().remove("name");
+            },
+            "missing-required",
+            "/name",
+        ),
+        (
+            "object",
+            |v| v["name"] = Value::Null,
+            "null-not-nullable",
+            "/name",
+        ),
+        (
+            "item",
+            |v| v["status"] = json!("suspended"),
+            "unknown-enum-value",
+            "/status",
+        ),
+        ("item", |v| v["floor"] = json!(3), "unknown-field", "/floor"),
+        ("item", |v| v["id"] = json!(true), "invalid-type", "/id"),
+        (
+            "item",
+            |v| v["updated_at"] = json!("soon"),
+            "invalid-format",
+            "/updated_at",
+        ),
+        (
+            "item",
+            |v| {
+                v.as_object_mut().unwrap().remove("status");
+            },
+            "missing-required",
+            "/status",
+        ),
+        (
+            "item",
+            |v| v["name"] = Value::Null,
+            "null-not-nullable",
+            "/name",
+        ),
+    ];
+    for (index, (inside, change, class, pointer)) in cases.iter().enumerate() {
+        let body = fresh(|v| {
+            v["organization"]["phone_numbers"] = json!([location.clone()]);
+            match *inside {
+                "object" => change(&mut v["organization"]),
+                _ => change(&mut v["organization"]["phone_numbers"][0]),
+            }
+        });
+        let file = workspace.example(&format!("createOrganization/201-case{index}.json"), &body);
+        let (code, findings) = workspace.verify(&[]);
+        std::fs::remove_file(file).unwrap();
+        assert_eq!(code, 1, "{class} inside a nullable {inside}: {findings:#?}");
+        let (_, findings) = type_schema_findings(findings);
+        let prefix = match *inside {
+            "object" => "/organization",
+            _ => "/organization/phone_numbers/0",
+        };
+        only(&findings, class, &format!("{prefix}{pointer}"));
+    }
+    // And the spec as it is: `CreateUserResponse.team` is a nullable reference.
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../openapi/examples/createUser/201-member.json"
+    ))
+    .unwrap();
+    let mut value: Value = serde_json::from_str(&body).unwrap();
+    value["team"] = json!({"id": 1, "name": "Pizza Palace", "leader": "luca"});
+    let finding = one_finding(
+        "createUser/201-team.json",
+        &serde_json::to_string(&value).unwrap(),
+        "unknown-field",
+        "/team/leader",
+    );
+    assert!(
+        finding["message"].as_str().unwrap().contains("`leader`"),
+        "{finding}"
+    );
+}
