@@ -1,4 +1,5 @@
-# Shared by the measuring scripts (.ci/build-cost, .ci/first-run, .ci/main-job-warm); sourced.
+# Shared by the measuring scripts (.ci/build-cost, .ci/first-run, .ci/main-job-warm,
+# .ci/tls-build-time); sourced.
 
 # The median of the numbers given (as words, any whitespace between them).
 median() { printf '%s\n' $* | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
@@ -17,3 +18,22 @@ forget_outer_cargo() {
         unset "$name"
     done
 }
+
+# Runs a command quietly and prints how many seconds it took; when it fails, prints what it
+# said and stops the script: a measurement of a failed build is no measurement.
+seconds_of() {
+    local start end log status=0
+    log=$(mktemp)
+    start=$(date +%s.%N)
+    "$@" >"$log" 2>&1 || status=$?
+    end=$(date +%s.%N)
+    if [ "$status" != 0 ]; then
+        echo "FAIL: \`$*\` (in $(pwd)) exited $status:" >&2
+        tail -n 40 "$log" >&2
+        rm -f "$log"
+        exit 1
+    fi
+    rm -f "$log"
+    echo "$end - $start" | bc
+}
+
