@@ -37,7 +37,7 @@ fn main() {
 #[cfg(feature = "codegen")]
 fn run() -> Result<(), String> {
     let text = std::fs::read_to_string(SPEC).map_err(|e| format!("{SPEC}: cannot read: {e}"))?;
-    let one_line = |errors: Vec<codegen::spec::SpecError>| {
+    let one_line = |errors: Vec<answering_agent_spec::SpecError>| {
         let all: Vec<String> = errors.iter().map(ToString::to_string).collect();
         all.join("; ")
     };

@@ -6,12 +6,9 @@
 use std::collections::BTreeMap;
 
 use answering_agent::Operation;
-use answering_agent_fake::schema::{self, Direction};
+use answering_agent_spec::schema::{self, Direction};
+use answering_agent_spec::{SPEC, SPEC_PATH, Spec};
 use serde_json::{Map, Value};
-
-/// The spec the client was generated from (the same file, compiled in).
-const SPEC: &str = answering_agent_fake::SPEC;
-const SPEC_PATH: &str = answering_agent_fake::SPEC_PATH;
 
 /// What a value on the command line or in a CSV cell is read as.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -159,111 +156,91 @@ pub struct Command {
     pub body: Option<Body>,
 }
 
-/// Every operation of the client, as commands, in the order of [`Operation::ALL`].
+/// Every operation of the client, as commands, in the order of [`Operation::ALL`]. The
+/// spec is the one the client was generated from, compiled in.
 pub fn commands() -> Result<Vec<Command>, String> {
-    let spec: Value = serde_norway::from_str(SPEC).map_err(|e| format!("{SPEC_PATH}: {e}"))?;
-    let mut found = BTreeMap::new();
-    if let Some(paths) = spec.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            let Some(item) = item.as_object() else {
-                continue;
-            };
-            for (method, operation) in item {
-                if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
-                    found.insert(id.to_string(), (path.clone(), method.clone(), operation));
-                }
-            }
-        }
-    }
+    let spec = Spec::parse(SPEC_PATH, SPEC).map_err(|e| e.to_string())?;
+    let found: BTreeMap<&str, answering_agent_spec::Operation<'_>> = spec
+        .operations()
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter_map(|op| Some((op.id?, op)))
+        .collect();
     let mut commands = Vec::new();
     for &operation in Operation::ALL {
-        let Some((path, method, node)) = found.get(operation.id()) else {
+        let Some(model) = found.get(operation.id()) else {
             return Err(format!(
                 "{SPEC_PATH}: no operation `{}`, which the client has; rebuild after `cargo xtask gen`",
                 operation.id()
             ));
         };
-        let item = &spec["paths"][path.as_str()];
-        let pointer = format!(
-            "/paths/{}/{method}",
-            path.replace('~', "~0").replace('/', "~1")
-        );
-        commands.push(command(&spec, operation, path, item, node, &pointer)?);
+        commands.push(command(&spec, operation, model)?);
     }
     name_verbs_uniquely(&mut commands);
     Ok(commands)
 }
 
 fn command(
-    spec: &Value,
+    spec: &Spec,
     operation: Operation,
-    path: &str,
-    item: &Value,
-    node: &Value,
-    pointer: &str,
+    model: &answering_agent_spec::Operation<'_>,
 ) -> Result<Command, String> {
-    let text = |key: &str| {
-        node.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .trim()
-            .to_string()
-    };
-    let group = node
-        .pointer("/tags/0")
-        .and_then(Value::as_str)
-        .map(str::to_string)
-        .unwrap_or_else(|| {
-            path.split('/')
+    let text = |key: &str| model.text(key).unwrap_or("").to_string();
+    let group = model.tags().first().map_or_else(
+        || {
+            model
+                .path
+                .split('/')
                 .find(|s| !s.is_empty())
                 .unwrap_or("api")
                 .to_string()
-        });
+        },
+        |tag| tag.to_string(),
+    );
     let verb = verb(operation.id(), &group);
-    let mut parameters: Vec<Parameter> = Vec::new();
-    for list in [item.get("parameters"), node.get("parameters")]
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_array)
-    {
-        for parameter in list {
-            let (parameter, _) = schema::deref(spec, parameter, "");
-            let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
-            let place = parameter.get("in").and_then(Value::as_str).unwrap_or("");
-            if name.is_empty() || !matches!(place, "path" | "query") {
-                continue; // headers and cookies: the client sets what it needs
-            }
-            let (parameter_schema, _) =
-                schema::deref(spec, parameter.get("schema").unwrap_or(&Value::Null), "");
-            parameters.retain(|p| p.name != name); // an operation's own overrides its path's
-            parameters.push(Parameter {
-                name: name.to_string(),
-                in_path: place == "path",
-                required: place == "path" || parameter.get("required") == Some(&Value::Bool(true)),
-                description: one_line(parameter.get("description")),
-                kind: Kind::of(parameter_schema),
+    let parameters = model
+        .parameters
+        .iter()
+        // Headers and cookies: the client sets what it needs.
+        .filter(|p| !p.name.is_empty() && matches!(p.location, "path" | "query"))
+        .map(|parameter| {
+            let schema = parameter.schema().map_or(&Value::Null, |s| {
+                schema::deref(&spec.value, s.value, &s.pointer).0
             });
-        }
-    }
-    let body = match node.pointer("/requestBody") {
+            Parameter {
+                name: parameter.name.to_string(),
+                in_path: parameter.location == "path",
+                required: parameter.required,
+                description: one_line(parameter.node.value.get("description")),
+                kind: Kind::of(schema),
+            }
+        })
+        .collect();
+    let body = match &model.request_body {
         None => None,
         Some(request) => {
-            let (request, _) = schema::deref(spec, request, "");
-            let Some(body_schema) = request.pointer("/content/application~1json/schema") else {
-                return Err(format!(
-                    "{SPEC_PATH}: {pointer}/requestBody has no application/json schema"
-                ));
+            let Some(body_schema) = request.json_schema() else {
+                return Err(spec
+                    .error(
+                        &request.pointer,
+                        "the request body has no application/json schema",
+                    )
+                    .to_string());
             };
             let mut fields = Vec::new();
-            flatten(spec, body_schema, &mut Vec::new(), true, &mut fields, 0);
-            let document =
-                schema::validation_document(spec, body_schema, Direction::Request, false);
-            let validator = jsonschema::draft4::options()
-                .should_validate_formats(true)
-                .build(&document)
-                .map_err(|e| format!("{SPEC_PATH}: {pointer}/requestBody: {e}"))?;
+            flatten(
+                &spec.value,
+                body_schema.value,
+                &mut Vec::new(),
+                true,
+                &mut fields,
+                0,
+            );
+            let validator =
+                schema::validator(&spec.value, body_schema.value, Direction::Request, false)
+                    .map_err(|e| spec.error(&request.pointer, e).to_string())?;
             Some(Body {
-                required: request.get("required") == Some(&Value::Bool(true)),
+                required: request.value.get("required") == Some(&Value::Bool(true)),
                 fields,
                 validator,
             })

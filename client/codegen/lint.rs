@@ -8,67 +8,61 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::spec::{Spec, SpecError, escape, walk};
+use answering_agent_spec::{Node, Spec, SpecError, pointer::escape, walk};
 
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 const SCHEMA_TYPES: [&str; 6] = ["string", "number", "integer", "boolean", "array", "object"];
 
-/// Every shape in `spec` that progenitor cannot take.
+/// Every shape in `spec` that progenitor cannot take. Its references must all resolve
+/// ([`Spec::dangling_refs`] first).
 pub fn check(spec: &Spec) -> Vec<SpecError> {
     let mut errors = Vec::new();
-    let mut operation_ids = BTreeMap::<String, String>::new();
-    if let Some(Value::Object(paths)) = spec.get("/paths") {
-        for (path, item) in paths {
-            let item_pointer = format!("/paths/{}", escape(path));
-            if item.get("$ref").is_some() {
+    let operations = match spec.operations() {
+        Ok(operations) => operations,
+        Err(e) => return vec![e],
+    };
+    let mut operation_ids = BTreeMap::<&str, &str>::new();
+    let mut referenced_items = BTreeSet::new();
+    for operation in &operations {
+        if operation.path_item.is_reference() {
+            if referenced_items.insert(operation.path) {
                 errors.push(spec.error(
-                    &item_pointer,
-                    format!("path `{path}` is a `$ref`; progenitor needs path items written out"),
+                    &operation.path_item.written_at,
+                    format!(
+                        "path `{}` is a `$ref`; progenitor needs path items written out",
+                        operation.path
+                    ),
                 ));
-                continue;
             }
-            for method in METHODS {
-                if item.get(method).is_none() {
-                    continue;
-                }
-                let pointer = format!("{item_pointer}/{method}");
-                let name = match spec
-                    .get(&format!("{pointer}/operationId"))
-                    .and_then(Value::as_str)
-                {
-                    Some(id) => {
-                        if let Some(first) = operation_ids.insert(id.to_string(), pointer.clone()) {
-                            errors.push(spec.error(
-                                &format!("{pointer}/operationId"),
-                                format!("operation `{id}`: operationId already used at {first}"),
-                            ));
-                        }
-                        id.to_string()
-                    }
-                    None => {
-                        errors.push(spec.error(
-                            &pointer,
-                            format!(
-                                "`{} {path}` has no operationId; progenitor names methods after it",
-                                method.to_uppercase()
-                            ),
-                        ));
-                        format!("{} {path}", method.to_uppercase())
-                    }
-                };
-                let operation = Operation {
-                    spec,
-                    pointer,
-                    name,
-                    path,
-                };
-                operation.check_parameters(item, &mut errors);
-                operation.check_request_body(&mut errors);
-                operation.check_responses(&mut errors);
-            }
+            continue;
         }
+        let pointer = &operation.node.pointer;
+        let name = match operation.id {
+            Some(id) => {
+                if let Some(first) = operation_ids.insert(id, pointer) {
+                    errors.push(spec.error(
+                        &format!("{pointer}/operationId"),
+                        format!("operation `{id}`: operationId already used at {first}"),
+                    ));
+                }
+                id.to_string()
+            }
+            None => {
+                let name = format!("{} {}", operation.method.to_uppercase(), operation.path);
+                errors.push(spec.error(
+                    pointer,
+                    format!("`{name}` has no operationId; progenitor names methods after it"),
+                ));
+                name
+            }
+        };
+        let checked = Operation {
+            spec,
+            operation,
+            name,
+        };
+        checked.check_parameters(&mut errors);
+        checked.check_request_body(&mut errors);
+        checked.check_responses(&mut errors);
     }
     check_schemas(spec, &mut errors);
     errors
@@ -76,9 +70,8 @@ pub fn check(spec: &Spec) -> Vec<SpecError> {
 
 struct Operation<'a> {
     spec: &'a Spec,
-    pointer: String,
+    operation: &'a answering_agent_spec::Operation<'a>,
     name: String,
-    path: &'a str,
 }
 
 impl Operation<'_> {
@@ -87,69 +80,48 @@ impl Operation<'_> {
             .error(pointer, format!("operation `{}`: {message}", self.name))
     }
 
+    /// A `$ref` of this kind must point into `#/components/{section}/` (progenitor looks
+    /// it up by name there).
+    fn check_reference(&self, node: &Node<'_>, kind: &str, section: &str) -> Option<SpecError> {
+        (node.is_reference() && !node.pointer.starts_with(&format!("/components/{section}/"))).then(
+            || {
+                self.error(
+                    &format!("{}/$ref", node.written_at),
+                    format!("a {kind} `$ref` must point into #/components/{section}/"),
+                )
+            },
+        )
+    }
+
     /// Path parameters and the `{names}` in the path must match (progenitor panics with
     /// "missing from path" otherwise).
-    fn check_parameters(&self, item: &Value, errors: &mut Vec<SpecError>) {
-        let in_template: BTreeSet<&str> = self
-            .path
+    fn check_parameters(&self, errors: &mut Vec<SpecError>) {
+        let path = self.operation.path;
+        let in_template: BTreeSet<&str> = path
             .split('{')
             .skip(1)
             .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
             .collect();
         let mut declared = BTreeSet::new();
-        let item_pointer = self
-            .pointer
-            .rsplit_once('/')
-            .map_or("", |(item, _)| item)
-            .to_string();
-        let lists = [
-            (item.get("parameters"), format!("{item_pointer}/parameters")),
-            (
-                self.spec.get(&format!("{}/parameters", self.pointer)),
-                format!("{}/parameters", self.pointer),
-            ),
-        ];
-        for (list, list_pointer) in lists {
-            let Some(Value::Array(parameters)) = list else {
-                continue;
-            };
-            for index in 0..parameters.len() {
-                let pointer = format!("{list_pointer}/{index}");
-                let (parameter, resolved) = match self.spec.resolve(&pointer) {
-                    Ok(found) => found,
-                    Err(e) => {
-                        errors.push(e);
-                        continue;
-                    }
-                };
-                if resolved != pointer && !resolved.starts_with("/components/parameters/") {
+        for parameter in &self.operation.parameters {
+            errors.extend(self.check_reference(&parameter.node, "parameter", "parameters"));
+            if parameter.location == "path" {
+                if !in_template.contains(parameter.name) {
                     errors.push(self.error(
-                        &format!("{pointer}/$ref"),
-                        "a parameter `$ref` must point into #/components/parameters/",
+                        &parameter.node.written_at,
+                        format!(
+                            "path parameter `{}` does not appear in the path `{path}`",
+                            parameter.name
+                        ),
                     ));
                 }
-                if parameter.get("in").and_then(Value::as_str) == Some("path") {
-                    let name = parameter
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    if !in_template.contains(name) {
-                        errors.push(self.error(
-                            &pointer,
-                            format!(
-                                "path parameter `{name}` does not appear in the path `{}`",
-                                self.path
-                            ),
-                        ));
-                    }
-                    declared.insert(name.to_string());
-                }
+                declared.insert(parameter.name);
             }
         }
         for name in in_template {
             if !declared.contains(name) {
                 errors.push(self.error(
-                    &self.pointer,
+                    &self.operation.node.pointer,
                     format!("the path has `{{{name}}}` but no path parameter declares it"),
                 ));
             }
@@ -158,20 +130,11 @@ impl Operation<'_> {
 
     /// One request media type, no `encoding` on it, and a schema (progenitor: todo!).
     fn check_request_body(&self, errors: &mut Vec<SpecError>) {
-        let pointer = format!("{}/requestBody", self.pointer);
-        if self.spec.get(&pointer).is_none() {
+        let Some(body_node) = &self.operation.request_body else {
             return;
-        }
-        let (body, resolved) = match self.spec.resolve(&pointer) {
-            Ok(found) => found,
-            Err(e) => return errors.push(e),
         };
-        if resolved != pointer && !resolved.starts_with("/components/requestBodies/") {
-            errors.push(self.error(
-                &format!("{pointer}/$ref"),
-                "a requestBody `$ref` must point into #/components/requestBodies/",
-            ));
-        }
+        errors.extend(self.check_reference(body_node, "requestBody", "requestBodies"));
+        let (body, resolved) = (body_node.value, &body_node.pointer);
         let Some(Value::Object(content)) = body.get("content") else {
             return;
         };
@@ -209,20 +172,21 @@ impl Operation<'_> {
     /// Status codes progenitor can read, one body type among the successes and one among
     /// the errors (`default` counts as both), and no JSON response without a schema.
     fn check_responses(&self, errors: &mut Vec<SpecError>) {
-        let pointer = format!("{}/responses", self.pointer);
-        let Some(Value::Object(responses)) = self.spec.get(&pointer) else {
-            return errors.push(self.error(&self.pointer, "no `responses`"));
-        };
+        let pointer = format!("{}/responses", self.operation.node.pointer);
+        if self.operation.get("responses").is_none() {
+            return errors.push(self.error(&self.operation.node.pointer, "no `responses`"));
+        }
+        let responses = &self.operation.responses;
         let mut success = BTreeMap::<String, Vec<String>>::new();
         let mut failure = BTreeMap::<String, Vec<String>>::new();
-        let has_success_range = responses.contains_key("2XX");
-        for status in responses.keys() {
-            let at = format!("{pointer}/{}", escape(status));
+        let has_success_range = self.operation.response("2XX").is_some();
+        for response in responses {
+            let status = response.status;
             let Some(class) = StatusClass::of(status) else {
-                errors.push(self.error(&at, format!("`{status}` is not a status code (100-599), a range such as `2XX`, or `default`")));
+                errors.push(self.error(&response.node.written_at, format!("`{status}` is not a status code (100-599), a range such as `2XX`, or `default`")));
                 continue;
             };
-            let kind = match self.response_kind(&at) {
+            let kind = match self.response_kind(&response.node) {
                 Ok(kind) => kind,
                 Err(e) => {
                     errors.push(e);
@@ -234,10 +198,10 @@ impl Operation<'_> {
                 success
                     .entry(kind.clone())
                     .or_default()
-                    .push(status.clone());
+                    .push(status.to_string());
             }
             if class.is_error() {
-                failure.entry(kind).or_default().push(status.clone());
+                failure.entry(kind).or_default().push(status.to_string());
             }
         }
         for (group, kinds) in [("success", &success), ("error", &failure)] {
@@ -246,7 +210,7 @@ impl Operation<'_> {
                     .iter()
                     .map(|(kind, statuses)| format!("{} -> {kind}", statuses.join(", ")))
                     .collect();
-                let default_note = if responses.contains_key("default") {
+                let default_note = if self.operation.response("default").is_some() {
                     " (`default` counts as both a success and an error)"
                 } else {
                     ""
@@ -261,14 +225,11 @@ impl Operation<'_> {
 
     /// What progenitor makes of one response: a typed JSON body (named by its schema), a raw
     /// body, or none.
-    fn response_kind(&self, pointer: &str) -> Result<String, SpecError> {
-        let (response, resolved) = self.spec.resolve(pointer)?;
-        if resolved != pointer && !resolved.starts_with("/components/responses/") {
-            return Err(self.error(
-                &format!("{pointer}/$ref"),
-                "a response `$ref` must point into #/components/responses/",
-            ));
+    fn response_kind(&self, node: &Node<'_>) -> Result<String, SpecError> {
+        if let Some(error) = self.check_reference(node, "response", "responses") {
+            return Err(error);
         }
+        let (response, resolved) = (node.value, &node.pointer);
         let Some(Value::Object(content)) = response.get("content") else {
             return Ok("no body".to_string());
         };

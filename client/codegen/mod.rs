@@ -10,17 +10,14 @@ pub mod fingerprint;
 pub mod lint;
 pub mod open_enums;
 pub mod operations;
-#[path = "../../fake/src/pointer.rs"]
-pub mod pointer;
 pub mod rebuild;
-pub mod spec;
 pub mod version_header;
 
 use std::panic;
 
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
 
-use self::spec::{Spec, SpecError};
+use answering_agent_spec::{Spec, SpecError};
 
 pub use self::fingerprint::{GENERATED_PATH, MOCK_PATH, OPERATIONS_PATH, SPEC_PATH};
 /// A client generated from the same spec by progenitor alone, for the client benchmark

@@ -11,12 +11,7 @@
 use serde_json::Value;
 use syn::{FnArg, ImplItem, Item, Pat, ReturnType, Type};
 
-use super::spec::{Spec, SpecError, escape};
-
-/// The HTTP methods an operation can have, in the order operations are listed.
-const METHODS: [&str; 8] = [
-    "get", "head", "options", "put", "post", "patch", "delete", "trace",
-];
+use answering_agent_spec::{Spec, SpecError};
 
 /// Whether an operation may be sent twice. Mirrors `answering_agent::retry::Idempotency`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -79,9 +74,27 @@ pub struct OperationModel {
     pub if_outcome_unknown: Option<String>,
     /// What the vendor documents of it (`x-vendor-docs`).
     pub vendor_docs: Option<String>,
+    /// Its parameters, merged as OpenAPI says (the path item's and its own).
+    pub parameters: Vec<ParameterDoc>,
+}
+
+/// What the generated docs say of a parameter.
+#[derive(Clone, Debug)]
+pub struct ParameterDoc {
+    /// Its name in the spec.
+    pub name: String,
+    /// `path`, `query`, `header` or `cookie`.
+    pub location: String,
+    /// Its description, on one line.
+    pub description: String,
 }
 
 impl OperationModel {
+    /// The parameter a builder setter sets (progenitor names setters in snake case).
+    pub fn parameter_of_setter(&self, setter: &str) -> Option<&ParameterDoc> {
+        self.parameters.iter().find(|p| snake(&p.name) == setter)
+    }
+
     /// The enum variant and builder name progenitor also uses (`CreateOrganization`).
     pub fn type_name(&self) -> String {
         super::type_name(&self.id)
@@ -93,71 +106,66 @@ impl OperationModel {
 pub fn model(spec: &Spec) -> Result<Vec<OperationModel>, Vec<SpecError>> {
     let mut operations = Vec::new();
     let mut errors = Vec::new();
-    let mut paths: Vec<(&String, &Value)> = spec
-        .get("/paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .collect();
-    paths.sort_by(|a, b| a.0.cmp(b.0));
-    for (path, item) in paths {
-        for method in METHODS {
-            let Some(operation) = item.get(method) else {
-                continue;
-            };
-            let pointer = format!("/paths/{}/{method}", escape(path));
-            let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
-                continue; // lint.rs reports it
-            };
-            let text = |key: &str| {
-                operation
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .map(|s| s.trim().to_string())
-            };
-            let mut idempotency = Idempotency::of_method(method);
-            let mut idempotency_overridden = false;
-            match operation.get("x-idempotent") {
-                None => {}
-                Some(Value::Bool(flag)) => {
-                    let wanted = match (*flag, idempotency) {
-                        (true, Idempotency::Safe) => Idempotency::Safe,
-                        (true, _) => Idempotency::Idempotent,
-                        (false, _) => Idempotency::NotIdempotent,
-                    };
-                    idempotency_overridden = wanted != idempotency;
-                    idempotency = wanted;
-                }
-                Some(other) => errors.push(spec.error(
-                    &format!("{pointer}/x-idempotent"),
-                    format!("operation `{id}`: `x-idempotent` must be true or false, not {other}"),
-                )),
+    let mut found = spec.operations().map_err(|e| vec![e])?;
+    // By path, then method (stable: the spec model lists a path's methods in OpenAPI's order).
+    found.sort_by(|a, b| a.path.cmp(b.path));
+    for operation in found {
+        let Some(id) = operation.id else {
+            continue; // lint.rs reports it
+        };
+        let (method, pointer) = (operation.method, &operation.node.pointer);
+        let text = |key: &str| operation.text(key).map(str::to_string);
+        let mut idempotency = Idempotency::of_method(method);
+        let mut idempotency_overridden = false;
+        match operation.get("x-idempotent") {
+            None => {}
+            Some(Value::Bool(flag)) => {
+                let wanted = match (*flag, idempotency) {
+                    (true, Idempotency::Safe) => Idempotency::Safe,
+                    (true, _) => Idempotency::Idempotent,
+                    (false, _) => Idempotency::NotIdempotent,
+                };
+                idempotency_overridden = wanted != idempotency;
+                idempotency = wanted;
             }
-            let if_outcome_unknown = text("x-if-outcome-unknown").map(|s| one_line(&s));
-            if idempotency == Idempotency::NotIdempotent && if_outcome_unknown.is_none() {
-                errors.push(spec.error(
-                    &pointer,
-                    format!(
-                        "operation `{id}` is not idempotent ({}) but has no `x-if-outcome-unknown`: \
-                         say how a caller finds out whether it took effect after a timeout or a 502 \
-                         (or mark it `x-idempotent: true` and say why in its description)",
-                        method.to_uppercase()
-                    ),
-                ));
-            }
-            operations.push(OperationModel {
-                id: id.to_string(),
-                method: method.to_uppercase(),
-                path: path.clone(),
-                pointer,
-                summary: text("summary").unwrap_or_default(),
-                description: text("description").unwrap_or_default(),
-                idempotency,
-                idempotency_overridden,
-                if_outcome_unknown,
-                vendor_docs: text("x-vendor-docs").map(|s| one_line(&s)),
-            });
+            Some(other) => errors.push(spec.error(
+                &format!("{pointer}/x-idempotent"),
+                format!("operation `{id}`: `x-idempotent` must be true or false, not {other}"),
+            )),
         }
+        let if_outcome_unknown = text("x-if-outcome-unknown").map(|s| one_line(&s));
+        if idempotency == Idempotency::NotIdempotent && if_outcome_unknown.is_none() {
+            errors.push(spec.error(
+                pointer,
+                format!(
+                    "operation `{id}` is not idempotent ({}) but has no `x-if-outcome-unknown`: \
+                     say how a caller finds out whether it took effect after a timeout or a 502 \
+                     (or mark it `x-idempotent: true` and say why in its description)",
+                    method.to_uppercase()
+                ),
+            ));
+        }
+        operations.push(OperationModel {
+            id: id.to_string(),
+            method: method.to_uppercase(),
+            path: operation.path.to_string(),
+            pointer: pointer.clone(),
+            summary: text("summary").unwrap_or_default(),
+            description: text("description").unwrap_or_default(),
+            idempotency,
+            idempotency_overridden,
+            if_outcome_unknown,
+            vendor_docs: text("x-vendor-docs").map(|s| one_line(&s)),
+            parameters: operation
+                .parameters
+                .iter()
+                .map(|p| ParameterDoc {
+                    name: p.name.to_string(),
+                    location: p.location.to_string(),
+                    description: p.node.text("description").map(one_line).unwrap_or_default(),
+                })
+                .collect(),
+        });
     }
     // In the order of the spec's tags (the vendor's order: organizations, users, embed
     // tokens, locations), then path, then method; stable, so the order within a tag stays.
@@ -341,13 +349,13 @@ pub fn source(
             )]);
         };
         out.push('\n');
-        out.push_str(&builder_source(spec, op, generated));
+        out.push_str(&builder_source(op, generated));
     }
-    out.push_str(&send_json_source(spec, operations, &found));
+    out.push_str(&send_json_source(operations, &found));
     Ok(out)
 }
 
-fn builder_source(spec: &Spec, op: &OperationModel, generated: &GeneratedOperation) -> String {
+fn builder_source(op: &OperationModel, generated: &GeneratedOperation) -> String {
     let method = &generated.method;
     let builder = &generated.builder;
     let variant = op.type_name();
@@ -432,7 +440,7 @@ fn builder_source(spec: &Spec, op: &OperationModel, generated: &GeneratedOperati
             })
             .collect();
         let name = sig.ident.to_string();
-        let setter_doc = setter_doc(spec, op, &name);
+        let setter_doc = setter_doc(op, &name);
         out.push_str(&format!(
             "    /// {setter_doc}\n    pub {} {{\n\
              \x20       Self {{ inner: self.inner.{name}({}) }}\n\
@@ -453,7 +461,7 @@ fn builder_source(spec: &Spec, op: &OperationModel, generated: &GeneratedOperati
 }
 
 /// The doc line of a builder setter: the body, or a parameter with the spec's description.
-fn setter_doc(spec: &Spec, op: &OperationModel, setter: &str) -> String {
+fn setter_doc(op: &OperationModel, setter: &str) -> String {
     match setter {
         "body" => {
             return "The request body: the type, or its builder (`types::…::builder()`)."
@@ -462,54 +470,21 @@ fn setter_doc(spec: &Spec, op: &OperationModel, setter: &str) -> String {
         "body_map" => return "Changes the request body through its builder.".to_string(),
         _ => {}
     }
-    let Some(parameter) = parameter_of_setter(spec, op, setter) else {
+    let Some(parameter) = op.parameter_of_setter(setter) else {
         return format!("Sets `{setter}`.");
     };
-    let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
-    let place = parameter.get("in").and_then(Value::as_str).unwrap_or("");
-    let description = parameter
-        .get("description")
-        .and_then(Value::as_str)
-        .map(one_line)
-        .unwrap_or_default();
     format!(
-        "The `{name}` {place} parameter: {}",
-        lower_first(&doc_escape(&description))
+        "The `{}` {} parameter: {}",
+        parameter.name,
+        parameter.location,
+        lower_first(&doc_escape(&parameter.description))
     )
-}
-
-/// The spec's parameter object (of the operation or its path item) that a setter sets.
-fn parameter_of_setter(spec: &Spec, op: &OperationModel, setter: &str) -> Option<Value> {
-    let item = op.pointer[..op.pointer.rfind('/').unwrap_or(0)].to_string();
-    for list in [
-        format!("{}/parameters", op.pointer),
-        format!("{item}/parameters"),
-    ] {
-        let count = spec
-            .get(&list)
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
-        for index in 0..count {
-            let Ok((parameter, _)) = spec.resolve(&format!("{list}/{index}")) else {
-                continue;
-            };
-            let name = parameter.get("name").and_then(Value::as_str).unwrap_or("");
-            if snake(name) == setter {
-                return Some(parameter.clone());
-            }
-        }
-    }
-    None
 }
 
 /// `Client::send_json`: every operation called with its arguments as JSON, each argument
 /// converted to the type its builder setter takes (`V: TryInto<T>`), for tools that choose
 /// the operation at run time (the command-line client).
-fn send_json_source(
-    spec: &Spec,
-    operations: &[OperationModel],
-    found: &[GeneratedOperation],
-) -> String {
+fn send_json_source(operations: &[OperationModel], found: &[GeneratedOperation]) -> String {
     let mut arms = String::new();
     for op in operations {
         let Some(generated) = found
@@ -527,9 +502,8 @@ fn send_json_source(
             let argument = if name == "body" {
                 "body".to_string()
             } else {
-                parameter_of_setter(spec, op, &name)
-                    .and_then(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
-                    .unwrap_or_else(|| name.clone())
+                op.parameter_of_setter(&name)
+                    .map_or_else(|| name.clone(), |p| p.name.clone())
             };
             setters.push_str(&format!(
                 "                let request = match json_call::argument::<{}>(arguments, {argument:?})? {{\n\
@@ -773,6 +747,7 @@ mod tests {
             idempotency_overridden: false,
             if_outcome_unknown: None,
             vendor_docs: None,
+            parameters: Vec::new(),
         };
         assert_eq!(op("makeWidget").type_name(), "MakeWidget");
         assert_eq!(op("list-widgets").type_name(), "ListWidgets");

@@ -17,8 +17,9 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::pointer::{escape, ref_target};
-use crate::schema::{self, Direction};
+use answering_agent_spec::pointer::{escape, ref_target};
+use answering_agent_spec::schema::{self, Direction};
+use answering_agent_spec::{Node, Spec};
 
 /// What an operation does to the state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -73,6 +74,8 @@ pub(crate) struct Operation {
 
 /// One path template, split into segments (`None` for a `{parameter}`).
 pub(crate) struct Route {
+    /// The template as the spec writes it.
+    pub path: String,
     pub segments: Vec<Option<String>>,
     /// By upper-case method.
     pub methods: BTreeMap<String, Operation>,
@@ -102,14 +105,16 @@ pub(crate) struct Api {
 }
 
 impl Api {
-    /// Reads `spec` (already parsed; `file` names it in errors).
-    pub fn new(file: &str, spec: Value) -> Result<Api, String> {
+    /// The model of `spec`, ready to serve.
+    pub fn new(spec: Spec) -> Result<Api, String> {
         let base_path = spec
+            .value
             .pointer("/servers/0/url")
             .and_then(Value::as_str)
             .map(url_path)
             .unwrap_or_default();
         let key_header = spec
+            .value
             .pointer("/components/securitySchemes")
             .and_then(Value::as_object)
             .into_iter()
@@ -124,51 +129,64 @@ impl Api {
             resources: BTreeMap::new(),
             key_header,
         };
-        let paths = spec
-            .get("paths")
-            .and_then(Value::as_object)
-            .ok_or_else(|| format!("{file}: /paths: the spec has no paths"))?;
-        for (path, item) in paths {
-            let segments: Vec<Option<String>> = path
-                .trim_matches('/')
-                .split('/')
-                .map(|s| (!(s.starts_with('{') && s.ends_with('}'))).then(|| s.to_string()))
-                .collect();
-            let resource = segments.first().cloned().flatten().unwrap_or_default();
-            let mut methods = BTreeMap::new();
-            for (method, operation) in item.as_object().into_iter().flatten() {
-                let Some(id) = operation.get("operationId").and_then(Value::as_str) else {
-                    continue;
-                };
-                let at = format!("/paths/{}/{method}", escape(path));
-                let kind = kind(method, &segments);
-                let operation = read_operation(&spec, item, operation, id, kind, &resource)
-                    .map_err(|e| format!("{file}: {at}: {e}"))?;
-                if matches!(
-                    kind,
-                    Kind::Read | Kind::Update | Kind::Delete | Kind::Replace
-                ) {
-                    let entry = api.resources.entry(resource.clone()).or_default();
-                    if kind == Kind::Read
-                        && let Some(reference) = operation
-                            .success
-                            .1
-                            .as_ref()
-                            .and_then(|s| s.get("$ref"))
-                            .and_then(Value::as_str)
-                    {
-                        entry.schema_ref = Some(reference.to_string());
-                        entry.model = reference.rsplit('/').next().unwrap_or_default().to_string();
-                    }
-                    if let Some(parameter) = operation.path_parameters.first() {
-                        entry.key = parameter.name.clone();
-                    }
-                }
-                api.resources.entry(resource.clone()).or_default();
-                methods.insert(method.to_ascii_uppercase(), operation);
-            }
-            api.routes.push(Route { segments, methods });
+        let operations = spec.operations().map_err(|e| e.to_string())?;
+        if operations.is_empty() {
+            return Err(spec
+                .error("/paths", "the spec has no operations")
+                .to_string());
         }
+        for operation in operations {
+            let Some(id) = operation.id else {
+                continue;
+            };
+            if api.routes.last().is_none_or(|r| r.path != operation.path) {
+                api.routes.push(Route {
+                    path: operation.path.to_string(),
+                    segments: operation
+                        .path
+                        .trim_matches('/')
+                        .split('/')
+                        .map(|s| (!(s.starts_with('{') && s.ends_with('}'))).then(|| s.to_string()))
+                        .collect(),
+                    methods: BTreeMap::new(),
+                });
+            }
+            let route = api.routes.last_mut().expect("pushed above");
+            let resource = route
+                .segments
+                .first()
+                .cloned()
+                .flatten()
+                .unwrap_or_default();
+            let kind = kind(operation.method, &route.segments);
+            let served = read_operation(&spec.value, &operation, id, kind, &resource)
+                .map_err(|e| spec.error(&operation.node.pointer, e).to_string())?;
+            if matches!(
+                kind,
+                Kind::Read | Kind::Update | Kind::Delete | Kind::Replace
+            ) {
+                let entry = api.resources.entry(resource.clone()).or_default();
+                if kind == Kind::Read
+                    && let Some(reference) = served
+                        .success
+                        .1
+                        .as_ref()
+                        .and_then(|s| s.get("$ref"))
+                        .and_then(Value::as_str)
+                {
+                    entry.schema_ref = Some(reference.to_string());
+                    entry.model = reference.rsplit('/').next().unwrap_or_default().to_string();
+                }
+                if let Some(parameter) = served.path_parameters.first() {
+                    entry.key = parameter.name.clone();
+                }
+            }
+            api.resources.entry(resource.clone()).or_default();
+            route
+                .methods
+                .insert(operation.method.to_ascii_uppercase(), served);
+        }
+        let spec = spec.value;
         // A parameter names the record field of the same name if the records have one.
         for resource in api.resources.values_mut() {
             let has_field = resource
@@ -281,73 +299,52 @@ fn kind(method: &str, segments: &[Option<String>]) -> Kind {
 
 fn read_operation(
     spec: &Value,
-    item: &Value,
-    operation: &Value,
+    operation: &answering_agent_spec::Operation<'_>,
     id: &str,
     kind: Kind,
     resource: &str,
 ) -> Result<Operation, String> {
-    let deref = |node: &'_ Value| schema::deref(spec, node, "").0.clone();
-    // Path-level parameters, then the operation's (which override by name and place).
-    let mut parameters: Vec<Value> = Vec::new();
-    for list in [item.get("parameters"), operation.get("parameters")] {
-        for parameter in list.and_then(Value::as_array).into_iter().flatten() {
-            let parameter = deref(parameter);
-            parameters.retain(|p| !(p["name"] == parameter["name"] && p["in"] == parameter["in"]));
-            parameters.push(parameter);
-        }
-    }
+    let deref = |node: Node<'_>| schema::deref(spec, node.value, &node.pointer).0.clone();
     let mut path_parameters = Vec::new();
     let mut query = Vec::new();
-    for parameter in parameters {
-        let name = parameter["name"].as_str().unwrap_or_default().to_string();
-        let schema = deref(parameter.get("schema").unwrap_or(&Value::Null));
-        let validator = validator(spec, &schema, Direction::Request)
+    for parameter in &operation.parameters {
+        let name = parameter.name.to_string();
+        let schema = parameter.schema().map(deref).unwrap_or(Value::Null);
+        let validator = schema::validator(spec, &schema, Direction::Request, false)
             .map_err(|e| format!("the schema of parameter `{name}` does not compile: {e}"))?;
         let parameter_of = Parameter {
             name,
-            required: parameter["required"] == true,
+            required: parameter.required,
             schema,
             validator,
         };
-        match parameter["in"].as_str() {
-            Some("path") => path_parameters.push(parameter_of),
-            Some("query") => query.push(parameter_of),
+        match parameter.location {
+            "path" => path_parameters.push(parameter_of),
+            "query" => query.push(parameter_of),
             _ => {}
         }
     }
-    let body = match operation.get("requestBody") {
-        Some(body) => {
-            let body = deref(body);
-            match body.pointer("/content/application~1json/schema") {
-                Some(schema) => Some(Body {
-                    required: body["required"] == true,
-                    schema: schema.clone(),
-                    validator: validator(spec, schema, Direction::Request)
-                        .map_err(|e| format!("the request body's schema does not compile: {e}"))?,
-                }),
-                None => None,
-            }
-        }
-        None => None,
+    let body = match (
+        &operation.request_body,
+        operation.request_body.as_ref().and_then(Node::json_schema),
+    ) {
+        (Some(body), Some(schema)) => Some(Body {
+            required: body.value["required"] == true,
+            schema: schema.value.clone(),
+            validator: schema::validator(spec, schema.value, Direction::Request, false)
+                .map_err(|e| format!("the request body's schema does not compile: {e}"))?,
+        }),
+        _ => None,
     };
     let mut success = None;
     let mut answers = BTreeMap::new();
-    for (status, response) in operation
-        .get("responses")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let Ok(code) = status.parse::<u16>() else {
+    for response in &operation.responses {
+        let Some(code) = response.code() else {
             continue;
         };
-        let response = deref(response);
-        let schema = response
-            .pointer("/content/application~1json/schema")
-            .cloned();
+        let schema = response.node.json_schema().map(|s| s.value.clone());
         if let Some(schema) = &schema {
-            let validator = validator(spec, schema, Direction::Response)
+            let validator = schema::validator(spec, schema, Direction::Response, false)
                 .map_err(|e| format!("the schema of the {code} answer does not compile: {e}"))?;
             answers.insert(code, validator);
         }
@@ -403,19 +400,6 @@ fn read_operation(
         filters,
         regenerates,
     })
-}
-
-/// A validator of instances against `schema` (a schema object of `spec`).
-pub(crate) fn validator(
-    spec: &Value,
-    schema: &Value,
-    direction: Direction,
-) -> Result<jsonschema::Validator, String> {
-    let document = schema::validation_document(spec, schema, direction, false);
-    jsonschema::draft4::options()
-        .should_validate_formats(true)
-        .build(&document)
-        .map_err(|e| e.to_string())
 }
 
 /// The path of a server URL (`https://host/api/v1/` -> `/api/v1`).

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use answering_agent_spec::schema;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Value, json};
 
@@ -37,7 +38,7 @@ pub(crate) fn field_errors(
     value: &Value,
 ) -> BTreeMap<String, Vec<String>> {
     let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for error in crate::schema::errors(validator, value) {
+    for error in schema::errors(validator, value) {
         let at = error
             .instance_path()
             .as_str()

@@ -36,10 +36,7 @@ mod faults;
 #[doc(hidden)]
 pub mod fuzzing;
 mod laravel;
-mod pointer;
 mod render;
-#[doc(hidden)]
-pub mod schema;
 mod serve;
 mod state;
 mod store;
@@ -57,10 +54,9 @@ use api::Api;
 use serve::Shared;
 use store::Store;
 
-/// The spec the client is generated from, served unless [`FakeBuilder::spec`] says otherwise.
-pub const SPEC: &str = include_str!("../../openapi/answering-agent.yaml");
-/// Its path in the repository, for messages.
-pub const SPEC_PATH: &str = "openapi/answering-agent.yaml";
+/// The spec the client is generated from, served unless [`FakeBuilder::spec`] says
+/// otherwise; and its path in the repository, for messages.
+pub use answering_agent_spec::{SPEC, SPEC_PATH};
 
 /// Why a fake could not start: the spec does not parse or serve, or the port is taken.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -310,12 +306,6 @@ fn default_api() -> Result<Arc<Api>, Error> {
 }
 
 fn load(file: &str, text: &str) -> Result<Api, Error> {
-    let spec: Value = serde_norway::from_str(text).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| format!(":{}:{}", l.line(), l.column()))
-            .unwrap_or_default();
-        Error(format!("{file}{at}: not YAML: {e}"))
-    })?;
-    Api::new(file, spec).map_err(Error)
+    let spec = answering_agent_spec::Spec::parse(file, text).map_err(|e| Error(e.to_string()))?;
+    Api::new(spec).map_err(Error)
 }

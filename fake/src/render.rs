@@ -9,8 +9,8 @@ use std::cell::RefCell;
 use serde_json::{Map, Value};
 
 use crate::api::Api;
-use crate::schema;
 use crate::store::{Record, Store, key_text, now};
+use answering_agent_spec::schema;
 
 /// Deeper than any answer of the spec nests; stops a schema that refers to itself.
 const MAX_DEPTH: usize = 12;

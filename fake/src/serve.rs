@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use answering_agent_spec::schema;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
@@ -17,7 +18,6 @@ use serde_json::{Map, Value};
 use crate::api::{Api, Parameter};
 use crate::faults::{Fault, Injection};
 use crate::laravel;
-use crate::pointer::percent_decode;
 use crate::state::{self, Call, Outcome, attribute};
 use crate::store::{Record, Store};
 
@@ -351,7 +351,7 @@ impl Shared {
             }
         };
         if let (Some(body), Some(validator)) = (&body, operation.answers.get(&status))
-            && let Some(error) = crate::schema::errors(validator, body).into_iter().next()
+            && let Some(error) = schema::errors(validator, body).into_iter().next()
         {
             let message = format!(
                 "fake: the {status} answer of {id} does not match the spec at {}: {error}",
@@ -422,15 +422,14 @@ fn expected(schema: &Value) -> &'static str {
 
 /// `a=1&b=x%20y` -> {a: "1", b: "x y"}; the last of repeated names wins.
 fn query_pairs(query: &str) -> BTreeMap<String, String> {
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (
-                percent_decode(&name.replace('+', " ")),
-                percent_decode(&value.replace('+', " ")),
-            )
-        })
+    form_urlencoded::parse(query.as_bytes())
+        .into_owned()
         .collect()
+}
+
+/// One path segment, percent-decoded (bytes that are not UTF-8 replaced).
+fn percent_decode(segment: &str) -> String {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8_lossy()
+        .into_owned()
 }

@@ -49,10 +49,14 @@ fn setup() -> &'static Setup {
             .retry(RetryPolicy::default())
             .build()
             .unwrap();
-        let spec: Value = serde_norway::from_str(answering_agent_fake::SPEC).unwrap();
+        let spec = answering_agent_spec::Spec::parse(
+            answering_agent_spec::SPEC_PATH,
+            answering_agent_spec::SPEC,
+        )
+        .unwrap();
         // The seeds' arguments: each parameter's example or a value of its type, and the
         // request body's example (xtask/src/fuzz.rs).
-        let from_spec = xtask::fuzz::operations(&spec);
+        let from_spec = xtask::fuzz::operations(&spec).unwrap();
         let arguments = Operation::ALL
             .iter()
             .map(|operation| {

@@ -24,14 +24,14 @@ mod secret;
 use std::path::Path;
 
 use libfuzzer_sys::fuzz_target;
-use xtask::codegen::spec::Spec;
+use answering_agent_spec::Spec;
 use xtask::verify::Verifier;
 
 thread_local! {
     static VERIFIER: Verifier<'static> = {
-        let spec = Spec::parse(xtask::codegen::SPEC_PATH, answering_agent_fake::SPEC)
+        let spec = Spec::parse(xtask::codegen::SPEC_PATH, answering_agent_spec::SPEC)
             .expect("the repository's spec parses");
-        Verifier::new(Box::leak(Box::new(spec)), decoders::DECODERS)
+        Verifier::new(Box::leak(Box::new(spec)), decoders::DECODERS).unwrap()
     };
 }
 

@@ -11,8 +11,8 @@ mod timing;
 
 use std::fmt::Write as _;
 
+use answering_agent_spec::Spec;
 use timing::{median, ms};
-use xtask::codegen::spec::Spec;
 use xtask::diff::compare::compare;
 
 const RESOURCES: usize = 700;

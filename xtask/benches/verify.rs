@@ -24,9 +24,9 @@ mod timing;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use answering_agent_spec::Spec;
 use serde_json::{Value, json};
 use timing::{ROUNDS, median, ms};
-use xtask::codegen::spec::Spec;
 use xtask::verify::Verifier;
 
 const RESPONSES: usize = 10_000;
@@ -37,7 +37,7 @@ fn main() {
     let spec_text =
         std::fs::read_to_string(xtask::workspace::root().join(xtask::codegen::SPEC_PATH)).unwrap();
     let spec = Spec::parse(xtask::codegen::SPEC_PATH, &spec_text).unwrap();
-    let verifier = Verifier::new(&spec, decoders::DECODERS);
+    let verifier = Verifier::new(&spec, decoders::DECODERS).unwrap();
     let name = PathBuf::from("createOrganization/201-bench.json");
 
     let bare = median(|| {
@@ -62,10 +62,10 @@ fn main() {
     let pointer = "/components/responses/OrganizationCreated/content/application~1json/schema";
     let schema = spec.get(pointer).unwrap();
     let index = xtask::roundtrip::PathIndex::of(&spec.value, schema, pointer);
-    let document = xtask::schema::validation_document(
+    let document = answering_agent_spec::schema::validation_document(
         &spec.value,
         schema,
-        xtask::schema::Direction::Response,
+        answering_agent_spec::schema::Direction::Response,
         true,
     );
     let validator = jsonschema::draft4::options()

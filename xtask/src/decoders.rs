@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use syn::{ImplItem, Item};
 
-use crate::codegen::spec::Spec;
 use crate::roundtrip::PathIndex;
+use answering_agent_spec::Spec;
 
 /// The generated table, relative to the workspace root.
 pub const TABLE_PATH: &str = "xtask/src/bin/xtask-verify/decoders.rs";
@@ -91,7 +91,9 @@ fn path_pointer(path: &serde_path_to_error::Path) -> String {
     path.iter()
         .filter_map(|segment| match segment {
             Segment::Seq { index } => Some(format!("/{index}")),
-            Segment::Map { key } => Some(format!("/{}", crate::codegen::spec::escape(key))),
+            Segment::Map { key } => {
+                Some(format!("/{}", answering_agent_spec::pointer::escape(key)))
+            }
             _ => None,
         })
         .collect()
@@ -102,14 +104,10 @@ pub fn table_source(spec: &Spec, generated: &str) -> Result<String, String> {
     let file =
         syn::parse_file(generated).map_err(|e| format!("generated code does not parse: {e}"))?;
     let operation_ids: Vec<&str> = spec
-        .value
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|paths| paths.values())
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .filter_map(|operation| operation.get("operationId")?.as_str())
+        .operations()
+        .map_err(|e| e.to_string())?
+        .iter()
+        .filter_map(|op| op.id)
         .collect();
     let mut rows = Vec::new();
     for item in crate::codegen::module(&file, "builder") {

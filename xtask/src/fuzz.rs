@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 
+use answering_agent_spec::{Spec, schema};
 use serde_json::{Map, Value};
 
 use crate::codegen::SPEC_PATH;
@@ -227,9 +228,8 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Run, String> {
 /// Every seed: (target, file name, contents).
 pub fn seeds(root: &Path) -> Result<Vec<(String, String, String)>, String> {
     let spec_text = workspace::read(&root.join(SPEC_PATH))?;
-    let spec: Value = serde_norway::from_str(&spec_text)
-        .map_err(|e| format!("error: {SPEC_PATH}: not YAML: {e}"))?;
-    let operations = operations(&spec);
+    let spec = Spec::parse(SPEC_PATH, &spec_text).map_err(|e| format!("error: {e}"))?;
+    let operations = operations(&spec)?;
     let slices: Vec<(String, String)> = operations
         .iter()
         .map(|op| Ok((op.id.clone(), slice(&spec, op)?)))
@@ -271,7 +271,7 @@ pub fn seeds(root: &Path) -> Result<Vec<(String, String, String)>, String> {
     }
     let creates = creates(&operations);
     // The path of the first server's URL (`/api/v1`), where the fake serves.
-    let base_path = spec["servers"][0]["url"]
+    let base_path = spec.value["servers"][0]["url"]
         .as_str()
         .and_then(|url| url.split_once("://"))
         .and_then(|(_, rest)| {
@@ -333,75 +333,62 @@ impl Operation {
     }
 }
 
-/// Every operation of a spec (as JSON), in the spec's order.
-pub fn operations(spec: &Value) -> Vec<Operation> {
-    let resolve = |node: &Value| -> Value {
-        match node.get("$ref").and_then(Value::as_str) {
-            Some(reference) => spec
-                .pointer(reference.trim_start_matches('#'))
-                .cloned()
-                .unwrap_or(Value::Null),
-            None => node.clone(),
-        }
-    };
+/// Every operation of a spec that has an `operationId`, in the spec's order.
+pub fn operations(spec: &Spec) -> Result<Vec<Operation>, String> {
+    let resolved = |node: &Value| schema::deref(&spec.value, node, "").0.clone();
     let mut found = Vec::new();
-    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
-        for (method, operation) in item.as_object().into_iter().flatten() {
-            let Some(id) = operation["operationId"].as_str() else {
-                continue;
-            };
-            // The path item's parameters, then the operation's own.
-            let parameters = [&item["parameters"], &operation["parameters"]]
-                .into_iter()
-                .filter_map(Value::as_array)
-                .flatten()
-                .map(|p| {
-                    let p = resolve(p);
-                    let value = match (&p["example"], resolve(&p["schema"])["type"].as_str()) {
-                        (example, _) if !example.is_null() => example.clone(),
-                        (_, Some("integer" | "number")) => Value::from(1),
-                        (_, Some("boolean")) => Value::from(true),
-                        _ => Value::from("x"),
-                    };
-                    (
-                        p["name"].as_str().unwrap_or_default().to_string(),
-                        p["in"].as_str().unwrap_or_default().to_string(),
-                        value,
-                    )
-                })
-                .collect();
-            let content = resolve(&operation["requestBody"])["content"]["application/json"].clone();
-            let body = match content.get("examples").and_then(Value::as_object) {
-                Some(examples) => examples
-                    .values()
-                    .next()
-                    .map(|e| resolve(e)["value"].clone()),
-                None => content
-                    .get("example")
-                    .cloned()
-                    .or_else(|| content.get("schema").map(|s| example_of(spec, s, 0))),
-            };
-            found.push(Operation {
-                id: id.to_string(),
-                method: method.to_uppercase(),
-                path: path.clone(),
-                parameters,
-                body,
-            });
-        }
+    for op in spec.operations().map_err(|e| format!("error: {e}"))? {
+        let Some(id) = op.id else {
+            continue;
+        };
+        let parameters = op
+            .parameters
+            .iter()
+            .map(|p| {
+                let kind = p.schema().map(|s| resolved(s.value)["type"].clone());
+                let value = match (
+                    p.node.value.get("example"),
+                    kind.as_ref().and_then(Value::as_str),
+                ) {
+                    (Some(example), _) => example.clone(),
+                    (None, Some("integer" | "number")) => Value::from(1),
+                    (None, Some("boolean")) => Value::from(true),
+                    _ => Value::from("x"),
+                };
+                (p.name.to_string(), p.location.to_string(), value)
+            })
+            .collect();
+        let content = op
+            .request_body
+            .as_ref()
+            .and_then(|b| b.get("content")?.get("application/json"))
+            .map(|c| c.value.clone())
+            .unwrap_or(Value::Null);
+        let body = match content.get("examples").and_then(Value::as_object) {
+            Some(examples) => examples
+                .values()
+                .next()
+                .map(|e| resolved(e)["value"].clone()),
+            None => content
+                .get("example")
+                .cloned()
+                .or_else(|| content.get("schema").map(|s| example_of(&spec.value, s, 0))),
+        };
+        found.push(Operation {
+            id: id.to_string(),
+            method: op.method.to_uppercase(),
+            path: op.path.to_string(),
+            parameters,
+            body,
+        });
     }
-    found
+    Ok(found)
 }
 
 /// A value of `schema` made of its examples: the schema's own, else an object of every
 /// property that has one (and of every required one), else a value of its type.
 fn example_of(spec: &Value, schema: &Value, depth: usize) -> Value {
-    let schema = match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => spec
-            .pointer(reference.trim_start_matches('#'))
-            .unwrap_or(&Value::Null),
-        None => schema,
-    };
+    let (schema, _) = schema::deref(spec, schema, "");
     if let Some(example) = schema.get("example") {
         return example.clone();
     }
@@ -517,65 +504,15 @@ fn find(value: &Value, name: &str) -> Option<Value> {
 /// The spec with one operation only and the components it reaches: a valid spec of a few
 /// kilobytes, where the whole spec has sixty (parsing and generating take time in
 /// proportion, and the fuzzer runs ten times as many inputs).
-fn slice(spec: &Value, op: &Operation) -> Result<String, String> {
-    let mut sliced = spec.clone();
-    let mut item = Map::new();
-    let lower = op.method.to_lowercase();
-    if let Some(operation) = spec["paths"][&op.path].get(&lower) {
-        item.insert(lower, operation.clone());
-    }
-    if let Some(shared) = spec["paths"][&op.path].get("parameters") {
-        item.insert("parameters".to_string(), shared.clone());
-    }
-    let mut paths = Map::new();
-    paths.insert(op.path.clone(), Value::Object(item.clone()));
-    sliced["paths"] = Value::Object(paths);
-    // The components reached from the operation, and from those, until none is new.
-    let mut reached: Vec<String> = Vec::new();
-    let mut pending = references(&Value::Object(item));
-    pending.extend(references(&spec["security"]));
-    while let Some(reference) = pending.pop() {
-        if reached.contains(&reference) {
-            continue;
-        }
-        if let Some(target) = spec.pointer(reference.trim_start_matches('#')) {
-            pending.extend(references(target));
-        }
-        reached.push(reference);
-    }
-    let mut components = Map::new();
-    for (kind, entries) in spec["components"].as_object().into_iter().flatten() {
-        let kept: Map<String, Value> = entries
-            .as_object()
-            .into_iter()
-            .flatten()
-            .filter(|(name, _)| {
-                kind == "securitySchemes"
-                    || reached.contains(&format!("#/components/{kind}/{name}"))
-            })
-            .map(|(name, value)| (name.clone(), value.clone()))
-            .collect();
-        if !kept.is_empty() {
-            components.insert(kind.clone(), Value::Object(kept));
-        }
-    }
-    sliced["components"] = Value::Object(components);
-    serde_norway::to_string(&sliced).map_err(|e| format!("error: slicing {SPEC_PATH}: {e}"))
-}
-
-/// Every `$ref` in `value`.
-fn references(value: &Value) -> Vec<String> {
-    match value {
-        Value::Object(map) => map
-            .iter()
-            .flat_map(|(key, v)| match (key.as_str(), v) {
-                ("$ref", Value::String(reference)) => vec![reference.clone()],
-                _ => references(v),
-            })
-            .collect(),
-        Value::Array(items) => items.iter().flat_map(references).collect(),
-        _ => Vec::new(),
-    }
+fn slice(spec: &Spec, op: &Operation) -> Result<String, String> {
+    let model = spec
+        .operations()
+        .map_err(|e| format!("error: {e}"))?
+        .into_iter()
+        .find(|m| m.id == Some(op.id.as_str()))
+        .ok_or_else(|| format!("error: no operation `{}` in {SPEC_PATH}", op.id))?;
+    answering_agent_spec::yaml_text(&spec.with_only(&model))
+        .map_err(|e| format!("error: slicing {SPEC_PATH}: {e}"))
 }
 
 /// Every example file: (`operationId/file.json`, contents).

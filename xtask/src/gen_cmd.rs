@@ -8,7 +8,8 @@ use similar::TextDiff;
 
 use crate::gen_cache::{self, Outputs};
 
-use xtask::codegen::{self, spec::SpecError};
+use answering_agent_spec::SpecError;
+use xtask::codegen;
 use xtask::decoders;
 use xtask::surface::{self, Surface};
 use xtask::workspace;
@@ -82,8 +83,8 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
 fn generate(spec_text: &str) -> Result<Outputs, String> {
     let generated =
         codegen::generate_all(codegen::SPEC_PATH, spec_text).map_err(|errors| render(&errors))?;
-    let spec =
-        codegen::spec::Spec::parse(codegen::SPEC_PATH, spec_text).map_err(|e| render(&[e]))?;
+    let spec = answering_agent_spec::Spec::parse(codegen::SPEC_PATH, spec_text)
+        .map_err(|e| render(&[e]))?;
     let decoder_table =
         decoders::table_source(&spec, &generated.client).map_err(|e| format!("error: {e}"))?;
     let mock = codegen::generate_mock(codegen::SPEC_PATH, spec_text, "crate")

@@ -12,7 +12,6 @@ pub mod fuzz;
 pub mod record;
 pub mod report;
 pub mod roundtrip;
-pub use answering_agent_fake::schema;
 pub mod surface;
 pub mod type_schemas;
 pub mod verify;

@@ -15,8 +15,8 @@ use regex::Regex;
 use serde_json::Value;
 use std::path::PathBuf;
 
-use crate::codegen::spec::{Spec, escape};
 use crate::workspace;
+use answering_agent_spec::{Spec, pointer::escape};
 
 const PLAYGROUND: &str = "https://playground.answeringagent.com/api/v1";
 const PRODUCTION: &str = "https://answeringagent.com/api/v1";
@@ -85,7 +85,7 @@ pub const KINDS: [&str; 7] = [
 /// Every `x-redact` in the spec names a known kind; else an error with its line.
 pub fn check_redaction_kinds(spec: &Spec) -> Result<(), String> {
     let mut problems = Vec::new();
-    crate::codegen::spec::walk(&spec.value, &mut String::new(), &mut |pointer, node| {
+    answering_agent_spec::walk(&spec.value, &mut String::new(), &mut |pointer, node| {
         if let Some(kind) = node.get("x-redact")
             && !kind.as_str().is_some_and(|k| KINDS.contains(&k))
         {
@@ -283,23 +283,23 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
 
 /// The method, path template and JSON pointer of an operation.
 fn find_operation(spec: &Spec, operation: &str) -> Result<(String, String, String), String> {
-    for (path, item) in spec
-        .get("/paths")
-        .and_then(Value::as_object)
+    spec.operations()
+        .map_err(|e| format!("error: {e}"))?
         .into_iter()
-        .flatten()
-    {
-        for (method, details) in item.as_object().into_iter().flatten() {
-            if details.get("operationId").and_then(Value::as_str) == Some(operation) {
-                let pointer = format!("/paths/{}/{method}", escape(path));
-                return Ok((method.to_ascii_uppercase(), path.clone(), pointer));
-            }
-        }
-    }
-    Err(format!(
-        "error: no operation `{operation}` in {}",
-        crate::codegen::SPEC_PATH
-    ))
+        .find(|op| op.id == Some(operation))
+        .map(|op| {
+            (
+                op.method.to_ascii_uppercase(),
+                op.path.to_string(),
+                op.node.pointer,
+            )
+        })
+        .ok_or_else(|| {
+            format!(
+                "error: no operation `{operation}` in {}",
+                crate::codegen::SPEC_PATH
+            )
+        })
 }
 
 /// The path with every `{name}` filled from `NAME=VALUE` arguments, each value
@@ -368,7 +368,7 @@ fn redact_by_schema(
     if depth > 32 {
         return;
     }
-    let (schema, _) = crate::schema::deref(spec, schema, "");
+    let (schema, _) = answering_agent_spec::schema::deref(spec, schema, "");
     if let Value::String(text) = value {
         if schema.get("x-secret") == Some(&Value::Bool(true)) {
             *text = SECRET_PLACEHOLDER.to_string();
@@ -381,7 +381,7 @@ fn redact_by_schema(
             return;
         }
     }
-    for member in crate::schema::composition_members(schema) {
+    for member in answering_agent_spec::schema::composition_members(schema) {
         redact_by_schema(spec, member, value, pointer, done, depth + 1);
     }
     match value {

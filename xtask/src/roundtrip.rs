@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde::ser::{self, Impossible};
 use serde_json::Value;
 
-use crate::codegen::spec::escape;
-use crate::schema;
+use answering_agent_spec::pointer::escape;
+use answering_agent_spec::schema;
 
 /// What the spec says of each place of a body that the comparison needs: which strings
 /// are date-times (`...09Z` and `...09.000000Z` are one instant), and which properties may

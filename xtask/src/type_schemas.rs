@@ -14,8 +14,8 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::codegen::spec::{Spec, escape};
 use crate::report::{Class, Finding, SpecPlace};
+use answering_agent_spec::{Spec, pointer::escape};
 
 /// One row of the generated table: a component schema and its generated type's schema.
 pub struct TypeSchema {
@@ -149,7 +149,7 @@ fn compare(
             );
             continue;
         };
-        let (property, _) = crate::schema::deref(&spec.value, property, &at);
+        let (property, _) = answering_agent_spec::schema::deref(&spec.value, property, &at);
         let wanted = spec_types(&spec.value, property);
         let accepted = rust_types(rust_root, rust_property);
         let required = spec_required.contains(name);
@@ -327,7 +327,7 @@ fn rust_types(root: &Value, node: &Value) -> Option<BTreeSet<String>> {
     {
         types.insert(json_type(value).to_string());
     }
-    for member in crate::schema::composition_members(node) {
+    for member in answering_agent_spec::schema::composition_members(node) {
         match rust_types(root, member) {
             Some(inner) => types.extend(inner),
             None => any = true,
@@ -344,12 +344,12 @@ fn rust_types(root: &Value, node: &Value) -> Option<BTreeSet<String>> {
 
 /// The JSON types an OpenAPI 3.0 schema accepts (`nullable` adds null); `None` for anything.
 fn spec_types(spec: &Value, node: &Value) -> Option<BTreeSet<String>> {
-    let (node, _) = crate::schema::deref(spec, node, "");
+    let (node, _) = answering_agent_spec::schema::deref(spec, node, "");
     let mut types = BTreeSet::new();
     if let Some(kind) = node.get("type").and_then(Value::as_str) {
         types.insert(kind.to_string());
     }
-    for member in crate::schema::composition_members(node) {
+    for member in answering_agent_spec::schema::composition_members(node) {
         types.extend(spec_types(spec, member)?);
     }
     if types.is_empty() {
@@ -376,7 +376,7 @@ fn enum_values(root: &Value, node: &Value) -> BTreeSet<String> {
         .chain(node.get("const"))
         .map(Value::to_string)
         .collect();
-    for member in crate::schema::composition_members(node) {
+    for member in answering_agent_spec::schema::composition_members(node) {
         values.extend(enum_values(root, member));
     }
     values

@@ -11,13 +11,13 @@ use std::rc::Rc;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::Value;
 
-use crate::codegen::spec::{Spec, escape};
 use crate::decoders::{Decode, Decoder, RoundTrip, Slot};
 use crate::examples::{self, ExampleName, MAX_EXAMPLE_BYTES};
 use crate::report::{self, Class, Finding, Format, SpecPlace};
 use crate::roundtrip::PathIndex;
-use crate::schema::{self, Direction};
 use crate::{allow, workspace};
+use answering_agent_spec::schema::{self, Direction};
+use answering_agent_spec::{Spec, SpecError, pointer::escape};
 
 /// The folder of recorded examples, relative to the workspace root.
 pub const EXAMPLES_DIR: &str = "openapi/examples";
@@ -33,7 +33,7 @@ pub fn command() -> clap::Command {
              Rust type, and by encoding that again. Exits 1 on any finding not allowed in \
              openapi/examples/allowed-drift.toml. Never writes.",
         )
-        .arg(Arg::new("paths").value_name("PATH").num_args(0..).action(ArgAction::Append).help(
+        .arg(Arg::new("examples").value_name("PATH").num_args(0..).action(ArgAction::Append).help(
             "More example files or folders, named <operationId>/<status>-<case>.json or <operationId>/request-<case>.json",
         ))
         .arg(
@@ -53,7 +53,7 @@ pub fn options(matches: &clap::ArgMatches) -> Result<Options, String> {
         .unwrap_or("text");
     Ok(Options {
         paths: matches
-            .get_many::<String>("paths")
+            .get_many::<String>("examples")
             .into_iter()
             .flatten()
             .map(PathBuf::from)
@@ -81,7 +81,7 @@ pub fn run(
     let spec_text = workspace::read(&root.join(crate::codegen::SPEC_PATH))?;
     let spec =
         Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| format!("error: {e}"))?;
-    let verifier = Verifier::new(&spec, decoders);
+    let verifier = Verifier::new(&spec, decoders).map_err(|e| format!("error: {e}"))?;
 
     // The project's examples folder may be empty; a folder the user names may not.
     let examples_dir = root.join(EXAMPLES_DIR);
@@ -198,26 +198,21 @@ pub struct Verifier<'a> {
 }
 
 impl<'a> Verifier<'a> {
-    /// A verifier for a spec and the generated client's decoders.
-    pub fn new(spec: &'a Spec, decoders: &'a [Decoder]) -> Self {
-        let mut operations = HashMap::new();
-        if let Some(Value::Object(paths)) = spec.get("/paths") {
-            for (path, item) in paths {
-                for (method, operation) in item.as_object().into_iter().flatten() {
-                    if let Some(id) = operation.get("operationId").and_then(Value::as_str) {
-                        operations
-                            .insert(id.to_string(), format!("/paths/{}/{method}", escape(path)));
-                    }
-                }
-            }
-        }
-        Verifier {
+    /// A verifier for a spec and the generated client's decoders; the spec's operations
+    /// must resolve.
+    pub fn new(spec: &'a Spec, decoders: &'a [Decoder]) -> Result<Self, SpecError> {
+        let operations = spec
+            .operations()?
+            .into_iter()
+            .filter_map(|op| Some((op.id?.to_string(), op.node.pointer)))
+            .collect();
+        Ok(Verifier {
             spec,
             decoders,
             operations,
             validators: RefCell::new(HashMap::new()),
             targets: RefCell::new(HashMap::new()),
-        }
+        })
     }
 
     /// Checks one example file; `name` is how findings name it.
@@ -361,7 +356,7 @@ impl<'a> Verifier<'a> {
             }
         }
         let mut property_examples = Vec::new();
-        crate::codegen::spec::walk(
+        answering_agent_spec::walk(
             self.spec.get("/components/schemas").unwrap_or(&Value::Null),
             &mut "/components/schemas".to_string(),
             &mut |pointer, node| {
@@ -839,12 +834,7 @@ impl<'a> Verifier<'a> {
             return found.clone();
         }
         let target = self.spec.get(schema_pointer).unwrap_or(&Value::Null);
-        let document = schema::validation_document(&self.spec.value, target, direction, true);
-        let built = jsonschema::draft4::options()
-            .should_validate_formats(true)
-            .build(&document)
-            .map_err(|e| e.to_string());
-        let built = Rc::new(built);
+        let built = Rc::new(schema::validator(&self.spec.value, target, direction, true));
         self.validators.borrow_mut().insert(key, built.clone());
         built
     }
@@ -929,7 +919,7 @@ mod tests {
         )
         .unwrap();
         let spec = Spec::parse(crate::codegen::SPEC_PATH, &text).unwrap();
-        let verifier = Verifier::new(&spec, &[]);
+        let verifier = Verifier::new(&spec, &[]).unwrap();
         for i in 0..100 {
             let unknown = format!("noSuchOperation{i}/201-x.json");
             let findings = verifier.check_bytes(Path::new(&unknown), "x.json", b"{}");

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use xtask::codegen::spec::Spec;
+use answering_agent_spec::Spec;
 use xtask::diff::compare::{Change, compare};
 use xtask::diff::rules::{Level, RULES};
 
@@ -2638,9 +2638,9 @@ fn bad_input_names_the_side_and_the_place() {
 mod properties {
     use std::collections::BTreeSet;
 
+    use answering_agent_spec::{Spec, pointer::escape};
     use fastrand::Rng;
     use serde_json::{Value, json};
-    use xtask::codegen::spec::{Spec, escape};
     use xtask::diff::compare::compare;
     use xtask::diff::rules::RULES;
 

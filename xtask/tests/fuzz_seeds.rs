@@ -50,8 +50,12 @@ fn every_pair_of_slices_parses_and_a_slice_against_itself_reports_nothing() {
 fn requests_and_responses_name_operations_of_the_spec() {
     let root = xtask::workspace::root();
     let text = std::fs::read_to_string(root.join(codegen::SPEC_PATH)).unwrap();
-    let spec: serde_json::Value = serde_norway::from_str(&text).unwrap();
-    let ids: Vec<String> = operations(&spec).into_iter().map(|o| o.id).collect();
+    let spec = answering_agent_spec::Spec::parse(codegen::SPEC_PATH, &text).unwrap();
+    let ids: Vec<String> = operations(&spec)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
     assert_eq!(ids.len(), 17);
     for (target, name, text) in all() {
         match target.as_str() {

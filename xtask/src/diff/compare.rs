@@ -8,8 +8,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::rules::{self, Level};
-use crate::codegen::spec::{Spec, escape};
 use crate::report::SpecPlace;
+use answering_agent_spec::{Operation, Spec, pointer::escape};
 
 /// One change between the two documents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -50,9 +50,17 @@ pub(super) enum Dir {
 
 /// Every change from `base` to `head`, in a stable order.
 pub fn compare(base: &Spec, head: &Spec) -> Vec<Change> {
+    // A `$ref` that leads nowhere hides what it names on that side, as it would from a
+    // client; the diff still compares the rest.
+    let by_label = |spec| -> BTreeMap<String, Operation<'_>> {
+        let (operations, _broken_refs) = Spec::operations_despite_broken_refs(spec);
+        operations.into_iter().map(|op| (label(&op), op)).collect()
+    };
     let mut diff = Diff {
         base,
         head,
+        base_operations: by_label(base),
+        head_operations: by_label(head),
         out: Vec::new(),
         stack: HashSet::new(),
     };
@@ -65,16 +73,16 @@ pub fn compare(base: &Spec, head: &Spec) -> Vec<Change> {
     diff.out
 }
 
-pub(super) const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
 /// A node of one side, with its JSON pointer.
 pub(super) type Node<'a> = (&'a Value, String);
 
 pub(super) struct Diff<'a> {
     pub(super) base: &'a Spec,
     pub(super) head: &'a Spec,
+    /// Each side's operations, by their label (`POST /organizations`): two path items
+    /// may share one operation object through a `$ref`.
+    base_operations: BTreeMap<String, Operation<'a>>,
+    head_operations: BTreeMap<String, Operation<'a>>,
     out: Vec<Change>,
     /// Pairs of schemas being compared right now: a pair seen again is a cycle.
     pub(super) stack: HashSet<(String, String)>,
@@ -119,8 +127,8 @@ impl<'a> Diff<'a> {
     // Operations -------------------------------------------------------------------------
 
     fn operations(&mut self) {
-        let base = operations_of(self.base);
-        let head = operations_of(self.head);
+        let base = operations_of(&self.base_operations);
+        let head = operations_of(&self.head_operations);
         for (key, (label, pointer)) in &base {
             if !head.contains_key(key) {
                 let operation = self.base.get(pointer).unwrap_or(&Value::Null);
@@ -147,12 +155,17 @@ impl<'a> Diff<'a> {
                     format!("{label} was added"),
                     self.new_place(pointer),
                 ),
-                Some((_, base_pointer)) => self.operation(label, base_pointer, pointer),
+                Some((base_label, base_pointer)) => {
+                    self.operation((base_label, label), base_pointer, pointer)
+                }
             }
         }
     }
 
-    fn operation(&mut self, label: &str, base_pointer: &str, head_pointer: &str) {
+    /// One operation on both sides; `labels` as (base, head), which differ when a path
+    /// parameter was renamed.
+    fn operation(&mut self, labels: (&str, &str), base_pointer: &str, head_pointer: &str) {
+        let (_, label) = labels;
         let (b, h) = (
             self.base.get(base_pointer).unwrap_or(&Value::Null),
             self.head.get(head_pointer).unwrap_or(&Value::Null),
@@ -186,15 +199,16 @@ impl<'a> Diff<'a> {
                 self.new_place(&format!("{head_pointer}/operationId")),
             );
         }
-        self.parameters(label, base_pointer, head_pointer);
+        self.parameters(labels, base_pointer, head_pointer);
         self.request_body(label, base_pointer, head_pointer);
         self.responses(label, base_pointer, head_pointer);
         self.operation_security(label, base_pointer, head_pointer);
     }
 
-    fn parameters(&mut self, label: &str, base_pointer: &str, head_pointer: &str) {
-        let base = parameters_of(self.base, base_pointer);
-        let head = parameters_of(self.head, head_pointer);
+    fn parameters(&mut self, labels: (&str, &str), base_pointer: &str, head_pointer: &str) {
+        let (base_label, label) = labels;
+        let base = parameters_of(&self.base_operations, base_label);
+        let head = parameters_of(&self.head_operations, label);
         // A path parameter is its place in the template: `{group_id}` becoming `{groupId}`
         // at the same place is a rename, not a removal and an addition.
         let renamed: BTreeMap<String, String> = path_parameters(&template_of(base_pointer))
@@ -771,30 +785,25 @@ impl<'a> Diff<'a> {
     }
 }
 
-/// Operations keyed by method and path with parameter names blanked (`/orgs/{}`).
-fn operations_of(spec: &Spec) -> BTreeMap<(String, String), (String, String)> {
-    let mut operations = BTreeMap::new();
-    let Some(Value::Object(paths)) = spec.get("/paths") else {
-        return operations;
-    };
-    for (path, item) in paths {
-        let item_pointer = format!("/paths/{}", escape(path));
-        let (item, item_pointer) = match spec.resolve(&item_pointer) {
-            Ok((item, pointer)) => (item, pointer),
-            Err(_) => (item, item_pointer),
-        };
-        for method in METHODS {
-            if item.get(method).is_some() {
-                let normalized = normalize_path(path);
-                let label = format!("{} {path}", method.to_uppercase());
-                operations.insert(
-                    (method.to_string(), normalized),
-                    (label, format!("{item_pointer}/{method}")),
-                );
-            }
-        }
-    }
+/// An operation as people name it: `POST /organizations`.
+fn label(operation: &Operation<'_>) -> String {
+    format!("{} {}", operation.method.to_uppercase(), operation.path)
+}
+
+/// Operations keyed by method and path with parameter names blanked (`/orgs/{}`): their
+/// label and pointer.
+fn operations_of(
+    operations: &BTreeMap<String, Operation<'_>>,
+) -> BTreeMap<(String, String), (String, String)> {
     operations
+        .iter()
+        .map(|(label, op)| {
+            (
+                (op.method.to_string(), normalize_path(op.path)),
+                (label.clone(), op.node.pointer.clone()),
+            )
+        })
+        .collect()
 }
 
 fn normalize_path(path: &str) -> String {
@@ -820,36 +829,24 @@ fn resolved<'s>(spec: &'s Spec, pointer: &str) -> Option<(&'s Value, String)> {
     spec.resolve(pointer).ok()
 }
 
-/// The parameters of an operation (path-level ones overridden by its own), by location
-/// and name.
-fn parameters_of<'s>(spec: &'s Spec, operation: &str) -> BTreeMap<(String, String), Node<'s>> {
-    let mut parameters = BTreeMap::new();
-    let item = operation.rsplit_once('/').map_or("", |(item, _)| item);
-    for list in [
-        format!("{item}/parameters"),
-        format!("{operation}/parameters"),
-    ] {
-        let Some(Value::Array(entries)) = spec.get(&list) else {
-            continue;
-        };
-        for index in 0..entries.len() {
-            let Some((node, pointer)) = resolved(spec, &format!("{list}/{index}")) else {
-                continue;
-            };
-            let place = node
-                .get("in")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_string();
-            let name = node
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_string();
-            parameters.insert((place, name), (node, pointer));
-        }
-    }
-    parameters
+/// The parameters of the operation labelled `label` (path-level ones overridden by its
+/// own), by location and name.
+fn parameters_of<'s>(
+    operations: &BTreeMap<String, Operation<'s>>,
+    label: &str,
+) -> BTreeMap<(String, String), Node<'s>> {
+    let or_unknown = |text: &str| if text.is_empty() { "?" } else { text }.to_string();
+    operations
+        .get(label)
+        .into_iter()
+        .flat_map(|op| &op.parameters)
+        .map(|p| {
+            (
+                (or_unknown(p.location), or_unknown(p.name)),
+                (p.node.value, p.node.pointer.clone()),
+            )
+        })
+        .collect()
 }
 
 /// The path template of an operation's pointer (`/paths/~1items~1{id}/get`), empty when

@@ -19,8 +19,8 @@ use serde::Deserialize;
 use self::compare::Change;
 use self::render::Sides;
 use self::rules::Level;
-use crate::codegen::spec::Spec;
 use crate::workspace;
+use answering_agent_spec::Spec;
 
 /// The accepted-changes file, relative to the workspace root.
 pub const ACCEPTED_PATH: &str = "openapi/accepted-changes.toml";

@@ -156,32 +156,20 @@ pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<Strin
 /// (the generator says why).
 fn with_operation_ids<'t>(file: &str, text: &'t str) -> std::borrow::Cow<'t, str> {
     use serde_json::Value;
-    let Ok(mut spec) = codegen::spec::Spec::parse(file, text) else {
+    let Ok(mut spec) = answering_agent_spec::Spec::parse(file, text) else {
         return text.into();
     };
-    let Some(Value::Object(paths)) = spec.value.get_mut("paths") else {
-        return text.into();
-    };
-    let mut taken: std::collections::BTreeSet<String> = paths
-        .values()
-        .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .filter_map(|operation| operation.get("operationId")?.as_str())
+    let (operations, _broken_refs) = spec.operations_despite_broken_refs();
+    let mut taken: std::collections::BTreeSet<String> = operations
+        .iter()
+        .filter_map(|op| op.id)
         .map(str::to_string)
         .collect();
-    let mut derived = false;
-    for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for method in super::compare::METHODS {
-            let Some(Value::Object(operation)) = item.get_mut(method) else {
-                continue;
-            };
-            if operation.get("operationId").is_some_and(Value::is_string) {
-                continue;
-            }
-            let base = derived_operation_id(method, path);
+    let missing: Vec<(String, String)> = operations
+        .iter()
+        .filter(|op| op.id.is_none())
+        .map(|op| {
+            let base = derived_operation_id(op.method, op.path);
             let mut name = base.clone();
             let mut n = 2;
             while taken.contains(&name) {
@@ -189,6 +177,13 @@ fn with_operation_ids<'t>(file: &str, text: &'t str) -> std::borrow::Cow<'t, str
                 n += 1;
             }
             taken.insert(name.clone());
+            (op.node.pointer.clone(), name)
+        })
+        .collect();
+    drop(operations);
+    let mut derived = false;
+    for (pointer, name) in missing {
+        if let Some(Value::Object(operation)) = spec.value.pointer_mut(&pointer) {
             operation.insert("operationId".into(), Value::String(name));
             derived = true;
         }
@@ -222,7 +217,7 @@ fn derived_operation_id(method: &str, path: &str) -> String {
 
 /// One line saying why a side does not generate: the first problem and where it is, never a
 /// panic message (a shape progenitor panics on is named as unsupported).
-fn why_not(file: &str, errors: &[codegen::spec::SpecError]) -> String {
+fn why_not(file: &str, errors: &[answering_agent_spec::SpecError]) -> String {
     let Some(first) = errors.first() else {
         return format!("{file} does not generate");
     };

@@ -8,8 +8,8 @@ use serde_json::Value;
 
 use super::compare::{Diff, Dir, Node};
 use super::rules;
-use crate::codegen::spec::escape;
-use crate::schema::deref;
+use answering_agent_spec::pointer::escape;
+use answering_agent_spec::schema::deref;
 
 /// Where a schema comparison is: the direction, the operation and location, the path into
 /// the instance, and the new side's pointer (where findings point).

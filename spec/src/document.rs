@@ -1,13 +1,13 @@
-//! Loading an OpenAPI document once, and finding the YAML line of any JSON pointer in it.
-//!
-//! Every command that reads a spec (gen, verify, diff, and `build.rs` with `codegen`) goes
-//! through [`Spec::parse`], so every error names the file and the line the same way.
+//! Loading an OpenAPI document once, YAML or JSON, and finding the line of any JSON pointer
+//! in it, so that every error names the file and the line the same way.
 
 use std::collections::HashMap;
 use std::fmt;
 
 use saphyr_parser::{Event, Parser};
 use serde_json::Value;
+
+use crate::pointer::{self, escape};
 
 /// A line and column in a spec file, both counted from 1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,31 +112,21 @@ impl Spec {
     }
 
     /// Follows `$ref`s from the node at `pointer` to the node they end at, and returns that
-    /// node with its pointer. Only local references (`#/...`) are followed.
+    /// node with its pointer (see [`pointer::follow`]). Errors name the failing `$ref`'s line.
     pub fn resolve<'a>(&'a self, pointer: &str) -> Result<(&'a Value, String), SpecError> {
-        let mut pointer = pointer.to_string();
-        for _ in 0..64 {
-            let node = self
-                .get(&pointer)
-                .ok_or_else(|| self.error(&pointer, "nothing at this JSON pointer"))?;
-            let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
-                return Ok((node, pointer));
-            };
-            let target = ref_target(reference).ok_or_else(|| {
-                self.error(
-                    &format!("{pointer}/$ref"),
-                    format!("`$ref: {reference}` is not a reference into this document"),
-                )
-            })?;
-            if self.get(&target).is_none() {
-                return Err(self.error(
-                    &format!("{pointer}/$ref"),
-                    format!("dangling `$ref: {reference}`: nothing at {target}"),
-                ));
-            }
-            pointer = target;
-        }
-        Err(self.error(&pointer, "`$ref` chain longer than 64 steps (a cycle?)"))
+        let node = self
+            .get(pointer)
+            .ok_or_else(|| self.error(pointer, "nothing at this JSON pointer"))?;
+        self.follow(node, pointer)
+    }
+
+    /// [`pointer::follow`] from `node` (at `pointer`), with errors located in the file.
+    pub fn follow<'a>(
+        &'a self,
+        node: &'a Value,
+        pointer: &str,
+    ) -> Result<(&'a Value, String), SpecError> {
+        pointer::follow(&self.value, node, pointer).map_err(|e| self.error(&e.pointer, e.message))
     }
 
     /// Checks that the document says `openapi: 3.0.x`, the only version progenitor takes.
@@ -158,23 +148,16 @@ impl Spec {
         }
     }
 
-    /// Every `$ref` that does not point at a node of this document.
+    /// Every `$ref` that cannot be followed: into another document, to nothing, or in a
+    /// cycle of references.
     pub fn dangling_refs(&self) -> Vec<SpecError> {
         let mut errors = Vec::new();
-        walk(&self.value, &mut String::new(), &mut |pointer, node| {
-            if let Some(Value::String(reference)) = node.get("$ref") {
-                let at = format!("{pointer}/$ref");
-                match ref_target(reference) {
-                    None => errors.push(self.error(
-                        &at,
-                        format!("`$ref: {reference}` points outside this document; only local references (`#/...`) are supported"),
-                    )),
-                    Some(target) if self.get(&target).is_none() => errors.push(self.error(
-                        &at,
-                        format!("dangling `$ref: {reference}`: nothing at {target}"),
-                    )),
-                    Some(_) => {}
-                }
+        walk(&self.value, &mut String::new(), &mut |at, node| {
+            if node.get("$ref").is_some_and(Value::is_string)
+                && let Err(e) = pointer::follow(&self.value, node, at)
+                && e.pointer == format!("{at}/$ref")
+            {
+                errors.push(self.error(&e.pointer, e.message));
             }
         });
         errors
@@ -182,6 +165,7 @@ impl Spec {
 
     /// The document as typed OpenAPI 3.0, with the pointer of the first field that does not
     /// fit the OpenAPI 3.0 schema.
+    #[cfg(feature = "openapiv3")]
     pub fn to_openapi(&self) -> Result<openapiv3::OpenAPI, SpecError> {
         serde_path_to_error::deserialize(&self.value).map_err(|e| {
             let pointer = path_to_pointer(e.path());
@@ -190,9 +174,10 @@ impl Spec {
     }
 }
 
-// JSON pointers and references: one implementation, the fake's (fake/src/pointer.rs,
-// included by codegen/mod.rs), since the fake cannot depend on the pipeline nor it on the fake.
-pub use super::pointer::{escape, ref_target};
+/// `value` as YAML text, as a spec is written (for specs made from parts of another).
+pub fn yaml_text(value: &Value) -> Result<String, String> {
+    serde_norway::to_string(value).map_err(|e| e.to_string())
+}
 
 /// Calls `visit` with the pointer of every node, depth first.
 pub fn walk(value: &Value, pointer: &mut String, visit: &mut impl FnMut(&str, &Value)) {
@@ -219,6 +204,7 @@ pub fn walk(value: &Value, pointer: &mut String, visit: &mut impl FnMut(&str, &V
     }
 }
 
+#[cfg(feature = "openapiv3")]
 fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     path.iter()

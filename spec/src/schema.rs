@@ -1,11 +1,12 @@
 //! OpenAPI 3.0 schema objects as the JSON Schema (draft 4) that the `jsonschema` crate
-//! validates, and finding the spec's schema for any place in a JSON instance.
+//! validates, the validators built from them, and finding the spec's schema for any place
+//! in a JSON instance.
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::types::JsonType;
 use serde_json::{Map, Value};
 
-use crate::pointer::{escape, ref_target};
+use crate::pointer::{self, escape};
 
 /// Which way a body travels: `readOnly` properties are not required in requests,
 /// `writeOnly` ones not in responses.
@@ -56,6 +57,22 @@ pub fn validation_document(
         serde_json::json!({ "schemas": components }),
     );
     Value::Object(root)
+}
+
+/// A validator of instances against the schema `target` (a schema object of `spec`):
+/// JSON Schema draft 4 with formats checked, as OpenAPI 3.0's schemas are. `closed` as for
+/// [`validation_document`].
+pub fn validator(
+    spec: &Value,
+    target: &Value,
+    direction: Direction,
+    closed: bool,
+) -> Result<jsonschema::Validator, String> {
+    let document = validation_document(spec, target, direction, closed);
+    jsonschema::draft4::options()
+        .should_validate_formats(true)
+        .build(&document)
+        .map_err(|e| e.to_string())
 }
 
 /// One schema object translated: `nullable` becomes a `null` type (and enum value),
@@ -221,27 +238,23 @@ pub fn composition_members(node: &Value) -> impl Iterator<Item = &Value> {
         .flatten()
 }
 
-/// Follows `$ref`s from `node` (at `pointer`) to the schema they name.
+/// Follows `$ref`s from `node` (at `pointer`) to the schema they name. A reference that
+/// cannot be followed ends the walk at the node that holds it: [`Spec::parse`]'s users
+/// report such references with their line ([`Spec::dangling_refs`]) before they validate.
+///
+/// [`Spec::parse`]: crate::Spec::parse
+/// [`Spec::dangling_refs`]: crate::Spec::dangling_refs
 pub fn deref<'a>(spec: &'a Value, node: &'a Value, pointer: &str) -> (&'a Value, String) {
-    let mut node = node;
-    let mut pointer = pointer.to_string();
-    for _ in 0..32 {
-        let Some(target) = node
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(ref_target)
-        else {
-            break;
-        };
-        match spec.pointer(&target) {
-            Some(next) => {
-                node = next;
-                pointer = target;
+    match pointer::follow(spec, node, pointer) {
+        Ok(found) => found,
+        Err(error) => {
+            let at = error.pointer.trim_end_matches("/$ref");
+            match spec.pointer(at) {
+                Some(holder) if at != pointer => (holder, at.to_string()),
+                _ => (node, pointer.to_string()),
             }
-            None => break,
         }
     }
-    (node, pointer)
 }
 
 /// The schema of one child of an instance node whose schema is `parent`: a property (or an
