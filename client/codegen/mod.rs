@@ -10,6 +10,7 @@ pub mod fingerprint;
 pub mod lint;
 pub mod open_enums;
 pub mod operations;
+pub mod passes;
 pub mod rebuild;
 pub mod version_header;
 
@@ -87,6 +88,8 @@ pub struct Generated {
     pub operations: String,
     /// The model of every operation, for the README's table.
     pub model: Vec<operations::OperationModel>,
+    /// What each pass over progenitor's output rewrote.
+    pub passes: passes::Counts,
 }
 
 /// Generates the client source for a spec text, header included. Every problem found
@@ -97,25 +100,8 @@ pub fn generate(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
 
 /// Generates the client and its operations from a spec text.
 pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>> {
-    let (spec, openapi) = prepare(file, text)?;
-    let model = operations::model(&spec)?;
-    let tokens = run_progenitor(&spec, || {
-        Generator::new(&settings(&spec)).generate_tokens(&openapi)
-    })?;
-    let mut file_ast: syn::File = syn::parse2(tokens).map_err(|e| {
-        vec![spec.error(
-            "",
-            format!("progenitor produced code that does not parse: {e}"),
-        )]
-    })?;
-    open_enums::open(&mut file_ast)
-        .map_err(|e| vec![spec.error("", format!("opening the generated enums failed: {e}"))])?;
-    derives::add_json_schema(&mut file_ast)
-        .map_err(|e| vec![spec.error("", format!("adding the schemars derive failed: {e}"))])?;
-    version_header::remove(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
-    base_url::parse_once(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
-    rebuild::build_on_demand(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
-    call_state::pass_explicitly(&mut file_ast);
+    let (spec, mut file_ast, model) = before_passes(file, text)?;
+    let passes = passes::run(&mut file_ast, &model).map_err(|e| vec![spec.error("", e)])?;
     let operations_source = operations::source(&spec, &model, &file_ast)?;
     let operations_ast: syn::File = syn::parse_str(&operations_source)
         .map_err(|e| vec![spec.error("", format!("the generated operations do not parse: {e}"))])?;
@@ -123,7 +109,33 @@ pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>>
         client: format!("{}{}", header(text), prettyplease::unparse(&file_ast)),
         operations: format!("{}{}", header(text), prettyplease::unparse(&operations_ast)),
         model,
+        passes,
     })
+}
+
+/// progenitor's client for a spec text, with this pipeline's settings, before the passes:
+/// what the passes' unit tests are pinned to (testdata/sample_progenitor.rs).
+pub fn generate_before_passes(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
+    let (_, file_ast, _) = before_passes(file, text)?;
+    Ok(prettyplease::unparse(&file_ast))
+}
+
+fn before_passes(
+    file: &str,
+    text: &str,
+) -> Result<(Spec, syn::File, Vec<operations::OperationModel>), Vec<SpecError>> {
+    let (spec, openapi) = prepare(file, text)?;
+    let model = operations::model(&spec)?;
+    let tokens = run_progenitor(&spec, || {
+        Generator::new(&settings(&spec)).generate_tokens(&openapi)
+    })?;
+    let file_ast: syn::File = syn::parse2(tokens).map_err(|e| {
+        vec![spec.error(
+            "",
+            format!("progenitor produced code that does not parse: {e}"),
+        )]
+    })?;
+    Ok((spec, file_ast, model))
 }
 
 /// The items of a top-level inline module of generated code (`types`, `builder`); none
@@ -148,28 +160,6 @@ pub fn module_mut<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec
         }
         _ => None,
     })
-}
-
-/// The statements of every generated `send` (the `builder` module's), for the passes that
-/// rewrite what a call does.
-pub fn sends_mut(file: &mut syn::File) -> impl Iterator<Item = &mut Vec<syn::Stmt>> {
-    send_fns_mut(file).map(|function| &mut function.block.stmts)
-}
-
-/// Every generated `send` (the `builder` module's), signature and statements.
-pub fn send_fns_mut(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
-    module_mut(file, "builder")
-        .into_iter()
-        .flatten()
-        .filter_map(|item| match item {
-            syn::Item::Impl(block) => Some(&mut block.items),
-            _ => None,
-        })
-        .flatten()
-        .filter_map(|member| match member {
-            syn::ImplItem::Fn(function) if function.sig.ident == "send" => Some(function),
-            _ => None,
-        })
 }
 
 /// progenitor's and typify's type name for a schema or an operation id (`embed_token` ->

@@ -14,9 +14,8 @@ use syn::{Arm, Attribute, Expr, Fields, ImplItem, Item, Stmt, Variant};
 
 /// Opens every string enum of the generated `types` module; returns their names.
 pub fn open(file: &mut syn::File) -> Result<Vec<String>, String> {
-    let Some(types) = super::module_mut(file, "types") else {
-        return Ok(Vec::new());
-    };
+    let types =
+        super::module_mut(file, "types").ok_or("progenitor's output has no `types` module")?;
     let mut opened = Vec::new();
     for item in types.iter_mut() {
         if let Item::Enum(enumeration) = item
@@ -132,5 +131,26 @@ fn quote_free_name(ty: &syn::Type) -> String {
             .map(|s| s.ident.to_string())
             .unwrap_or_default(),
         _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+
+    use super::super::passes::tests::sample;
+
+    #[test]
+    fn the_string_enum_gets_an_unknown_variant_and_keeps_any_value() {
+        let mut file = sample();
+        assert_eq!(super::open(&mut file).unwrap(), ["Color"]);
+        let text = file.to_token_stream().to_string();
+        assert!(
+            text.contains("Unknown (:: std :: string :: String)")
+                || text.contains("Unknown (String)"),
+            "{text}"
+        );
+        assert!(text.contains("Self :: Unknown (ref value) => f . write_str (value)"));
+        assert!(text.contains("other => Ok (Self :: Unknown (other . to_string ()))"));
     }
 }

@@ -7,25 +7,17 @@
 //! again only when an attempt is retried. The same statements build every attempt: the same
 //! URL, headers and body bytes.
 
-use quote::ToTokens;
 use syn::Stmt;
 
-/// Rewrites every generated `send`; returns how many were rewritten.
-pub fn build_on_demand(file: &mut syn::File) -> Result<usize, String> {
-    let mut rewritten = 0;
-    for send in super::send_fns_mut(file) {
-        let error = error_type(&send.sig.output)
-            .ok_or_else(|| unexpected("does not return `Result<_, Error<_>>`"))?;
-        rewrite(&mut send.block.stmts, &error)?;
-        rewritten += 1;
-    }
-    Ok(rewritten)
+/// Rewrites one generated `send`.
+pub fn build_on_demand(send: &mut syn::ImplItemFn) -> Result<(), String> {
+    let error = error_type(&send.sig.output)
+        .ok_or_else(|| unexpected("does not return `Result<_, Error<_>>`"))?;
+    rewrite(&mut send.block.stmts, &error)
 }
 
 fn unexpected(why: &str) -> String {
-    format!(
-        "a `send` of progenitor's builders {why}: has progenitor changed? (client/codegen/rebuild.rs)"
-    )
+    format!("it {why}")
 }
 
 /// The error type of `-> Result<T, E>`.
@@ -51,9 +43,9 @@ fn error_type(output: &syn::ReturnType) -> Option<syn::Type> {
 /// `let mut request = build()?;`, and `client.exec(request, &info)` becomes
 /// `client.exec_with_retries(request, &info, &build, call)`.
 fn rewrite(stmts: &mut Vec<Stmt>, error: &syn::Type) -> Result<(), String> {
-    let url = only(stmts, |s| local_named(s, "url"))
+    let url = only(stmts, |s| binds(s, "url", false))
         .ok_or_else(|| unexpected("has not exactly one `let url`"))?;
-    let request = only(stmts, |s| local_named(s, "mut request"))
+    let request = only(stmts, |s| binds(s, "request", true))
         .ok_or_else(|| unexpected("has not exactly one `let mut request`"))?;
     let exec = only(stmts, is_exec)
         .ok_or_else(|| unexpected("has not exactly one `client.exec(request, &info)`"))?;
@@ -118,15 +110,30 @@ fn only(stmts: &[Stmt], matches: impl Fn(&Stmt) -> bool) -> Option<usize> {
     }
 }
 
-fn local_named(stmt: &Stmt, pattern: &str) -> bool {
-    matches!(stmt, Stmt::Local(local) if local.pat.to_token_stream().to_string() == pattern)
+/// Whether `stmt` is `let name = ..` (`let mut name` when `mutable`).
+fn binds(stmt: &Stmt, name: &str, mutable: bool) -> bool {
+    matches!(stmt, Stmt::Local(local)
+        if matches!(&local.pat, syn::Pat::Ident(binding)
+            if binding.ident == name && binding.mutability.is_some() == mutable))
 }
 
+/// `let result = client.exec(request, &info).await;`
 fn is_exec(stmt: &Stmt) -> bool {
-    matches!(stmt, Stmt::Local(local)
-    if local.init.as_ref().is_some_and(|init| {
-        init.expr.to_token_stream().to_string() == "client . exec (request , & info) . await"
-    }))
+    let Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let Some(syn::Expr::Await(awaited)) = local.init.as_ref().map(|init| &*init.expr) else {
+        return false;
+    };
+    let syn::Expr::MethodCall(call) = &*awaited.base else {
+        return false;
+    };
+    let is_path = |expr: &syn::Expr, name: &str| matches!(expr, syn::Expr::Path(path) if path.path.is_ident(name));
+    let args: Vec<&syn::Expr> = call.args.iter().collect();
+    call.method == "exec"
+        && is_path(&call.receiver, "client")
+        && matches!(args.as_slice(), [request, syn::Expr::Reference(info)]
+            if is_path(request, "request") && is_path(&info.expr, "info"))
 }
 
 /// Whether the request chain moves a value into the request: `.body(body)`.
@@ -150,5 +157,45 @@ fn borrow_optional_header(stmt: &mut Stmt) {
     {
         let value = &binding.expr;
         *binding.expr = syn::parse_quote!(&#value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::ToTokens;
+
+    use super::super::passes::{sends_by_builder, tests::sample};
+
+    #[test]
+    fn each_request_is_built_by_a_closure_the_retry_loop_calls_again() {
+        let mut file = sample();
+        for (builder, send) in sends_by_builder(&mut file) {
+            super::build_on_demand(send).unwrap_or_else(|e| panic!("{builder}: {e}"));
+            let text = send.block.to_token_stream().to_string();
+            assert!(text.contains("let build = | |"), "{builder}: {text}");
+            assert!(
+                text.contains("let mut request = build () ?"),
+                "{builder}: {text}"
+            );
+            assert!(
+                text.contains("client . exec_with_retries (request , & info , & build , call)"),
+                "{builder}: {text}"
+            );
+            // Once rewritten, there is no `exec` left for it to find.
+            let error = super::build_on_demand(send).unwrap_err();
+            assert!(error.contains("exactly one"), "{builder}: {error}");
+        }
+    }
+
+    #[test]
+    fn an_optional_header_is_borrowed_so_the_closure_can_run_again() {
+        let mut file = sample();
+        let (_, send) = sends_by_builder(&mut file)
+            .into_iter()
+            .find(|(builder, _)| builder == "CreateWidget")
+            .unwrap();
+        super::build_on_demand(send).unwrap();
+        let text = send.block.to_token_stream().to_string();
+        assert!(text.contains("= & x_trace"), "{text}");
     }
 }
