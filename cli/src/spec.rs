@@ -332,26 +332,12 @@ fn name_verbs_uniquely(commands: &mut [Command]) {
     }
 }
 
-/// `getEmbedToken` -> `["get", "embed", "token"]`.
+/// The words of an operationId, lower case (`getEmbedToken` -> get, embed, token).
 fn kebab_words(id: &str) -> Vec<String> {
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for c in id.chars() {
-        if c == '-' || c == '_' || c == ' ' {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-        } else if c.is_uppercase() && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-            current.extend(c.to_lowercase());
-        } else {
-            current.extend(c.to_lowercase());
-        }
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
+    heck::ToKebabCase::to_kebab_case(id)
+        .split('-')
+        .map(str::to_string)
+        .collect()
 }
 
 fn one_line(text: Option<&Value>) -> String {

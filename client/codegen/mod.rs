@@ -162,22 +162,11 @@ pub fn module_mut<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec
     })
 }
 
-/// progenitor's and typify's type name for a schema or an operation id (`embed_token` ->
-/// `EmbedToken`, `createOrganization` -> `CreateOrganization`).
+/// progenitor's and typify's type name for a schema or an operation id: heck's Pascal
+/// case, as they name types (`embed_token` -> `EmbedToken`, `createOrganization` ->
+/// `CreateOrganization`).
 pub fn type_name(schema: &str) -> String {
-    let mut out = String::new();
-    let mut upper = true;
-    for c in schema.chars() {
-        if !c.is_alphanumeric() {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    heck::ToPascalCase::to_pascal_case(schema)
 }
 
 /// Generates progenitor's typed `httpmock` helpers for the client (feature `mock`): one

@@ -688,26 +688,10 @@ pub fn splice_readme(readme: &str, table: &str) -> Option<String> {
     Some(format!("{}{table}{}", &readme[..start], &readme[end..]))
 }
 
-/// progenitor's snake case of an operationId (`createOrganization` -> `create_organization`).
+/// progenitor's name for an operation's method or a parameter's setter: heck's snake
+/// case, as progenitor itself names them (`createOrganization` -> `create_organization`).
 pub fn snake(id: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in id.chars() {
-        if c == '-' || c == ' ' || c == '_' {
-            out.push('_');
-            previous_lower = false;
-        } else if c.is_uppercase() {
-            if previous_lower {
-                out.push('_');
-            }
-            out.extend(c.to_lowercase());
-            previous_lower = false;
-        } else {
-            out.push(c);
-            previous_lower = c.is_lowercase() || c.is_ascii_digit();
-        }
-    }
-    out
+    heck::ToSnakeCase::to_snake_case(id)
 }
 
 fn normalize(name: &str) -> String {
