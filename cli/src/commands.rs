@@ -265,4 +265,33 @@ mod tests {
         // clap's own checks of every subcommand (unique ids and flags, ...).
         super::cli(&commands, crate::import::command()).debug_assert();
     }
+
+    /// The help of every command, for a spec as it is written.
+    fn every_help(spec: &answering_agent_spec::Spec) -> Vec<String> {
+        let commands = crate::spec::commands_of(spec).unwrap();
+        let mut tree = super::cli(&commands, crate::import::command());
+        let mut helps = vec![tree.render_long_help().to_string()];
+        for group in tree.get_subcommands_mut() {
+            helps.push(group.render_long_help().to_string());
+            for command in group.get_subcommands_mut() {
+                helps.push(command.render_long_help().to_string());
+            }
+        }
+        helps
+    }
+
+    /// One model of the spec: however the spec is written (as JSON, references inlined or
+    /// extracted, parameters at path or operation level), the commands and every help text
+    /// are the same.
+    #[test]
+    fn a_rewrite_of_the_spec_that_keeps_its_meaning_changes_no_command_or_help() {
+        use answering_agent_spec::{SPEC, SPEC_PATH, Spec, rewrite};
+        let spec = Spec::parse(SPEC_PATH, SPEC).unwrap();
+        let expected = every_help(&spec);
+        assert!(expected.len() > 20, "{} help texts", expected.len());
+        for (what, text) in rewrite::meaning_preserving(&spec) {
+            let rewritten = Spec::parse(SPEC_PATH, &text).unwrap();
+            assert_eq!(every_help(&rewritten), expected, "{what}");
+        }
+    }
 }

@@ -160,6 +160,11 @@ pub struct Command {
 /// spec is the one the client was generated from, compiled in.
 pub fn commands() -> Result<Vec<Command>, String> {
     let spec = Spec::parse(SPEC_PATH, SPEC).map_err(|e| e.to_string())?;
+    commands_of(&spec)
+}
+
+/// [`commands`] from any spec that has the client's operations.
+pub fn commands_of(spec: &Spec) -> Result<Vec<Command>, String> {
     let found: BTreeMap<&str, answering_agent_spec::Operation<'_>> = spec
         .operations()
         .map_err(|e| e.to_string())?
@@ -174,7 +179,7 @@ pub fn commands() -> Result<Vec<Command>, String> {
                 operation.id()
             ));
         };
-        commands.push(command(&spec, operation, model)?);
+        commands.push(command(spec, operation, model)?);
     }
     name_verbs_uniquely(&mut commands);
     Ok(commands)

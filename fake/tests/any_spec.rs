@@ -3,6 +3,12 @@
 
 use serde_json::{Value, json};
 
+mod support;
+
+async fn call(method: &str, url: String, body: Option<Value>) -> (u16, Value) {
+    support::call(method, url, "t", body).await
+}
+
 const SPEC: &str = r##"
 openapi: 3.0.3
 info: {title: Pets, version: '1'}
@@ -86,26 +92,6 @@ paths:
         '200': {description: it, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
         '404': {description: none}
 "##;
-
-/// One HTTP/1.1 request over a fresh connection (no HTTP client crate: the workspace builds
-/// reqwest without a TLS provider, and a fake needs none): the status and the JSON body.
-async fn call(method: &str, url: String, body: Option<Value>) -> (u16, Value) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let rest = url.strip_prefix("http://").unwrap();
-    let (host, path) = rest.split_at(rest.find('/').unwrap());
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let request = format!(
-        "{method} {path} HTTP/1.1\r\nhost: {host}\r\nx-token: t\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).await.unwrap();
-    let status = answer[9..12].parse().unwrap();
-    let (_, body) = answer.split_once("\r\n\r\n").unwrap();
-    (status, serde_json::from_str(body).unwrap_or(Value::Null))
-}
 
 #[tokio::test]
 async fn a_spec_the_fake_has_never_seen_gets_crud_relations_and_refusals() {

@@ -41,6 +41,7 @@
 mod document;
 mod operations;
 pub mod pointer;
+pub mod rewrite;
 #[cfg(feature = "validate")]
 pub mod schema;
 
