@@ -131,19 +131,17 @@ impl<'a> Operation<'a> {
             .collect()
     }
 
-    /// The parameters in one location (`path`, `query`, ...), in order.
-    pub fn parameters_in<'s>(
-        &'s self,
-        location: &'s str,
-    ) -> impl Iterator<Item = &'s Parameter<'a>> + 's {
-        self.parameters
-            .iter()
-            .filter(move |p| p.location == location)
-    }
-
     /// The response documented for `status` (exactly, as the spec writes it).
     pub fn response(&self, status: &str) -> Option<&Response<'a>> {
         self.responses.iter().find(|r| r.status == status)
+    }
+
+    /// The response that describes an answer with `code`, as OpenAPI picks it: the exact
+    /// status, else its range (`4XX`), else `default`.
+    pub fn response_for(&self, code: u16) -> Option<&Response<'a>> {
+        self.response(&code.to_string())
+            .or_else(|| self.response(&format!("{}XX", code / 100)))
+            .or_else(|| self.response("default"))
     }
 }
 
@@ -433,6 +431,8 @@ components:
             "/components/responses/Thing/content/application~1json/schema"
         );
         assert_eq!(get.response("default").unwrap().code(), None);
+        assert_eq!(get.response_for(200).unwrap().status, "200");
+        assert_eq!(get.response_for(503).unwrap().status, "default");
         let delete = &operations[1];
         assert_eq!((delete.method, delete.id), ("delete", None));
         assert_eq!(delete.node.pointer, "/paths/~1things~1{id}/delete");

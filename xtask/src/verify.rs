@@ -17,7 +17,7 @@ use crate::report::{self, Class, Finding, Format, SpecPlace};
 use crate::roundtrip::PathIndex;
 use crate::{allow, workspace};
 use answering_agent_spec::schema::{self, Direction};
-use answering_agent_spec::{Spec, SpecError, pointer::escape};
+use answering_agent_spec::{Operation, Spec, SpecError, pointer::escape};
 
 /// The folder of recorded examples, relative to the workspace root.
 pub const EXAMPLES_DIR: &str = "openapi/examples";
@@ -189,7 +189,7 @@ type Compiled = Rc<Result<jsonschema::Validator, String>>;
 pub struct Verifier<'a> {
     spec: &'a Spec,
     decoders: &'a [Decoder],
-    operations: HashMap<String, String>,
+    operations: HashMap<String, Operation<'a>>,
     validators: RefCell<HashMap<(String, Direction), Compiled>>,
     /// What each example name means, by operation and status (`None`: the request). Only
     /// names the spec knows are kept, so the map is bounded by the spec, whatever names
@@ -204,7 +204,7 @@ impl<'a> Verifier<'a> {
         let operations = spec
             .operations()?
             .into_iter()
-            .filter_map(|op| Some((op.id?.to_string(), op.node.pointer)))
+            .filter_map(|op| Some((op.id?.to_string(), op)))
             .collect();
         Ok(Verifier {
             spec,
@@ -298,26 +298,20 @@ impl<'a> Verifier<'a> {
         let mut findings = Vec::new();
         let mut checked = std::collections::HashSet::new();
         let mut operations: Vec<_> = self.operations.iter().collect();
-        operations.sort();
-        for (operation, pointer) in operations {
-            let mut bodies = vec![(format!("{pointer}/requestBody"), None)];
-            if let Some(Value::Object(responses)) = self.spec.get(&format!("{pointer}/responses")) {
-                for status in responses.keys() {
-                    bodies.push((
-                        format!("{pointer}/responses/{}", escape(status)),
-                        Some(status.clone()),
-                    ));
-                }
-            }
+        operations.sort_by_key(|(id, _)| *id);
+        for (operation, model) in operations {
+            let bodies = model
+                .request_body
+                .iter()
+                .map(|node| (node, None))
+                .chain(model.responses.iter().map(|r| (&r.node, Some(r.status))));
             for (body, status) in bodies {
-                let Ok((_, resolved)) = self.spec.resolve(&body) else {
+                let Some(media_node) = body.get("content").and_then(|c| c.get("application/json"))
+                else {
                     continue;
                 };
-                let media = format!("{resolved}/content/application~1json");
-                let Some(media_value) = self.spec.get(&media) else {
-                    continue;
-                };
-                let slot = match status.as_deref() {
+                let (media, media_value) = (media_node.pointer, media_node.value);
+                let slot = match status {
                     None => Slot::Request,
                     Some(s) if s.starts_with('2') || s == "default" => Slot::Success,
                     Some(_) => Slot::Error,
@@ -447,25 +441,12 @@ impl<'a> Verifier<'a> {
             ));
             return Err(Box::new(finding));
         };
-        let body = match example.status {
-            None => format!("{operation}/requestBody"),
+        let written = match example.status {
+            None => operation.request_body.clone(),
             Some(status) => {
-                let responses = format!("{operation}/responses");
-                let keys = [
-                    status.to_string(),
-                    format!("{}XX", status / 100),
-                    "default".to_string(),
-                ];
-                let Some(key) = keys
-                    .iter()
-                    .find(|k| self.spec.get(&format!("{responses}/{k}")).is_some())
-                else {
-                    let documented: Vec<String> = self
-                        .spec
-                        .get(&responses)
-                        .and_then(Value::as_object)
-                        .map(|m| m.keys().cloned().collect())
-                        .unwrap_or_default();
+                let Some(response) = operation.response_for(status) else {
+                    let documented: Vec<&str> =
+                        operation.responses.iter().map(|r| r.status).collect();
                     let mut finding = Finding::new(
                         Class::UndocumentedStatus,
                         "",
@@ -477,37 +458,35 @@ impl<'a> Verifier<'a> {
                     );
                     finding.expected = Some(format!("one of {}", documented.join(", ")));
                     finding.actual = Some(status.to_string());
-                    finding.spec = Some(self.place(&responses));
+                    finding.spec =
+                        Some(self.place(&format!("{}/responses", operation.node.pointer)));
                     finding.fix = Some(format!(
                         "document a {status} response in the spec, or rename the file"
                     ));
                     return Err(Box::new(finding));
                 };
-                format!("{responses}/{key}")
+                Some(response.node.clone())
             }
         };
-        let no_body = |what: &str| {
+        let Some(schema) = written.as_ref().and_then(|node| node.json_schema()) else {
+            let what = match example.status {
+                Some(_) => "this status",
+                None => "the request",
+            };
             let mut finding = Finding::new(
                 Class::UndocumentedStatus,
                 "",
                 "",
                 format!("the spec documents no JSON body for {what}"),
             );
-            finding.spec = Some(self.place(&body));
-            finding
+            let place = written.map_or_else(
+                || format!("{}/requestBody", operation.node.pointer),
+                |node| node.written_at,
+            );
+            finding.spec = Some(self.place(&place));
+            return Err(Box::new(finding));
         };
-        let what = if example.status.is_some() {
-            "this status"
-        } else {
-            "the request"
-        };
-        let Ok((_, resolved)) = self.spec.resolve(&body) else {
-            return Err(Box::new(no_body(what)));
-        };
-        let schema = format!("{resolved}/content/application~1json/schema");
-        if self.spec.get(&schema).is_none() {
-            return Err(Box::new(no_body(what)));
-        }
+        let schema = schema.pointer;
         let slot = match example.status {
             None => Slot::Request,
             Some(status) if (200..300).contains(&status) => Slot::Success,
