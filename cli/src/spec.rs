@@ -243,7 +243,7 @@ fn command(
             );
             let validator =
                 schema::validator(&spec.value, body_schema.value, Direction::Request, false)
-                    .map_err(|e| spec.error(&request.pointer, e).to_string())?;
+                    .map_err(|e| spec.error(&request.pointer, e.to_string()).to_string())?;
             Some(Body {
                 required: request.value.get("required") == Some(&Value::Bool(true)),
                 fields,

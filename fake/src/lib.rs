@@ -307,5 +307,8 @@ fn default_api() -> Result<Arc<Api>, Error> {
 
 fn load(file: &str, text: &str) -> Result<Api, Error> {
     let spec = answering_agent_spec::Spec::parse(file, text).map_err(|e| Error(e.to_string()))?;
+    if let Some(broken) = spec.dangling_refs().into_iter().next() {
+        return Err(Error(broken.to_string()));
+    }
     Api::new(spec).map_err(Error)
 }

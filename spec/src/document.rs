@@ -175,8 +175,8 @@ impl Spec {
 }
 
 /// `value` as YAML text, as a spec is written (for specs made from parts of another).
-pub fn yaml_text(value: &Value) -> Result<String, String> {
-    serde_norway::to_string(value).map_err(|e| e.to_string())
+pub fn yaml_text(value: &Value) -> Result<String, serde_norway::Error> {
+    serde_norway::to_string(value)
 }
 
 /// Calls `visit` with the pointer of every node, depth first.

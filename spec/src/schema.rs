@@ -67,12 +67,11 @@ pub fn validator(
     target: &Value,
     direction: Direction,
     closed: bool,
-) -> Result<jsonschema::Validator, String> {
+) -> Result<jsonschema::Validator, jsonschema::ValidationError<'static>> {
     let document = validation_document(spec, target, direction, closed);
     jsonschema::draft4::options()
         .should_validate_formats(true)
         .build(&document)
-        .map_err(|e| e.to_string())
 }
 
 /// One schema object translated: `nullable` becomes a `null` type (and enum value),

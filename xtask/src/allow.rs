@@ -44,29 +44,29 @@ pub struct AllowList {
 
 impl AllowList {
     /// Loads the allow-list at `path` (none is an empty list); `name` is how errors name it.
-    pub fn load(path: &Path, name: &str) -> Result<AllowList, String> {
+    pub fn load(path: &Path, name: &str) -> anyhow::Result<AllowList> {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(format!("error: {name}: cannot read: {e}")),
+            Err(e) => return Err(anyhow::anyhow!("{name}: cannot read: {e}")),
         };
         let document: Document = toml::from_str(&text).map_err(|e| {
             let (line, column) = e
                 .span()
                 .map_or((1, 1), |span| line_column(&text, span.start));
-            format!("error: {name}:{line}:{column}: {}", e.message())
+            anyhow::anyhow!("{name}:{line}:{column}: {}", e.message())
         })?;
         for (index, entry) in document.allow.iter().enumerate() {
             let line = line_of_entry(&text, index);
             let drift = [Class::UnknownField, Class::UnknownEnumValue];
             if !drift.iter().any(|c| c.name() == entry.class) {
-                return Err(format!(
-                    "error: {name}:{line}: class `{}` cannot be allowed; only drift can: `unknown-field`, `unknown-enum-value`",
+                return Err(anyhow::anyhow!(
+                    "{name}:{line}: class `{}` cannot be allowed; only drift can: `unknown-field`, `unknown-enum-value`",
                     entry.class
                 ));
             }
             if entry.reason.trim().is_empty() {
-                return Err(format!("error: {name}:{line}: every entry needs a reason"));
+                return Err(anyhow::anyhow!("{name}:{line}: every entry needs a reason"));
             }
         }
         Ok(AllowList {

@@ -100,15 +100,10 @@ fn path_pointer(path: &serde_path_to_error::Path) -> String {
 }
 
 /// The source of the table for a generated client and its spec.
-pub fn table_source(spec: &Spec, generated: &str) -> Result<String, String> {
-    let file =
-        syn::parse_file(generated).map_err(|e| format!("generated code does not parse: {e}"))?;
-    let operation_ids: Vec<&str> = spec
-        .operations()
-        .map_err(|e| e.to_string())?
-        .iter()
-        .filter_map(|op| op.id)
-        .collect();
+pub fn table_source(spec: &Spec, generated: &str) -> anyhow::Result<String> {
+    let file = syn::parse_file(generated)
+        .map_err(|e| anyhow::anyhow!("generated code does not parse: {e}"))?;
+    let operation_ids: Vec<&str> = spec.operations()?.iter().filter_map(|op| op.id).collect();
     let mut rows = Vec::new();
     for item in crate::codegen::module(&file, "builder") {
         let Item::Impl(block) = item else { continue };
@@ -138,7 +133,7 @@ pub fn table_source(spec: &Spec, generated: &str) -> Result<String, String> {
             .iter()
             .find(|id| normalize(id) == normalize(&generated_id))
             .ok_or_else(|| {
-                format!(
+                anyhow::anyhow!(
                     "the generated operation `{generated_id}` matches no operationId of the spec"
                 )
             })?;

@@ -21,7 +21,8 @@ pub struct ExampleName {
 }
 
 impl ExampleName {
-    /// Reads `<operationId>/<status>-<case>.json` or `<operationId>/request-<case>.json`.
+    /// Reads `<operationId>/<status>-<case>.json` or `<operationId>/request-<case>.json`;
+    /// else why the name maps to nothing (a finding's words, not a failure).
     pub fn parse(path: &Path) -> Result<ExampleName, String> {
         let stem = path
             .file_name()
@@ -58,18 +59,19 @@ impl ExampleName {
 /// Every `.json` file under the given paths (files as they are, folders recursively), in a
 /// stable order. A path that does not exist is an error, and so is a folder with no `.json`
 /// file when `require_files` is set.
-pub fn collect(paths: &[PathBuf], require_files: bool) -> Result<Vec<PathBuf>, String> {
+pub fn collect(paths: &[PathBuf], require_files: bool) -> anyhow::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     for path in paths {
-        let metadata = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let metadata =
+            std::fs::metadata(path).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         if metadata.is_file() {
             files.push(path.clone());
             continue;
         }
         let before = files.len();
-        walk(path, &mut files).map_err(|e| format!("{}: {e}", path.display()))?;
+        walk(path, &mut files).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         if require_files && files.len() == before {
-            return Err(format!("{}: no .json files in this folder", path.display()));
+            anyhow::bail!("{}: no .json files in this folder", path.display());
         }
     }
     files.sort();

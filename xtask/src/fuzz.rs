@@ -69,7 +69,7 @@ struct Run {
     artifact: Option<String>,
 }
 
-pub fn run(matches: &clap::ArgMatches) -> Result<ExitCode, String> {
+pub fn run(matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
     let targets: Vec<String> = match matches.get_many::<String>("targets") {
         Some(chosen) => chosen.cloned().collect(),
@@ -80,7 +80,7 @@ pub fn run(matches: &clap::ArgMatches) -> Result<ExitCode, String> {
     for target in &targets {
         let corpus = root.join("fuzz/corpus").join(target);
         std::fs::create_dir_all(&corpus)
-            .map_err(|e| format!("error: {}: cannot create: {e}", corpus.display()))?;
+            .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", corpus.display()))?;
         for (name, bytes) in seeds
             .iter()
             .filter(|(t, _, _)| t == target)
@@ -138,7 +138,7 @@ pub fn run(matches: &clap::ArgMatches) -> Result<ExitCode, String> {
 }
 
 /// cargo-fuzz and a nightly toolchain, or an error that says how to get them.
-fn check_cargo_fuzz(root: &Path) -> Result<(), String> {
+fn check_cargo_fuzz(root: &Path) -> anyhow::Result<()> {
     let works = nested_cargo()
         .args(["+nightly", "fuzz", "--version"])
         .current_dir(root)
@@ -149,11 +149,13 @@ fn check_cargo_fuzz(root: &Path) -> Result<(), String> {
     if works {
         Ok(())
     } else {
-        Err("error: `cargo +nightly fuzz` does not run here: install cargo-fuzz with `cargo install cargo-fuzz` and a nightly toolchain with `rustup toolchain install nightly`".to_string())
+        Err(anyhow::anyhow!(
+            "`cargo +nightly fuzz` does not run here: install cargo-fuzz with `cargo install cargo-fuzz` and a nightly toolchain with `rustup toolchain install nightly`"
+        ))
     }
 }
 
-fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Run, String> {
+fn run_target(root: &Path, target: &str, seconds: u64) -> anyhow::Result<Run> {
     // No sanitizer: the code is safe Rust, and ASan would halve the executions; panics,
     // aborts, hangs (-timeout) and memory blow-ups (-rss_limit_mb) are what is looked for.
     let output = nested_cargo()
@@ -177,7 +179,7 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Run, String> {
         .stderr(Stdio::piped())
         .spawn()
         .and_then(|child| child.wait_with_output())
-        .map_err(|e| format!("error: cannot run cargo fuzz: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("cannot run cargo fuzz: {e}"))?;
     let log = String::from_utf8_lossy(&output.stderr);
     // libFuzzer's progress and a panic's backtrace are long: what matters is the build's
     // errors, the panic's message, where the input went, and the final figures.
@@ -210,8 +212,8 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Run, String> {
         && !log.contains("deadly signal")
         && !log.contains("panicked")
     {
-        return Err(format!(
-            "error: fuzz target `{target}` did not run (the build failed?): see above"
+        return Err(anyhow::anyhow!(
+            "fuzz target `{target}` did not run (the build failed?): see above"
         ));
     }
     Ok(Run {
@@ -226,14 +228,14 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> Result<Run, String> {
 }
 
 /// Every seed: (target, file name, contents).
-pub fn seeds(root: &Path) -> Result<Vec<(String, String, String)>, String> {
+pub fn seeds(root: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
     let spec_text = workspace::read(&root.join(SPEC_PATH))?;
-    let spec = Spec::parse(SPEC_PATH, &spec_text).map_err(|e| format!("error: {e}"))?;
+    let spec = Spec::parse(SPEC_PATH, &spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let operations = operations(&spec)?;
     let slices: Vec<(String, String)> = operations
         .iter()
         .map(|op| Ok((op.id.clone(), slice(&spec, op)?)))
-        .collect::<Result<_, String>>()?;
+        .collect::<anyhow::Result<_>>()?;
     // The whole spec goes through the same code in every `gen` and test; the fuzzer's time
     // goes further on its slices (MAX_LEN).
     let mut seeds = Vec::new();
@@ -334,10 +336,10 @@ impl Operation {
 }
 
 /// Every operation of a spec that has an `operationId`, in the spec's order.
-pub fn operations(spec: &Spec) -> Result<Vec<Operation>, String> {
+pub fn operations(spec: &Spec) -> anyhow::Result<Vec<Operation>> {
     let resolved = |node: &Value| schema::deref(&spec.value, node, "").0.clone();
     let mut found = Vec::new();
-    for op in spec.operations().map_err(|e| format!("error: {e}"))? {
+    for op in spec.operations().map_err(|e| anyhow::anyhow!("{e}"))? {
         let Some(id) = op.id else {
             continue;
         };
@@ -504,24 +506,24 @@ fn find(value: &Value, name: &str) -> Option<Value> {
 /// The spec with one operation only and the components it reaches: a valid spec of a few
 /// kilobytes, where the whole spec has sixty (parsing and generating take time in
 /// proportion, and the fuzzer runs ten times as many inputs).
-fn slice(spec: &Spec, op: &Operation) -> Result<String, String> {
+fn slice(spec: &Spec, op: &Operation) -> anyhow::Result<String> {
     let model = spec
         .operations()
-        .map_err(|e| format!("error: {e}"))?
+        .map_err(|e| anyhow::anyhow!("{e}"))?
         .into_iter()
         .find(|m| m.id == Some(op.id.as_str()))
-        .ok_or_else(|| format!("error: no operation `{}` in {SPEC_PATH}", op.id))?;
+        .ok_or_else(|| anyhow::anyhow!("no operation `{}` in {SPEC_PATH}", op.id))?;
     answering_agent_spec::yaml_text(&spec.with_only(&model))
-        .map_err(|e| format!("error: slicing {SPEC_PATH}: {e}"))
+        .map_err(|e| anyhow::anyhow!("slicing {SPEC_PATH}: {e}"))
 }
 
 /// Every example file: (`operationId/file.json`, contents).
-fn examples(root: &Path) -> Result<Vec<(String, String)>, String> {
+fn examples(root: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let dir = root.join(EXAMPLES_DIR);
     let mut found = Vec::new();
-    let entries = |path: &PathBuf| -> Result<Vec<PathBuf>, String> {
+    let entries = |path: &PathBuf| -> anyhow::Result<Vec<PathBuf>> {
         let mut paths: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| format!("error: {}: {e}", path.display()))?
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
             .filter_map(|entry| entry.ok().map(|e| e.path()))
             .collect();
         paths.sort();

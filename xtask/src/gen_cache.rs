@@ -34,8 +34,8 @@ struct Entry {
 /// text, else from `generate` (and then cached; a cache that cannot be written is skipped).
 pub fn outputs(
     spec: &str,
-    generate: impl FnOnce() -> Result<Outputs, String>,
-) -> Result<Outputs, String> {
+    generate: impl FnOnce() -> anyhow::Result<Outputs>,
+) -> anyhow::Result<Outputs> {
     match location() {
         Some((path, generator)) => cached(&path, &generator, spec, generate),
         None => generate(),
@@ -47,8 +47,8 @@ fn cached(
     path: &Path,
     generator: &str,
     spec: &str,
-    generate: impl FnOnce() -> Result<Outputs, String>,
-) -> Result<Outputs, String> {
+    generate: impl FnOnce() -> anyhow::Result<Outputs>,
+) -> anyhow::Result<Outputs> {
     if let Some(entry) = std::fs::read(path)
         .ok()
         .and_then(|bytes| serde_json::from_slice::<Entry>(&bytes).ok())
@@ -134,8 +134,8 @@ mod tests {
     fn a_failed_generation_is_not_cached() {
         let folder = tempfile::tempdir().unwrap();
         let path = folder.path().join("cache.json");
-        let failed = cached(&path, "g", "broken", || Err("error: broken".to_string()));
-        assert_eq!(failed, Err("error: broken".to_string()));
+        let failed = cached(&path, "g", "broken", || Err(anyhow::anyhow!("broken")));
+        assert_eq!(failed.unwrap_err().to_string(), "broken");
         assert!(!path.exists());
     }
 }

@@ -14,7 +14,7 @@ use xtask::decoders;
 use xtask::surface::{self, Surface};
 use xtask::workspace;
 
-pub fn run(check: bool) -> Result<ExitCode, String> {
+pub fn run(check: bool) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
     let spec_text = workspace::read(&root.join(codegen::SPEC_PATH))?;
     let outputs = gen_cache::outputs(&spec_text, || generate(&spec_text))?;
@@ -23,8 +23,8 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
     let readme_now = workspace::read(&root.join(readme_path))?.replace("\r\n", "\n");
     let readme = codegen::operations::splice_readme(&readme_now, &outputs.readme_table)
         .ok_or_else(|| {
-            format!(
-                "error: {readme_path}: no table of operations to update: it needs the lines\n  {}  {}",
+            anyhow::anyhow!(
+                "{readme_path}: no table of operations to update: it needs the lines\n  {}  {}",
                 codegen::operations::README_BEGIN,
                 codegen::operations::README_END
             )
@@ -43,7 +43,7 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
         let current = match std::fs::read_to_string(&target) {
             Ok(text) => text.replace("\r\n", "\n"),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(format!("error: {path}: cannot read: {e}")),
+            Err(e) => return Err(anyhow::anyhow!("{path}: cannot read: {e}")),
         };
         if current == *fresh {
             println!("{path} is up to date with {}", codegen::SPEC_PATH);
@@ -80,13 +80,13 @@ pub fn run(check: bool) -> Result<ExitCode, String> {
 }
 
 /// Every file the spec decides, as the spec's text generates it.
-fn generate(spec_text: &str) -> Result<Outputs, String> {
+fn generate(spec_text: &str) -> anyhow::Result<Outputs> {
     let generated =
         codegen::generate_all(codegen::SPEC_PATH, spec_text).map_err(|errors| render(&errors))?;
     let spec = answering_agent_spec::Spec::parse(codegen::SPEC_PATH, spec_text)
         .map_err(|e| render(&[e]))?;
     let decoder_table =
-        decoders::table_source(&spec, &generated.client).map_err(|e| format!("error: {e}"))?;
+        decoders::table_source(&spec, &generated.client).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mock = codegen::generate_mock(codegen::SPEC_PATH, spec_text, "crate")
         .map_err(|errors| render(&errors))?;
     let raw_progenitor =
@@ -161,13 +161,14 @@ fn abbreviate(names: &[&str]) -> String {
     text
 }
 
-/// Spec problems, one per line, then what happened.
-pub fn render(errors: &[SpecError]) -> String {
-    let mut out: String = errors.iter().map(|e| format!("error: {e}\n")).collect();
-    out.push_str(&format!(
-        "{} problem{} in the spec; nothing was written.",
+/// Spec problems, one per line (`error: ` before each but the first, which the error's
+/// printer prefixes), then what happened.
+pub fn render(errors: &[SpecError]) -> anyhow::Error {
+    let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    anyhow::anyhow!(
+        "{}\n{} problem{} in the spec; nothing was written.",
+        lines.join("\nerror: "),
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
-    ));
-    out
+    )
 }

@@ -43,6 +43,7 @@ fn cli() -> Command {
             Command::new("mock")
                 .about("Serve the stateful fake of the API on loopback (the spec's operations, keeping what was created)")
                 .arg(Arg::new("port").long("port").value_parser(clap::value_parser!(u16)).default_value("8080").help("The port on 127.0.0.1 (0: any free one)"))
+                .arg(Arg::new("spec").long("spec").value_name("FILE").value_parser(clap::value_parser!(std::path::PathBuf)).help("Serve this OpenAPI 3.0 spec (YAML or JSON) instead of the project's, e.g. a vendor's variant [default: openapi/answering-agent.yaml]"))
                 .arg(Arg::new("api-key").long("api-key").value_name("KEY").help("The key to accept in X-API-KEY [default: one is generated and printed]"))
                 .arg(Arg::new("quiet").long("quiet").short('q').action(ArgAction::SetTrue).help("No line per request on stderr"))
                 .arg(
@@ -84,15 +85,15 @@ fn main() -> ExitCode {
     };
     match outcome {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("{message}");
+        Err(error) => {
+            eprintln!("error: {error:#}");
             ExitCode::from(2)
         }
     }
 }
 
 /// `cargo xtask bench`: each benchmark in turn, one after the other (they share two cores).
-fn bench(build_cost: bool) -> Result<ExitCode, String> {
+fn bench(build_cost: bool) -> anyhow::Result<ExitCode> {
     let root = xtask::workspace::root();
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut runs: Vec<(String, Process)> = Vec::new();
@@ -117,27 +118,34 @@ fn bench(build_cost: bool) -> Result<ExitCode, String> {
         println!("\n=== {name}");
         let status = command
             .status()
-            .map_err(|e| format!("error: cannot run {name}: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("cannot run {name}: {e}"))?;
         if !status.success() {
-            return Err(format!("error: {name} failed"));
+            return Err(anyhow::anyhow!("{name} failed"));
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// `cargo xtask mock`: serves the fake of the spec on disk until interrupted.
-fn mock(args: &clap::ArgMatches) -> Result<ExitCode, String> {
+fn mock(args: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     let root = xtask::workspace::root();
-    let spec = xtask::workspace::read(&root.join(xtask::codegen::SPEC_PATH))?;
+    let (path, name) = match args.get_one::<std::path::PathBuf>("spec") {
+        Some(file) => (file.clone(), file.display().to_string()),
+        None => (
+            root.join(xtask::codegen::SPEC_PATH),
+            xtask::codegen::SPEC_PATH.to_string(),
+        ),
+    };
+    let spec = xtask::workspace::read(&path)?;
     let port = args.get_one::<u16>("port").copied().unwrap_or(8080);
     let mut builder = answering_agent_fake::Fake::builder()
-        .spec(xtask::codegen::SPEC_PATH, spec)
+        .spec(name.clone(), spec)
         .port(port)
         .log_requests(!args.get_flag("quiet"));
     if let Some(key) = args.get_one::<String>("api-key") {
         builder = builder.api_key(key);
     }
-    let fake = builder.spawn().map_err(|e| format!("error: {e}"))?;
+    let fake = builder.spawn().map_err(|e| anyhow::anyhow!("{e}"))?;
     for injection in args
         .get_many::<answering_agent_fake::Injection>("fault")
         .into_iter()
@@ -145,11 +153,7 @@ fn mock(args: &clap::ArgMatches) -> Result<ExitCode, String> {
     {
         fake.inject(injection.clone());
     }
-    println!(
-        "fake of {} listening on {}",
-        xtask::codegen::SPEC_PATH,
-        fake.base_url()
-    );
+    println!("fake of {name} listening on {}", fake.base_url());
     // A key of this fake, made for it: printing it gives nothing away.
     println!("  API key: {}", fake.api_key());
     println!(

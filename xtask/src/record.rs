@@ -83,25 +83,25 @@ pub const KINDS: [&str; 7] = [
 ];
 
 /// Every `x-redact` in the spec names a known kind; else an error with its line.
-pub fn check_redaction_kinds(spec: &Spec) -> Result<(), String> {
+pub fn check_redaction_kinds(spec: &Spec) -> anyhow::Result<()> {
     let mut problems = Vec::new();
     answering_agent_spec::walk(&spec.value, &mut String::new(), &mut |pointer, node| {
         if let Some(kind) = node.get("x-redact")
             && !kind.as_str().is_some_and(|k| KINDS.contains(&k))
         {
-            problems.push(format!(
-                "error: {}",
+            problems.push(
                 spec.error(
                     &format!("{pointer}/x-redact"),
-                    format!("`x-redact: {kind}` is not one of {}", KINDS.join(", "))
+                    format!("`x-redact: {kind}` is not one of {}", KINDS.join(", ")),
                 )
-            ));
+                .to_string(),
+            );
         }
     });
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(problems.join("\n"))
+        anyhow::bail!("{}", problems.join("\nerror: "))
     }
 }
 
@@ -168,14 +168,14 @@ pub fn secrets_in(text: &str, key: &str) -> Vec<&'static str> {
 }
 
 /// Runs `record` with parsed arguments; the example it wrote.
-pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
+pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
     let root = workspace::root();
     let operation = args
         .get_one::<String>("operation")
         .expect("required")
         .clone();
     let key = std::env::var("ANSWERING_AGENT_API_KEY").ok().filter(|k| !k.trim().is_empty()).ok_or(
-        "error: no API key: set ANSWERING_AGENT_API_KEY (a playground key, unless you pass --production)",
+        anyhow::anyhow!("no API key: set ANSWERING_AGENT_API_KEY (a playground key, unless you pass --production)"),
     )?;
     let environment = std::env::var("ANSWERING_AGENT_ENVIRONMENT").unwrap_or_default();
     let base = match (
@@ -184,21 +184,23 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
     ) {
         (Some(url), false) => url.trim_end_matches('/').to_string(),
         (Some(_), true) => {
-            return Err("error: give --base-url or --production, not both".to_string());
+            return Err(anyhow::anyhow!("give --base-url or --production, not both"));
         }
         (None, true) => PRODUCTION.to_string(),
         (None, false)
             if environment.eq_ignore_ascii_case("production")
                 || environment.trim_end_matches('/') == PRODUCTION =>
         {
-            return Err("error: ANSWERING_AGENT_ENVIRONMENT says production: recording from production needs --production".to_string());
+            return Err(anyhow::anyhow!(
+                "ANSWERING_AGENT_ENVIRONMENT says production: recording from production needs --production"
+            ));
         }
         (None, false) => PLAYGROUND.to_string(),
     };
 
     let spec_text = workspace::read(&root.join(crate::codegen::SPEC_PATH))?;
     let spec =
-        Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| format!("error: {e}"))?;
+        Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
     let (method, template, pointer) = find_operation(&spec, &operation)?;
     let parameters: Vec<&String> = args
         .get_many::<String>("param")
@@ -208,9 +210,10 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
     let path = fill_path(&template, &parameters)?;
     let body = match args.get_one::<String>("body") {
         Some(file) => {
-            let text = std::fs::read_to_string(file).map_err(|e| format!("error: {file}: {e}"))?;
-            let value: Value = serde_json::from_str(&text)
-                .map_err(|e| format!("error: {file}:{}:{}: not JSON: {e}", e.line(), e.column()))?;
+            let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+            let value: Value = serde_json::from_str(&text).map_err(|e| {
+                anyhow::anyhow!("{file}:{}:{}: not JSON: {e}", e.line(), e.column())
+            })?;
             Some(value)
         }
         None => None,
@@ -220,8 +223,8 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
     println!("calling {method} {base}{path} ({operation})");
     let (status, bytes) = call(&base, &method, &path, &key, body.as_ref())?;
     let mut value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        format!(
-            "error: the {status} response is not JSON ({e}); nothing was written. It starts: {:?}",
+        anyhow::anyhow!(
+            "the {status} response is not JSON ({e}); nothing was written. It starts: {:?}",
             preview(&bytes, &key)
         )
     })?;
@@ -229,8 +232,8 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
     let text = serde_json::to_string_pretty(&value).expect("JSON serializes") + "\n";
     let secrets = secrets_in(&text, &key);
     if !secrets.is_empty() {
-        return Err(format!(
-            "error: the {status} response still contains {} after redaction; nothing was written. Mark its schema `x-secret: true` (a credential) or `x-redact: <kind>` in {}.",
+        return Err(anyhow::anyhow!(
+            "the {status} response still contains {} after redaction; nothing was written. Mark its schema `x-secret: true` (a credential) or `x-redact: <kind>` in {}.",
             secrets.join(", "),
             crate::codegen::SPEC_PATH
         ));
@@ -244,8 +247,8 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(format!(
-            "error: the case name `{case}` must be letters, digits, `-` or `_`"
+        return Err(anyhow::anyhow!(
+            "the case name `{case}` must be letters, digits, `-` or `_`"
         ));
     }
     let target: PathBuf = root
@@ -253,13 +256,13 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
         .join(&operation)
         .join(format!("{status}-{case}.json"));
     if target.exists() && !args.get_flag("force") {
-        return Err(format!(
-            "error: {} exists; pick another --name or pass --force",
+        return Err(anyhow::anyhow!(
+            "{} exists; pick another --name or pass --force",
             target.display()
         ));
     }
     std::fs::create_dir_all(target.parent().expect("a folder"))
-        .map_err(|e| format!("error: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     workspace::write_atomically(&target, &text)?;
     println!(
         "wrote {} ({status}, {} bytes)",
@@ -282,9 +285,9 @@ pub fn run(args: &clap::ArgMatches) -> Result<PathBuf, String> {
 }
 
 /// The method, path template and JSON pointer of an operation.
-fn find_operation(spec: &Spec, operation: &str) -> Result<(String, String, String), String> {
+fn find_operation(spec: &Spec, operation: &str) -> anyhow::Result<(String, String, String)> {
     spec.operations()
-        .map_err(|e| format!("error: {e}"))?
+        .map_err(|e| anyhow::anyhow!("{e}"))?
         .into_iter()
         .find(|op| op.id == Some(operation))
         .map(|op| {
@@ -295,8 +298,8 @@ fn find_operation(spec: &Spec, operation: &str) -> Result<(String, String, Strin
             )
         })
         .ok_or_else(|| {
-            format!(
-                "error: no operation `{operation}` in {}",
+            anyhow::anyhow!(
+                "no operation `{operation}` in {}",
                 crate::codegen::SPEC_PATH
             )
         })
@@ -304,24 +307,24 @@ fn find_operation(spec: &Spec, operation: &str) -> Result<(String, String, Strin
 
 /// The path with every `{name}` filled from `NAME=VALUE` arguments, each value
 /// percent-encoded as one segment (as the client does).
-pub fn fill_path(template: &str, parameters: &[&String]) -> Result<String, String> {
+pub fn fill_path(template: &str, parameters: &[&String]) -> anyhow::Result<String> {
     let mut path = template.to_string();
     for parameter in parameters {
         let (name, value) = parameter
             .split_once('=')
-            .ok_or_else(|| format!("error: --param {parameter}: write it as NAME=VALUE"))?;
+            .ok_or_else(|| anyhow::anyhow!("--param {parameter}: write it as NAME=VALUE"))?;
         let placeholder = format!("{{{name}}}");
         if !path.contains(&placeholder) {
-            return Err(format!(
-                "error: --param {name}: the path {template} has no parameter `{name}`"
+            return Err(anyhow::anyhow!(
+                "--param {name}: the path {template} has no parameter `{name}`"
             ));
         }
         path = path.replace(&placeholder, &progenitor_client::encode_path(value));
     }
     if let Some(start) = path.find('{') {
         let name = &path[start + 1..path[start..].find('}').map_or(path.len(), |e| start + e)];
-        return Err(format!(
-            "error: the path {template} needs --param {name}=VALUE"
+        return Err(anyhow::anyhow!(
+            "the path {template} needs --param {name}=VALUE"
         ));
     }
     Ok(path)
@@ -421,13 +424,13 @@ fn call(
     path: &str,
     key: &str,
     body: Option<&Value>,
-) -> Result<(u16, Vec<u8>), String> {
+) -> anyhow::Result<(u16, Vec<u8>)> {
     // A CLI may install the process-wide provider; reqwest is built without one here.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("error: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     runtime.block_on(async {
         let client = reqwest::Client::builder()
             .user_agent(concat!(
@@ -436,11 +439,11 @@ fn call(
             ))
             .timeout(std::time::Duration::from_secs(60))
             .build()
-            .map_err(|e| format!("error: cannot build the HTTP client: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
         let method =
-            reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| format!("error: {e}"))?;
+            reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut key_header = reqwest::header::HeaderValue::from_str(key)
-            .map_err(|_| "error: the API key cannot be sent as a header".to_string())?;
+            .map_err(|_| anyhow::anyhow!("the API key cannot be sent as a header"))?;
         key_header.set_sensitive(true);
         let mut request = client
             .request(method, format!("{base}{path}"))
@@ -453,12 +456,12 @@ fn call(
         let response = request
             .send()
             .await
-            .map_err(|e| format!("error: the request failed: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("the request failed: {e}"))?;
         let status = response.status().as_u16();
         let bytes = response
             .bytes()
             .await
-            .map_err(|e| format!("error: reading the response failed: {e}"))?;
+            .map_err(|e| anyhow::anyhow!("reading the response failed: {e}"))?;
         Ok((status, bytes.to_vec()))
     })
 }
@@ -631,7 +634,7 @@ components:
             &SPEC.replace("x-redact: person", "x-redact: secretive"),
         )
         .unwrap();
-        let error = check_redaction_kinds(&spec).unwrap_err();
+        let error = check_redaction_kinds(&spec).unwrap_err().to_string();
         assert!(error.contains("t.yaml:37:30:"), "{error}");
         assert!(
             error.contains("`x-redact: \"secretive\"` is not one of email, person"),
@@ -649,12 +652,14 @@ components:
         assert!(
             fill_path("/users/{external_id}", &[])
                 .unwrap_err()
+                .to_string()
                 .contains("--param external_id=VALUE")
         );
         let wrong = "id=1".to_string();
         assert!(
             fill_path("/users/{external_id}", &[&wrong])
                 .unwrap_err()
+                .to_string()
                 .contains("has no parameter `id`")
         );
     }

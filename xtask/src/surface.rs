@@ -19,9 +19,9 @@ pub struct Surface {
 
 impl Surface {
     /// Reads the surface of generated Rust source.
-    pub fn of(code: &str) -> Result<Surface, String> {
-        let file =
-            syn::parse_file(code).map_err(|e| format!("generated code does not parse: {e}"))?;
+    pub fn of(code: &str) -> anyhow::Result<Surface> {
+        let file = syn::parse_file(code)
+            .map_err(|e| anyhow::anyhow!("generated code does not parse: {e}"))?;
         let mut surface = Surface::default();
         for item in &file.items {
             match item {

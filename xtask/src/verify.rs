@@ -46,7 +46,7 @@ pub fn command() -> clap::Command {
 }
 
 /// The options in parsed arguments.
-pub fn options(matches: &clap::ArgMatches) -> Result<Options, String> {
+pub fn options(matches: &clap::ArgMatches) -> anyhow::Result<Options> {
     let format = matches
         .get_one::<String>("format")
         .map(String::as_str)
@@ -58,7 +58,8 @@ pub fn options(matches: &clap::ArgMatches) -> Result<Options, String> {
             .flatten()
             .map(PathBuf::from)
             .collect(),
-        format: Format::parse(format).ok_or_else(|| format!("error: unknown format `{format}`"))?,
+        format: Format::parse(format)
+            .ok_or_else(|| anyhow::anyhow!("unknown format `{format}`"))?,
     })
 }
 
@@ -76,22 +77,22 @@ pub fn run(
     options: &Options,
     decoders: &[Decoder],
     types: &[crate::type_schemas::TypeSchema],
-) -> Result<ExitCode, String> {
+) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
     let spec_text = workspace::read(&root.join(crate::codegen::SPEC_PATH))?;
     let spec =
-        Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| format!("error: {e}"))?;
-    let verifier = Verifier::new(&spec, decoders).map_err(|e| format!("error: {e}"))?;
+        Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let verifier = Verifier::new(&spec, decoders).map_err(|e| anyhow::anyhow!("{e}"))?;
 
     // The project's examples folder may be empty; a folder the user names may not.
     let examples_dir = root.join(EXAMPLES_DIR);
     let mut files = if examples_dir.is_dir() {
         examples::collect(std::slice::from_ref(&examples_dir), false)
-            .map_err(|e| format!("error: {e}"))?
+            .map_err(|e| anyhow::anyhow!("{e}"))?
     } else {
         Vec::new()
     };
-    files.extend(examples::collect(&options.paths, true).map_err(|e| format!("error: {e}"))?);
+    files.extend(examples::collect(&options.paths, true).map_err(|e| anyhow::anyhow!("{e}"))?);
     files.sort();
     files.dedup();
 
@@ -813,7 +814,9 @@ impl<'a> Verifier<'a> {
             return found.clone();
         }
         let target = self.spec.get(schema_pointer).unwrap_or(&Value::Null);
-        let built = Rc::new(schema::validator(&self.spec.value, target, direction, true));
+        let built = Rc::new(
+            schema::validator(&self.spec.value, target, direction, true).map_err(|e| e.to_string()),
+        );
         self.validators.borrow_mut().insert(key, built.clone());
         built
     }

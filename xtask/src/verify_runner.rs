@@ -16,7 +16,7 @@ use std::time::SystemTime;
 
 /// Runs `xtask-verify` with `args`: the binary named by `XTASK_VERIFY_BIN` (tests set it),
 /// the fresh binary, or cargo.
-pub fn run(args: &[OsString]) -> Result<ExitCode, String> {
+pub fn run(args: &[OsString]) -> anyhow::Result<ExitCode> {
     let binary = std::env::current_exe()
         .ok()
         .map(|exe| exe.with_file_name(format!("xtask-verify{}", std::env::consts::EXE_SUFFIX)));
@@ -46,10 +46,10 @@ pub fn run(args: &[OsString]) -> Result<ExitCode, String> {
     })
 }
 
-fn status(command: &mut Command) -> Result<std::process::ExitStatus, String> {
+fn status(command: &mut Command) -> anyhow::Result<std::process::ExitStatus> {
     command
         .status()
-        .map_err(|e| format!("error: cannot run xtask-verify: {e}"))
+        .map_err(|e| anyhow::anyhow!("cannot run xtask-verify: {e}"))
 }
 
 /// `cargo run --bin xtask-verify`, without the variables cargo set for this process

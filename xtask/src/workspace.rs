@@ -17,20 +17,20 @@ pub fn root() -> PathBuf {
 }
 
 /// Reads a UTF-8 file, with an error that names it.
-pub fn read(path: &Path) -> Result<String, String> {
+pub fn read(path: &Path) -> anyhow::Result<String> {
     std::fs::read_to_string(path)
-        .map_err(|e| format!("error: {}: cannot read: {e}", path.display()))
+        .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))
 }
 
 /// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed to
 /// disk, then renamed over the target. A crash leaves either the old file or the new one,
 /// and at most a temporary file beside it, which the next write of that file removes.
-pub fn write_atomically(path: &Path, contents: &str) -> Result<(), String> {
+pub fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
     let folder = path.parent().unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     remove_abandoned_temporaries(folder, name);
     let temporary = folder.join(format!(".{name}.{}.tmp", std::process::id()));
-    let fail = |e: std::io::Error| format!("error: {}: cannot write: {e}", path.display());
+    let fail = |e: std::io::Error| anyhow::anyhow!("{}: cannot write: {e}", path.display());
     let result = (|| {
         let mut file = std::fs::File::create(&temporary)?;
         file.write_all(contents.as_bytes())?;

@@ -51,7 +51,7 @@ pub fn command() -> clap::Command {
 }
 
 /// Runs `diff` with parsed arguments.
-pub fn run(matches: &clap::ArgMatches) -> Result<ExitCode, String> {
+pub fn run(matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
     let files: Vec<PathBuf> = matches
         .get_many::<String>("files")
@@ -64,15 +64,12 @@ pub fn run(matches: &clap::ArgMatches) -> Result<ExitCode, String> {
     let ((base_name, base_text), (head_name, head_text)) = match files.as_slice() {
         [base, head] => {
             if base_ref.is_some() || head_ref.is_some() {
-                return Err("error: give two files or --base/--head, not both".to_string());
+                return Err(anyhow::anyhow!("give two files or --base/--head, not both"));
             }
             (read_file("base", base)?, read_file("head", head)?)
         }
         [_] => {
-            return Err(
-                "error: give two files (BASE_FILE HEAD_FILE), or none to compare git revisions"
-                    .to_string(),
-            );
+            anyhow::bail!("give two files (BASE_FILE HEAD_FILE), or none to compare git revisions");
         }
         _ => {
             let base = match base_ref {
@@ -136,13 +133,13 @@ pub fn run(matches: &clap::ArgMatches) -> Result<ExitCode, String> {
 
 /// Both sides parsed and checked (OpenAPI 3.0.x, no dangling `$ref`), one thread each: a
 /// large spec takes a while, and the sides are independent. Errors name the side.
-pub fn parse_sides(base: (&str, &str), head: (&str, &str)) -> Result<(Spec, Spec), String> {
-    let parse = |side: &str, (name, text): (&str, &str)| -> Result<Spec, String> {
-        let spec = Spec::parse(name, text).map_err(|e| format!("error: {side} ({name}): {e}"))?;
+pub fn parse_sides(base: (&str, &str), head: (&str, &str)) -> anyhow::Result<(Spec, Spec)> {
+    let parse = |side: &str, (name, text): (&str, &str)| -> anyhow::Result<Spec> {
+        let spec = Spec::parse(name, text).map_err(|e| anyhow::anyhow!("{side} ({name}): {e}"))?;
         spec.check_openapi_30()
-            .map_err(|e| format!("error: {side} ({name}): {e}"))?;
+            .map_err(|e| anyhow::anyhow!("{side} ({name}): {e}"))?;
         if let Some(e) = spec.dangling_refs().into_iter().next() {
-            return Err(format!("error: {side} ({name}): {e}"));
+            return Err(anyhow::anyhow!("{side} ({name}): {e}"));
         }
         Ok(spec)
     };
@@ -151,47 +148,44 @@ pub fn parse_sides(base: (&str, &str), head: (&str, &str)) -> Result<(Spec, Spec
         let head = parse("head", head);
         let base = base
             .join()
-            .unwrap_or_else(|_| Err("error: base: the parser panicked".to_string()));
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("base: the parser panicked")));
         Ok((base?, head?))
     })
 }
 
-fn read_file(side: &str, path: &Path) -> Result<(String, String), String> {
+fn read_file(side: &str, path: &Path) -> anyhow::Result<(String, String)> {
     let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("error: {side}: {}: {e}", path.display()))?;
+        .map_err(|e| anyhow::anyhow!("{side}: {}: {e}", path.display()))?;
     Ok((path.display().to_string(), text))
 }
 
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+fn git(root: &Path, args: &[&str]) -> anyhow::Result<String> {
     let output = Command::new("git")
         .args(args)
         .current_dir(root)
         .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .map_err(|e| anyhow::anyhow!("cannot run git: {e}"))?;
     if output.status.success() {
         Ok(String::from_utf8_lossy(&output.stdout)
             .trim_end()
             .to_string())
     } else {
-        Err(String::from_utf8_lossy(&output.stderr).trim().to_string())
+        anyhow::bail!("{}", String::from_utf8_lossy(&output.stderr).trim())
     }
 }
 
 /// The merge-base of HEAD with `main` (or `origin/main`).
-fn merge_base(root: &Path) -> Result<String, String> {
+fn merge_base(root: &Path) -> anyhow::Result<String> {
     for main in ["main", "origin/main"] {
         if let Ok(base) = git(root, &["merge-base", main, "HEAD"]) {
             return Ok(base);
         }
     }
-    Err(
-        "error: base: no merge-base with `main` or `origin/main`; name one with --base REF"
-            .to_string(),
-    )
+    anyhow::bail!("base: no merge-base with `main` or `origin/main`; name one with --base REF")
 }
 
 /// The spec at a revision, named `REF@abc1234:openapi/answering-agent.yaml`.
-fn at_revision(root: &Path, side: &str, reference: &str) -> Result<(String, String), String> {
+fn at_revision(root: &Path, side: &str, reference: &str) -> anyhow::Result<(String, String)> {
     let commit = git(
         root,
         &[
@@ -201,12 +195,12 @@ fn at_revision(root: &Path, side: &str, reference: &str) -> Result<(String, Stri
             &format!("{reference}^{{commit}}"),
         ],
     )
-    .map_err(|_| format!("error: {side}: unknown git revision `{reference}`"))?;
+    .map_err(|_| anyhow::anyhow!("{side}: unknown git revision `{reference}`"))?;
     let prefix = git(root, &["rev-parse", "--show-prefix"]).unwrap_or_default();
     let path = format!("{prefix}{}", crate::codegen::SPEC_PATH);
     let text = git(root, &["show", &format!("{commit}:{path}")]).map_err(|_| {
-        format!(
-            "error: {side}: {} does not exist at `{reference}` ({})",
+        anyhow::anyhow!(
+            "{side}: {} does not exist at `{reference}` ({})",
             crate::codegen::SPEC_PATH,
             &commit[..7.min(commit.len())]
         )
@@ -248,18 +242,18 @@ struct AcceptedChange {
     reason: String,
 }
 
-fn accept(changes: &mut [Change], path: &Path) -> Result<(), String> {
+fn accept(changes: &mut [Change], path: &Path) -> anyhow::Result<()> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(format!("error: {}: {e}", path.display())),
+        Err(e) => return Err(anyhow::anyhow!("{}: {e}", path.display())),
     };
-    let accepted: Accepted =
-        toml::from_str(&text).map_err(|e| format!("error: {}: {}", path.display(), e.message()))?;
+    let accepted: Accepted = toml::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))?;
     for entry in &accepted.accept {
         if entry.reason.trim().is_empty() {
-            return Err(format!(
-                "error: {}: the entry for `{}` needs a reason",
+            return Err(anyhow::anyhow!(
+                "{}: the entry for `{}` needs a reason",
                 path.display(),
                 entry.rule
             ));

@@ -51,7 +51,7 @@ pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<Strin
     let generate = |(file, text): (&str, &str)| {
         let text = with_operation_ids(file, text);
         let code = codegen::generate(file, &text).map_err(|errors| why_not(file, &errors))?;
-        Surface::of(&code)
+        Surface::of(&code).map_err(|e| e.to_string())
     };
     let (old, new) = match (generate(base), generate(head)) {
         (Ok(old), Ok(new)) => (old, new),

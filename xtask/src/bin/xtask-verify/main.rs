@@ -24,8 +24,8 @@ fn main() -> ExitCode {
         xtask::verify::run(&options, decoders::DECODERS, decoders::TYPE_SCHEMAS)
     }) {
         Ok(code) => code,
-        Err(message) => {
-            eprintln!("{message}");
+        Err(error) => {
+            eprintln!("error: {error:#}");
             ExitCode::from(2)
         }
     }
