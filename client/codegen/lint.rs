@@ -65,6 +65,9 @@ pub fn check(spec: &Spec) -> Vec<SpecError> {
         checked.check_responses(&mut errors);
     }
     check_schemas(spec, &mut errors);
+    // Not progenitor's concern, but every reader's: a guess is data (`x-guess`).
+    errors.extend(spec.unmarked_guesses());
+    errors.extend(spec.guesses().1);
     errors
 }
 

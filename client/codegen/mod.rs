@@ -7,6 +7,7 @@ pub mod base_url;
 pub mod call_state;
 pub mod derives;
 pub mod fingerprint;
+pub mod guess_table;
 pub mod lint;
 pub mod open_enums;
 pub mod operations;
@@ -90,6 +91,8 @@ pub struct Generated {
     pub model: Vec<operations::OperationModel>,
     /// What each pass over progenitor's output rewrote.
     pub passes: passes::Counts,
+    /// The README's table of the spec's guesses.
+    pub guesses: String,
 }
 
 /// Generates the client source for a spec text, header included. Every problem found
@@ -108,6 +111,7 @@ pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>>
     Ok(Generated {
         client: format!("{}{}", header(text), prettyplease::unparse(&file_ast)),
         operations: format!("{}{}", header(text), prettyplease::unparse(&operations_ast)),
+        guesses: guess_table::table(&spec),
         model,
         passes,
     })

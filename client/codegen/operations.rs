@@ -681,11 +681,19 @@ pub const README_BEGIN: &str =
 /// The end marker.
 pub const README_END: &str = "<!-- end of operations -->\n";
 
-/// `readme` with the text between the markers replaced by `table`; `None` without markers.
+/// `readme` with the text between the operations' markers replaced by `table`; `None`
+/// without markers.
 pub fn splice_readme(readme: &str, table: &str) -> Option<String> {
-    let start = readme.find(README_BEGIN)? + README_BEGIN.len();
-    let end = start + readme[start..].find(README_END)?;
-    Some(format!("{}{table}{}", &readme[..start], &readme[end..]))
+    splice(readme, (README_BEGIN, README_END), table)
+}
+
+/// `text` with what stands between the lines `markers` replaced by `table`; `None` when a
+/// marker is missing.
+pub fn splice(text: &str, markers: (&str, &str), table: &str) -> Option<String> {
+    let (begin, end) = markers;
+    let start = text.find(begin)? + begin.len();
+    let stop = start + text[start..].find(end)?;
+    Some(format!("{}{table}{}", &text[..start], &text[stop..]))
 }
 
 /// progenitor's name for an operation's method or a parameter's setter: heck's snake

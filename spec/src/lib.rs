@@ -20,6 +20,8 @@
 //! - [`schema`] (feature `validate`) translates OpenAPI 3.0 schema objects to the JSON
 //!   Schema that the `jsonschema` crate validates, builds the validators, and names each
 //!   validation error by its innermost cause.
+//! - [`guesses`]: the `x-guess` markers, where the spec assumes what the vendor does not
+//!   document ([`Spec::guesses`]), and every GUESS in words that lacks one.
 //! - [`Spec::to_openapi`] (feature `openapiv3`) gives the document as `openapiv3`'s types,
 //!   for progenitor, with the pointer of the first field that is not OpenAPI 3.0.
 //!
@@ -39,6 +41,7 @@
 //! ```
 
 mod document;
+pub mod guesses;
 mod operations;
 pub mod pointer;
 pub mod rewrite;

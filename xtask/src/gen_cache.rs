@@ -20,6 +20,7 @@ pub struct Outputs {
     pub mock: String,
     pub decoder_table: String,
     pub readme_table: String,
+    pub readme_guesses: String,
     pub raw_progenitor: String,
 }
 
@@ -98,6 +99,7 @@ mod tests {
             mock: text.clone(),
             decoder_table: text.clone(),
             readme_table: text.clone(),
+            readme_guesses: text.clone(),
             raw_progenitor: text,
         }
     }

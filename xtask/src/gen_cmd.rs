@@ -21,14 +21,30 @@ pub fn run(check: bool) -> anyhow::Result<ExitCode> {
 
     let readme_path = xtask::README_PATH;
     let readme_now = workspace::read(&root.join(readme_path))?.replace("\r\n", "\n");
-    let readme = codegen::operations::splice_readme(&readme_now, &outputs.readme_table)
-        .ok_or_else(|| {
-            anyhow::anyhow!(
-                "{readme_path}: no table of operations to update: it needs the lines\n  {}  {}",
+    let mut readme = readme_now;
+    for (what, markers, table) in [
+        (
+            "operations",
+            (
                 codegen::operations::README_BEGIN,
-                codegen::operations::README_END
+                codegen::operations::README_END,
+            ),
+            &outputs.readme_table,
+        ),
+        (
+            "guesses",
+            (codegen::guess_table::BEGIN, codegen::guess_table::END),
+            &outputs.readme_guesses,
+        ),
+    ] {
+        readme = codegen::operations::splice(&readme, markers, table).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{readme_path}: no table of {what} to update: it needs the lines\n  {}  {}",
+                markers.0,
+                markers.1
             )
         })?;
+    }
     let mut stale = false;
     let texts = [
         &outputs.client,
@@ -94,6 +110,7 @@ fn generate(spec_text: &str) -> anyhow::Result<Outputs> {
     Ok(Outputs {
         raw_progenitor,
         readme_table: codegen::operations::readme_table(&generated.model),
+        readme_guesses: generated.guesses,
         client: generated.client,
         operations: generated.operations,
         mock,

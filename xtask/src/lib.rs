@@ -9,6 +9,7 @@ pub mod decoders;
 pub mod diff;
 pub mod examples;
 pub mod fuzz;
+pub mod guesses;
 pub mod record;
 pub mod report;
 pub mod roundtrip;

@@ -34,6 +34,7 @@ fn cli() -> Command {
         .subcommand(xtask::diff::command())
         .subcommand(xtask::record::command())
         .subcommand(xtask::fuzz::command())
+        .subcommand(xtask::guesses::command())
         .subcommand(
             Command::new("bench")
                 .about("Run every benchmark of BENCHMARKS.md: the client, verify, diff; with --build-cost also the consumer build times")
@@ -71,6 +72,7 @@ fn main() -> ExitCode {
         Some(("diff", args)) => xtask::diff::run(args),
         Some(("fuzz", args)) => xtask::fuzz::run(args),
         Some(("mock", args)) => mock(args),
+        Some(("guesses", args)) => xtask::guesses::run(args),
         Some(("bench", args)) => bench(args.get_flag("build-cost")),
         Some(("record", args)) => xtask::record::run(args)
             .and_then(|written| verify_runner::run(&[written.into_os_string()])),

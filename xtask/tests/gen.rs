@@ -424,3 +424,66 @@ fn a_pass_that_does_not_apply_names_itself_and_the_operation() {
         "{error}"
     );
 }
+
+/// Guesses are data: a description that says GUESS needs an `x-guess` beside it, and a
+/// marker needs a claim and its evidence; `gen` names the line of each that does not.
+#[test]
+fn a_guess_without_its_marker_is_refused_with_its_line() {
+    let root = copy();
+    edit_spec(
+        root.path(),
+        "      x-guess:\n        claim: \"a location id is an integer\"\n        evidence: \"every id in the vendor's examples is one\"\n",
+        "",
+    );
+    edit_spec(
+        root.path(),
+        "evidence: \"the only two values in the vendor's examples\"",
+        "proof: \"the only two values in the vendor's examples\"",
+    );
+    let stderr = refuses(
+        root.path(),
+        &[
+            "the description says GUESS but there is no `x-guess: {claim, evidence}` beside it (at /components/parameters/LocationId/description)",
+            "`x-guess` takes `claim` and `evidence` (text), and optionally `copes` (at /components/schemas/LocationStatus/x-guess)",
+        ],
+    );
+    assert!(stderr.contains("openapi/answering-agent.yaml:"), "{stderr}");
+}
+
+/// `cargo xtask guesses`: every marker with its file, line, pointer, claim and evidence.
+#[test]
+fn guesses_lists_every_marker_with_its_line() {
+    let root = copy();
+    let output = xtask(root.path(), &["guesses", "--format", "json"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let guesses: Vec<serde_json::Value> = text(&output.stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(guesses.len(), 40);
+    let spec = std::fs::read_to_string(root.path().join(SPEC)).unwrap();
+    let lines: Vec<&str> = spec.lines().collect();
+    for guess in &guesses {
+        let line = guess["line"].as_u64().unwrap() as usize;
+        let place = lines[line - 1].trim();
+        // The line is the node's key: its last pointer segment.
+        let last = guess["pointer"]
+            .as_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap();
+        let last = last.replace("~1", "/").replace("~0", "~");
+        assert!(
+            place.starts_with(&format!("{last}:")) || place.starts_with(&format!("'{last}':")),
+            "{guess} at {place:?}"
+        );
+        assert!(!guess["claim"].as_str().unwrap().is_empty());
+    }
+    let text_output = text(&xtask(root.path(), &["guesses"]).stdout);
+    assert!(
+        text_output.contains("openapi/answering-agent.yaml:"),
+        "{text_output}"
+    );
+    assert!(text_output.ends_with("40 guesses in openapi/answering-agent.yaml\n"));
+}
