@@ -2325,7 +2325,7 @@ fn a_comment_with_200_changes_is_grouped_and_folded() {
     let (changes, markdown) = markdown_of(&base, &head);
     assert_eq!(changes.len(), 210);
     assert!(
-        markdown.contains("<details open><summary>Breaking (10)</summary>"),
+        markdown.contains("<details open><summary>Breaking (10 changes)</summary>"),
         "{markdown}"
     );
     assert!(
@@ -2336,10 +2336,11 @@ fn a_comment_with_200_changes_is_grouped_and_folded() {
         markdown.contains("<details><summary>175 more</summary>"),
         "{markdown}"
     );
-    // The breaking changes come first, unfolded, each under its operation.
+    // The breaking changes come first, unfolded, each a cause of its own (one place).
     let first_fold = markdown.find("more</summary>").unwrap();
     for i in 0..10 {
-        let row = format!("| **GET /resources{i}** | | | |\n| `response-property-became-optional`");
+        let row =
+            format!("| `response-property-became-optional` | `GET /resources{i} response 200");
         let at = markdown
             .find(&row)
             .unwrap_or_else(|| panic!("{row}: {markdown}"));
@@ -2356,7 +2357,7 @@ fn a_comment_with_thousands_of_changes_fits_github() {
     let (changes, markdown) = markdown_of(&base, &head);
     assert_eq!(changes.len(), 2200);
     assert!(markdown.len() < 65_536, "{} characters", markdown.len());
-    assert!(markdown.contains("<details open><summary>Breaking (100)</summary>"));
+    assert!(markdown.contains("<details open><summary>Breaking (100 changes)</summary>"));
     assert!(markdown.contains("more not shown (a comment has a size limit)"));
     // All the breaking ones still fit.
     let breaking = markdown
@@ -2496,10 +2497,10 @@ fn the_default_compares_the_merge_base_with_the_working_tree() {
         "breaking changes fail by default: {markdown}"
     );
     assert!(markdown.starts_with("### OpenAPI spec diff"), "{markdown}");
-    assert!(markdown.contains("| Breaking | 1 | 0 |"), "{markdown}");
+    assert!(markdown.contains("| Breaking | 1 (1) | 0 |"), "{markdown}");
     assert!(
         markdown.contains(
-            "| **POST /organizations** | | | |\n| `request-property-became-required` | `request body /owner/name`"
+            "| `request-property-became-required` | `POST /organizations request body /owner/name`"
         ),
         "{markdown}"
     );

@@ -28,6 +28,10 @@ pub struct Change {
     pub spec: Option<SpecPlace>,
     /// Set when the accepted-changes file accepts this change: its reason.
     pub accepted: Option<String>,
+    /// The id of its cause, the place in the spec that changed: its rule and pointer
+    /// (`response-required-property-removed /components/schemas/Location/properties/updated_at`).
+    /// Changes with one cause read as one in the review (`causes.rs`).
+    pub cause: String,
 }
 
 impl Change {
@@ -103,6 +107,7 @@ impl<'a> Diff<'a> {
             operation: operation.map(str::to_string),
             location: location.to_string(),
             message,
+            cause: super::causes::id(rule, Some(&place)),
             spec: Some(place),
             accepted: None,
         });

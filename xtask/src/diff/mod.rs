@@ -5,6 +5,7 @@
 //! `--base REF` and `--head REF` pick git revisions; two files compare any two OpenAPI 3.0
 //! documents.
 
+pub mod causes;
 pub mod compare;
 pub mod render;
 pub mod rules;
@@ -237,11 +238,36 @@ struct Accepted {
 #[serde(deny_unknown_fields)]
 struct AcceptedChange {
     rule: String,
-    /// The change's place as the output shows it: `POST /organizations request body /owner`.
-    place: String,
+    /// One place, as the output shows it: `POST /organizations request body /owner`.
+    place: Option<String>,
+    /// A cause, every place it reaches: the spec pointer the output gives it
+    /// (`/components/schemas/Location/properties/updated_at`).
+    pointer: Option<String>,
     reason: String,
 }
 
+impl AcceptedChange {
+    fn accepts(&self, change: &Change) -> bool {
+        self.rule == change.rule
+            && match (&self.place, &self.pointer) {
+                (Some(place), _) => *place == change.place(),
+                (None, Some(pointer)) => {
+                    change.spec.as_ref().is_some_and(|s| s.pointer == *pointer)
+                }
+                (None, None) => false,
+            }
+    }
+
+    fn names(&self) -> &str {
+        self.place
+            .as_deref()
+            .or(self.pointer.as_deref())
+            .unwrap_or("")
+    }
+}
+
+/// Marks the changes `openapi/accepted-changes.toml` accepts; an entry that accepts no
+/// change is reported on standard error (it may be stale), and a malformed one is an error.
 fn accept(changes: &mut [Change], path: &Path) -> anyhow::Result<()> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
@@ -252,20 +278,33 @@ fn accept(changes: &mut [Change], path: &Path) -> anyhow::Result<()> {
         .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), e.message()))?;
     for entry in &accepted.accept {
         if entry.reason.trim().is_empty() {
-            return Err(anyhow::anyhow!(
+            anyhow::bail!(
                 "{}: the entry for `{}` needs a reason",
                 path.display(),
                 entry.rule
-            ));
+            );
+        }
+        if entry.place.is_some() == entry.pointer.is_some() {
+            anyhow::bail!(
+                "{}: the entry for `{}` needs either `place` (one change) or `pointer` (a cause, every place it reaches)",
+                path.display(),
+                entry.rule
+            );
         }
     }
     for change in changes.iter_mut() {
-        if let Some(entry) = accepted
-            .accept
-            .iter()
-            .find(|a| a.rule == change.rule && a.place == change.place())
-        {
+        if let Some(entry) = accepted.accept.iter().find(|a| a.accepts(change)) {
             change.accepted = Some(entry.reason.clone());
+        }
+    }
+    for entry in &accepted.accept {
+        if !changes.iter().any(|c| entry.accepts(c)) {
+            eprintln!(
+                "warning: {}: the entry for `{}` at `{}` accepts no change of this diff",
+                path.display(),
+                entry.rule,
+                entry.names()
+            );
         }
     }
     Ok(())

@@ -5,9 +5,10 @@ use std::fmt::Write as _;
 
 use serde_json::json;
 
+use super::causes::{self, Cause};
 use super::compare::Change;
 use super::rules::Level;
-use super::rust_impact::{Bump, RustImpact};
+use super::rust_impact::{Bump, RustChange, RustImpact};
 
 /// What the two sides were.
 pub struct Sides {
@@ -22,10 +23,6 @@ const LEVELS: [Level; 3] = [
     Level::PotentiallyBreaking,
     Level::NonBreaking,
 ];
-
-fn counted(changes: &[Change], level: Level) -> impl Iterator<Item = &Change> {
-    changes.iter().filter(move |c| c.level == level)
-}
 
 fn bump_text(rust: &RustImpact) -> String {
     let bump = match rust.bump {
@@ -55,26 +52,40 @@ pub fn text(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) -> Str
     if changes.is_empty() {
         out.push_str("no changes\n");
     }
+    let causes = causes::group(changes);
+    let rust_changes = rust.map_or(&[][..], |r| r.changes.as_slice());
     for level in LEVELS {
-        let group: Vec<&Change> = counted(changes, level).collect();
+        let group: Vec<&Cause> = causes.iter().filter(|c| c.level == level).collect();
         if group.is_empty() {
             continue;
         }
-        let _ = writeln!(out, "\n{} ({}):", level.title(), group.len());
-        for change in group {
-            let accepted = change
-                .accepted
-                .as_ref()
+        let _ = writeln!(out, "\n{} ({}):", level.title(), counts(&group));
+        for cause in group {
+            let accepted = cause
+                .accepted()
                 .map(|r| format!(" [accepted: {r}]"))
                 .unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  {:<44} {}: {}{accepted}",
-                change.rule,
-                change.place(),
-                change.message
+                cause.rule,
+                cause.name(),
+                cause.sentence()
             );
-            let _ = writeln!(out, "  {:<44} at {}", "", line_of(change));
+            if cause.places.len() > 1 {
+                let places: Vec<String> = cause.places.iter().map(|c| c.place()).collect();
+                let _ = writeln!(
+                    out,
+                    "  {:<44} reaches {}: {}",
+                    "",
+                    cause.reaches(),
+                    places.join(", ")
+                );
+            }
+            for item in cause.rust(rust_changes) {
+                let _ = writeln!(out, "  {:<44} Rust: {} {}", "", item.item, item.change);
+            }
+            let _ = writeln!(out, "  {:<44} at {}", "", line_of(cause.places[0]));
         }
     }
     if let Some(rust) = rust {
@@ -107,13 +118,18 @@ pub fn text(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) -> Str
 pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) -> String {
     let mut out = String::from("### OpenAPI spec diff\n\n");
     let _ = writeln!(out, "`{}` → `{}`\n", sides.base, sides.head);
-    out.push_str("| Level | Changes | Accepted |\n|---|---:|---:|\n");
+    let causes = causes::group(changes);
+    out.push_str("| Level | Causes (places) | Accepted |\n|---|---:|---:|\n");
     for level in LEVELS {
-        let all = counted(changes, level).count();
-        let accepted = counted(changes, level)
-            .filter(|c| c.accepted.is_some())
-            .count();
-        let _ = writeln!(out, "| {} | {all} | {accepted} |", level.title());
+        let group: Vec<&Cause> = causes.iter().filter(|c| c.level == level).collect();
+        let places: usize = group.iter().map(|c| c.places.len()).sum();
+        let accepted = group.iter().filter(|c| c.accepted().is_some()).count();
+        let _ = writeln!(
+            out,
+            "| {} | {} ({places}) | {accepted} |",
+            level.title(),
+            group.len()
+        );
     }
     if let Some(rust) = rust {
         match &rust.error {
@@ -142,10 +158,11 @@ pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) ->
     // The comment must fit GitHub's limit (65,536 characters) with the Rust section after
     // the changes: rows beyond the budget are counted, not shown.
     let mut budget = COMMENT_BUDGET.saturating_sub(out.len());
+    let rust_changes = rust.map_or(&[][..], |r| r.changes.as_slice());
     for level in LEVELS {
-        let group: Vec<&Change> = counted(changes, level).collect();
+        let group: Vec<&Cause> = causes.iter().filter(|c| c.level == level).collect();
         if !group.is_empty() {
-            let section = level_section(level, &group, &mut budget);
+            let section = level_section(level, &group, rust_changes, &mut budget);
             out.push_str(&section);
         }
     }
@@ -190,9 +207,14 @@ const COMMENT_RESERVE: usize = 10_000;
 /// Rows shown per level before the rest is folded.
 const SHOWN_PER_LEVEL: usize = 25;
 
-/// A level's changes: how many of each rule, then the changes grouped by operation, the
-/// first [`SHOWN_PER_LEVEL`] shown (breaking ones unfolded) and the rest one click away.
-fn level_section(level: Level, group: &[&Change], budget: &mut usize) -> String {
+/// A level's causes: how many of each rule, then one row per cause, the first
+/// [`SHOWN_PER_LEVEL`] shown (breaking ones unfolded) and the rest one click away.
+fn level_section(
+    level: Level,
+    group: &[&Cause],
+    rust: &[RustChange],
+    budget: &mut usize,
+) -> String {
     let mut out = String::new();
     let open = if level == Level::Breaking {
         " open"
@@ -203,13 +225,13 @@ fn level_section(level: Level, group: &[&Change], budget: &mut usize) -> String 
         out,
         "\n<details{open}><summary>{} ({})</summary>\n",
         level.title(),
-        group.len()
+        counts(group)
     );
     let mut by_rule: Vec<(&str, usize)> = Vec::new();
-    for change in group {
-        match by_rule.iter_mut().find(|(rule, _)| *rule == change.rule) {
+    for cause in group {
+        match by_rule.iter_mut().find(|(rule, _)| *rule == cause.rule) {
             Some((_, count)) => *count += 1,
-            None => by_rule.push((change.rule, 1)),
+            None => by_rule.push((cause.rule, 1)),
         }
     }
     by_rule.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
@@ -222,10 +244,10 @@ fn level_section(level: Level, group: &[&Change], budget: &mut usize) -> String 
     }
     let (shown, folded) = group.split_at(group.len().min(SHOWN_PER_LEVEL));
     let mut left_out = 0;
-    out.push_str(&change_table(shown, budget, &mut left_out));
+    out.push_str(&cause_table(shown, rust, budget, &mut left_out));
     if !folded.is_empty() {
         let _ = writeln!(out, "\n<details><summary>{} more</summary>\n", folded.len());
-        out.push_str(&change_table(folded, budget, &mut left_out));
+        out.push_str(&cause_table(folded, rust, budget, &mut left_out));
         out.push_str("\n</details>\n");
     }
     out.push_str(&not_shown(left_out));
@@ -233,41 +255,69 @@ fn level_section(level: Level, group: &[&Change], budget: &mut usize) -> String 
     out
 }
 
-/// A table of changes with a row naming each operation before its changes; rows that do
-/// not fit the budget are counted in `left_out`.
-fn change_table(changes: &[&Change], budget: &mut usize, left_out: &mut usize) -> String {
-    let mut out = String::from("| Rule | Where | Change | Spec |\n|---|---|---|---|\n");
-    let mut operation: Option<&Option<String>> = None;
-    for change in changes {
-        let mut rows = String::new();
-        if operation != Some(&change.operation) {
-            let name = change.operation.as_deref().unwrap_or("the document");
-            let _ = writeln!(rows, "| **{}** | | | |", escape_cell(name));
+/// `3 causes, 19 places`, or `1 change` when each cause is one place.
+fn counts(group: &[&Cause]) -> String {
+    let places: usize = group.iter().map(|c| c.places.len()).sum();
+    match (group.len(), places) {
+        (causes, places) if causes == places => {
+            format!("{causes} change{}", if causes == 1 { "" } else { "s" })
         }
-        let accepted = change
-            .accepted
-            .as_ref()
+        (causes, places) => format!(
+            "{causes} cause{}, {places} places",
+            if causes == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// One row per cause: its rule, where it is, what changed (and the Rust items it changes),
+/// what it reaches (the places one click away), and the spec's line. Rows that do not fit
+/// the budget are counted in `left_out`.
+fn cause_table(
+    causes: &[&Cause],
+    rust: &[RustChange],
+    budget: &mut usize,
+    left_out: &mut usize,
+) -> String {
+    let mut out =
+        String::from("| Rule | Where | Change | Reaches | Spec |\n|---|---|---|---|---|\n");
+    for cause in causes {
+        let accepted = cause
+            .accepted()
             .map(|r| format!(" *(accepted: {})*", escape_cell(r)))
             .unwrap_or_default();
-        let place = if change.location.is_empty() {
-            "(the operation)".to_string()
+        let items: Vec<String> = cause
+            .rust(rust)
+            .iter()
+            .map(|item| format!("<br>Rust: `{}` {}", item.item, item.change))
+            .collect();
+        let reaches = if cause.places.len() == 1 {
+            cause.reaches()
         } else {
-            format!("`{}`", escape_cell(&change.location))
+            let places: Vec<String> = cause
+                .places
+                .iter()
+                .map(|c| escape_cell(&c.place()))
+                .collect();
+            format!(
+                "<details><summary>{}</summary>{}</details>",
+                cause.reaches(),
+                places.join("<br>")
+            )
         };
-        let _ = writeln!(
-            rows,
-            "| `{}` | {place} | {}{accepted} | {} |",
-            change.rule,
-            escape_cell(&change.message),
-            escape_cell(&line_of(change))
+        let row = format!(
+            "| `{}` | `{}` | {}{accepted}{} | {reaches} | {} |\n",
+            cause.rule,
+            escape_cell(&cause.name()),
+            escape_cell(&cause.sentence()),
+            items.concat(),
+            escape_cell(&line_of(cause.places[0]))
         );
-        if rows.len() > *budget {
+        if row.len() > *budget {
             *left_out += 1;
             continue;
         }
-        *budget -= rows.len();
-        operation = Some(&change.operation);
-        out.push_str(&rows);
+        *budget -= row.len();
+        out.push_str(&row);
     }
     out
 }
