@@ -1,15 +1,8 @@
 //! The spec, read once into what the fake serves: routes, operations and what each does to
 //! the state, request validators, and the resources behind the paths.
 //!
-//! What an operation does follows from its method and the shape of its path (REST):
-//!
-//! | path              | GET  | POST   | PATCH  | PUT     | DELETE |
-//! |-------------------|------|--------|--------|---------|--------|
-//! | `/things`         | list | create |        |         |        |
-//! | `/things/{key}`   | read | act    | update | replace | delete |
-//! | `/things/{key}/…` | act  | act    | act    | act     | act    |
-//!
-//! "act" answers from the record the path names after dropping the fields the operation's
+//! What an operation does follows from its method and the shape of its path (REST; the
+//! spec crate's `rest::Kind`). "act" answers from the record the path names after dropping the fields the operation's
 //! `x-fake-regenerates` lists (and merging its body, if it has one). Everything else the
 //! fake knows of the API is in the spec's `x-fake-*` extensions (see the spec's header).
 
@@ -21,18 +14,7 @@ use answering_agent_spec::pointer::{escape, ref_target};
 use answering_agent_spec::schema::{self, Direction};
 use answering_agent_spec::{Node, Spec};
 
-/// What an operation does to the state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
-    List,
-    Create,
-    Read,
-    Update,
-    Replace,
-    Delete,
-    /// Anything else under a record: answers from that record.
-    Act,
-}
+pub(crate) use answering_agent_spec::rest::Kind;
 
 /// A path or query parameter.
 pub(crate) struct Parameter {
@@ -152,13 +134,8 @@ impl Api {
                 });
             }
             let route = api.routes.last_mut().expect("pushed above");
-            let resource = route
-                .segments
-                .first()
-                .cloned()
-                .flatten()
-                .unwrap_or_default();
-            let kind = kind(operation.method, &route.segments);
+            let resource = operation.resource().to_string();
+            let kind = operation.kind();
             let served = read_operation(&spec.value, &operation, id, kind, &resource)
                 .map_err(|e| spec.error(&operation.node.pointer, e).to_string())?;
             if matches!(
@@ -280,20 +257,6 @@ impl Api {
                 Err(Some(allowed))
             }
         }
-    }
-}
-
-fn kind(method: &str, segments: &[Option<String>]) -> Kind {
-    let collection = segments.len() == 1 && segments[0].is_some();
-    let item = segments.len() == 2 && segments[0].is_some() && segments[1].is_none();
-    match (method, collection, item) {
-        ("get", true, _) => Kind::List,
-        ("post", true, _) => Kind::Create,
-        ("get", _, true) => Kind::Read,
-        ("patch", _, true) => Kind::Update,
-        ("put", _, true) => Kind::Replace,
-        ("delete", _, true) => Kind::Delete,
-        _ => Kind::Act,
     }
 }
 

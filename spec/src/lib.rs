@@ -20,6 +20,9 @@
 //! - [`schema`] (feature `validate`) translates OpenAPI 3.0 schema objects to the JSON
 //!   Schema that the `jsonschema` crate validates, builds the validators, and names each
 //!   validation error by its innermost cause.
+//! - [`rest`]: what each operation does by its method and path (list, create, read,
+//!   update, delete, act: the fake serves by it), and [`rest::exercise_order`], the order
+//!   that exercises an API from nothing and leaves nothing (creates first, deletes last).
 //! - [`guesses`]: the `x-guess` markers, where the spec assumes what the vendor does not
 //!   document ([`Spec::guesses`]), and every GUESS in words that lacks one.
 //! - [`Spec::to_openapi`] (feature `openapiv3`) gives the document as `openapiv3`'s types,
@@ -44,6 +47,7 @@ mod document;
 pub mod guesses;
 mod operations;
 pub mod pointer;
+pub mod rest;
 pub mod rewrite;
 #[cfg(feature = "validate")]
 pub mod schema;
