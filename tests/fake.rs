@@ -457,6 +457,20 @@ async fn routes_methods_keys_and_bodies_are_refused_the_laravel_way() {
         "The owner.external id field is required."
     );
 
+    // A required field sent empty (or blank) is missing, as Laravel's `required` says.
+    let (status, body, _) = send(
+        http.post(format!("{base}/organizations"))
+            .header("x-api-key", "k1")
+            .json(&serde_json::json!({"name": "  ", "owner": {"external_id": "", "email": "o@example.com"}})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["errors"]["name"][0], "The name field is required.");
+    assert_eq!(
+        body["errors"]["owner.external_id"][0],
+        "The owner.external id field is required."
+    );
+
     // A bad value inside a nullable reference (`role`: `nullable` beside `allOf: [Role]`)
     // is worded as for any field, not as a failed `anyOf`.
     let (status, body, _) = send(

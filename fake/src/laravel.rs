@@ -32,6 +32,44 @@ pub(crate) fn validation_failed(errors: &BTreeMap<String, Vec<String>>) -> Value
     json!({ "message": message, "errors": errors })
 }
 
+/// Laravel's `required` refuses an empty string too (its TrimStrings middleware makes one of
+/// spaces empty first): every required field of `value` sent as `""` or blanks, at any
+/// depth of objects, is "required" in `errors`. JSON Schema cannot say it without
+/// `minLength`, which the vendor does not document.
+pub(crate) fn blank_required(
+    spec: &Value,
+    schema: &Value,
+    value: &Value,
+    at: &str,
+    errors: &mut BTreeMap<String, Vec<String>>,
+) {
+    let Value::Object(fields) = value else {
+        return;
+    };
+    for (name, field) in fields {
+        let dotted = if at.is_empty() {
+            name.clone()
+        } else {
+            format!("{at}.{name}")
+        };
+        match field {
+            Value::String(text)
+                if text.trim().is_empty() && schema::requires(spec, schema, name) =>
+            {
+                // Its other rules (`email`, ...) are not run on an empty value.
+                let message = format!("The {} field is required.", attribute(&dotted));
+                errors.insert(dotted, vec![message]);
+            }
+            Value::Object(_) => {
+                if let Some((child, _)) = schema::child(spec, (schema, ""), name, false) {
+                    blank_required(spec, child, field, &dotted, errors);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// Every validation error, keyed by Laravel's dotted field name, with Laravel's wording.
 pub(crate) fn field_errors(
     validator: &jsonschema::Validator,

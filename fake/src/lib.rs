@@ -27,6 +27,8 @@
 //!   every invalid field;
 //! - a missing or unreadable JSON body is read as no input (Laravel's way): 422 naming the
 //!   required fields (the fake also refuses it where nothing is required);
+//! - a required field sent as an empty (or blank) string is missing, a 422 (Laravel's
+//!   `required`);
 //! - a resource's key (a user's `external_id`) is unique: a second one is a 422;
 //! - ids count from 1 per resource; timestamps are the time of the request.
 

@@ -307,6 +307,7 @@ impl Shared {
                 .filter(Value::is_object);
             let input = value.clone().unwrap_or_else(|| Value::Object(Map::new()));
             let mut body_errors = laravel::field_errors(&schema.validator, &input);
+            laravel::blank_required(&api.spec, &schema.schema, &input, "", &mut body_errors);
             if value.is_none() && (schema.required || !body.is_empty()) && body_errors.is_empty() {
                 body_errors.insert(
                     "body".into(),
