@@ -20,7 +20,20 @@ use clap::ArgMatches;
 use crate::exit::Failure;
 use crate::output::Format;
 
+/// A reader that stops early (`answering-agent users list | head`) ends the command
+/// quietly, as it does any Unix tool: Rust ignores SIGPIPE, so the next `println!` would
+/// panic instead.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: first thing in `main`, before any thread exists; it restores the default
+    // action of one signal and touches no Rust state.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let commands = match spec::commands() {
         Ok(commands) => commands,
         Err(message) => {

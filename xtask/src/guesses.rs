@@ -62,10 +62,6 @@ pub fn run(matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     if !json {
         out.push_str(&format!("{} guesses in {SPEC_PATH}\n", guesses.len()));
     }
-    // A reader that stops early (`| head`) is not an error.
-    match std::io::stdout().lock().write_all(out.as_bytes()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
-        _ => {}
-    }
+    std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }

@@ -59,6 +59,7 @@ fn cli() -> Command {
 }
 
 fn main() -> ExitCode {
+    xtask::workspace::quiet_on_closed_pipe();
     let matches = cli().get_matches();
     let outcome = match matches.subcommand() {
         Some(("gen", args)) => gen_cmd::run(args.get_flag("check")).and_then(|generated| {

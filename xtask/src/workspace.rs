@@ -22,6 +22,18 @@ pub fn read(path: &Path) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))
 }
 
+/// A reader that stops early (`cargo xtask diff | head`) ends the process quietly, as it
+/// does any Unix tool: Rust ignores SIGPIPE, so the next `println!` would panic instead.
+/// Call it first thing in `main`.
+pub fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: at the start of `main`, before any thread exists; it restores the default
+    // action of one signal and touches no Rust state.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Writes `contents` to `path` atomically: a temporary file in the same folder, flushed to
 /// disk, then renamed over the target. A crash leaves either the old file or the new one,
 /// and at most a temporary file beside it, which the next write of that file removes.

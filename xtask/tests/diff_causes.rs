@@ -228,3 +228,39 @@ fn the_comment_renders_with_its_tables_inside_the_folds() {
     );
     assert!(markdown.contains("base.yaml:"), "{markdown}");
 }
+
+/// A reader that stops early (`cargo xtask diff | head`) ends the diff quietly: no panic
+/// about a closed pipe, however much output is left.
+#[test]
+fn a_reader_that_stops_early_gets_no_panic() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let side = |added: &str| {
+        let mut text = String::from("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n");
+        for i in 0..1500 {
+            text.push_str(&format!(
+                "  /r{i}:\n    get:\n      operationId: get{i}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{type: object, properties: {{a: {{type: string}}{added}}}}}\n"
+            ));
+        }
+        text
+    };
+    std::fs::write(dir.path().join("base.yaml"), side("")).unwrap();
+    std::fs::write(dir.path().join("head.yaml"), side(", b: {type: string}")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["diff", "base.yaml", "head.yaml", "--no-rust"])
+        .current_dir(dir.path())
+        .env("XTASK_ROOT", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("spec diff:"), "{first}");
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -17,6 +17,7 @@ mod secret;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    xtask::workspace::quiet_on_closed_pipe();
     let matches = xtask::verify::command()
         .bin_name("cargo xtask verify")
         .get_matches();
