@@ -156,15 +156,21 @@ fn mock(args: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     {
         fake.inject(injection.clone());
     }
-    println!("fake of {name} listening on {}", fake.base_url());
+    // The banner goes out in one write: a reader that stops after its first line (a test, a
+    // script waiting for the address) has the rest in the pipe already, so no later print of
+    // it meets a closed pipe (SIGPIPE) while the fake serves.
+    let base = fake.base_url();
+    let key = fake.api_key();
     // A key of this fake, made for it: printing it gives nothing away.
-    println!("  API key: {}", fake.api_key());
-    println!(
-        "  try: ANSWERING_AGENT_ENVIRONMENT={} ANSWERING_AGENT_API_KEY={} cargo run --example onboarding",
-        fake.base_url(),
-        fake.api_key()
+    let banner = format!(
+        "fake of {name} listening on {base}\n  API key: {key}\n  try: ANSWERING_AGENT_ENVIRONMENT={base} ANSWERING_AGENT_API_KEY={key} cargo run --example onboarding\n  Ctrl-C stops it; what it keeps is gone then\n"
     );
-    println!("  Ctrl-C stops it; what it keeps is gone then");
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        out.write_all(banner.as_bytes())?;
+        out.flush()?;
+    }
     fake.wait();
     Ok(ExitCode::SUCCESS)
 }

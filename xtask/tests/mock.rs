@@ -65,9 +65,9 @@ fn any_spec_is_served_with_spec() {
     std::fs::write(&file, GADGETS).unwrap();
     let mut child = mock(&file);
     let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    // Kept open until the fake is stopped, as a terminal would be.
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut first).unwrap();
     let base = first
         .trim()
         .strip_prefix(&format!("fake of {} listening on ", file.display()))
@@ -77,6 +77,7 @@ fn any_spec_is_served_with_spec() {
     let (status, body) = get(&base, "/gadgets");
     child.kill().unwrap();
     child.wait().unwrap();
+    drop(stdout);
     assert_eq!(status, "HTTP/1.1 200 OK");
     assert_eq!(body, "[]");
 }
