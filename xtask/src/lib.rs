@@ -10,6 +10,7 @@ pub mod diff;
 pub mod examples;
 pub mod fuzz;
 pub mod guesses;
+pub mod probe;
 pub mod record;
 pub mod report;
 pub mod roundtrip;

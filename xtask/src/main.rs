@@ -2,7 +2,7 @@
 //!
 //! This binary never compiles the generated client, so it works even when
 //! client/generated.rs is broken (a bad merge, a hand edit): `cargo xtask gen` can always
-//! repair it. `verify` runs in the `xtask-verify` binary, which does compile it.
+//! repair it. `verify` and `probe` run in the `xtask-verify` binary, which does compile it.
 
 mod gen_cache;
 mod gen_cmd;
@@ -35,6 +35,7 @@ fn cli() -> Command {
         .subcommand(xtask::record::command())
         .subcommand(xtask::fuzz::command())
         .subcommand(xtask::guesses::command())
+        .subcommand(xtask::probe::command())
         .subcommand(
             Command::new("bench")
                 .about("Run every benchmark of BENCHMARKS.md: the client, verify, diff; with --build-cost also the consumer build times")
@@ -77,13 +78,9 @@ fn main() -> ExitCode {
         Some(("bench", args)) => bench(args.get_flag("build-cost")),
         Some(("record", args)) => xtask::record::run(args)
             .and_then(|written| verify_runner::run(&[written.into_os_string()])),
-        Some(("verify", _)) => {
-            let forwarded: Vec<OsString> = std::env::args_os()
-                .skip_while(|a| a != "verify")
-                .skip(1)
-                .collect();
-            verify_runner::run(&forwarded)
-        }
+        Some(("verify", _)) => verify_runner::run(&forwarded("verify", false)),
+        // The probe verifies what it records against the generated types, as verify does.
+        Some(("probe", _)) => verify_runner::run(&forwarded("probe", true)),
         _ => unreachable!("clap requires a known subcommand"),
     };
     match outcome {
@@ -93,6 +90,14 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The arguments after `subcommand`, for `xtask-verify`; with the subcommand's name when
+/// `xtask-verify` needs it to tell its commands apart.
+fn forwarded(subcommand: &str, named: bool) -> Vec<OsString> {
+    let mut args = std::env::args_os().skip_while(|a| a != subcommand);
+    let name = args.next();
+    name.filter(|_| named).into_iter().chain(args).collect()
 }
 
 /// `cargo xtask bench`: each benchmark in turn, one after the other (they share two cores).

@@ -1,5 +1,5 @@
-//! The half of `cargo xtask verify` that compiles the generated client, to decode every
-//! example into its types. `cargo xtask verify` and `cargo xtask gen` run it.
+//! The half of `cargo xtask verify` (and `probe`) that compiles the generated client, to
+//! decode every example into its types. `cargo xtask verify`, `probe` and `gen` run it.
 
 // The generated client and its decoder table, exactly as the client crate compiles them.
 #[allow(dead_code, unused_imports, missing_docs, clippy::all)]
@@ -18,12 +18,21 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     xtask::workspace::quiet_on_closed_pipe();
-    let matches = xtask::verify::command()
-        .bin_name("cargo xtask verify")
-        .get_matches();
-    match xtask::verify::options(&matches).and_then(|options| {
-        xtask::verify::run(&options, decoders::DECODERS, decoders::TYPE_SCHEMAS)
-    }) {
+    let probe = std::env::args_os().nth(1).is_some_and(|a| a == "probe");
+    let outcome = if probe {
+        let matches = xtask::probe::command()
+            .bin_name("cargo xtask probe")
+            .get_matches_from(std::env::args_os().skip(1));
+        xtask::probe::run(&matches, decoders::DECODERS)
+    } else {
+        let matches = xtask::verify::command()
+            .bin_name("cargo xtask verify")
+            .get_matches();
+        xtask::verify::options(&matches).and_then(|options| {
+            xtask::verify::run(&options, decoders::DECODERS, decoders::TYPE_SCHEMAS)
+        })
+    };
+    match outcome {
         Ok(code) => code,
         Err(error) => {
             eprintln!("error: {error:#}");
