@@ -160,10 +160,28 @@ pub fn run(matches: &clap::ArgMatches, decoders: &[Decoder]) -> anyhow::Result<E
         "probe run {run} against {base} (journal in {})",
         dir.display()
     );
+    let steps = plan::steps(&spec, &operations);
     if base == PRODUCTION {
         println!(
-            "production: this run creates and then deletes records named after {run}; users it creates cannot be deleted (the spec has no delete for them)"
+            "production: this run asks for these records, named after {run}, and deletes them at the end:"
         );
+        for (route, count) in creates(&steps) {
+            println!(
+                "  {route}: {count} call{} (the refusals among them should make nothing)",
+                if count == 1 { "" } else { "s" }
+            );
+        }
+        for operation in operations.iter().filter(|op| op.kind() == Kind::Create) {
+            let resource = operation.resource();
+            if !operations
+                .iter()
+                .any(|op| op.kind() == Kind::Delete && op.resource() == resource)
+            {
+                println!(
+                    "  {resource} cannot be deleted (the spec has no delete for them): they stay"
+                );
+            }
+        }
     }
     let mut journal = Journal::create(&dir, &run, &base)?;
     let caller = http::Caller::new(&base, &key)?;
@@ -185,7 +203,7 @@ pub fn run(matches: &clap::ArgMatches, decoders: &[Decoder]) -> anyhow::Result<E
         calls: Vec::new(),
     };
     let mut stopped = None;
-    for step in plan::steps(&spec, &operations) {
+    for step in steps {
         if interrupted.load(Ordering::SeqCst) {
             stopped = Some("interrupted (Ctrl-C)".to_string());
             break;
@@ -563,6 +581,23 @@ impl<'s> Probe<'_, 's> {
             finding,
         });
     }
+}
+
+/// Each create of the plan and how many times it is called.
+fn creates(steps: &[plan::Step<'_, '_>]) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for step in steps.iter().filter(|s| s.operation.kind() == Kind::Create) {
+        let route = format!(
+            "{} {}",
+            step.operation.method.to_uppercase(),
+            step.operation.path
+        );
+        match counts.iter_mut().find(|(r, _)| *r == route) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((route, 1)),
+        }
+    }
+    counts
 }
 
 fn documented_successes(operation: &Operation<'_>) -> String {
