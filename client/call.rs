@@ -7,6 +7,7 @@
 //! [`Error::NotFoundAfterRetry`].
 
 use std::future::Future;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use progenitor_client::ResponseValue;
@@ -16,43 +17,86 @@ use crate::Operation;
 use crate::client::Client;
 use crate::error::{Error, ErrorResponse};
 use crate::hooks::{Call, Captured, MAX_RESPONSE_BODY, read_bounded};
+use crate::options::CallOptions;
+use crate::response::Response;
 use crate::retry::{self, Idempotency};
 
 impl Client {
-    /// Runs one generated `send` as `operation`, with the call's state it borrows
-    /// (client/codegen/call_state.rs), and answers with this crate's types.
+    /// Runs one generated `send` as `operation` with the call's own `options`, with the
+    /// call's state it borrows (client/codegen/call_state.rs), and answers with this
+    /// crate's types. A header the options refused fails the call before anything is sent;
+    /// a deadline bounds the whole of it.
     ///
     /// The generated future (about 2 KB: the request, the retry loop, the response) lives
     /// on the heap, so what a caller holds for each call in flight, and copies at every
     /// move, is a pointer (tested in `tests/create_organization.rs`).
     pub(crate) fn execute<T, E, S>(
         operation: Operation,
+        options: CallOptions,
         send: S,
-    ) -> impl Future<Output = Result<ResponseValue<T>, Error>>
+    ) -> impl Future<Output = Result<Response<T>, Error>>
     where
         T: DeserializeOwned,
         S: AsyncFnOnce(&mut Call) -> Result<ResponseValue<T>, progenitor_client::Error<E>>,
     {
         // One heap block holds the call's state and the generated future that borrows it.
         Box::pin(async move {
-            let mut call = Call::new(operation);
-            match send(&mut call).await {
-                Ok(response) => Ok(success(response, &mut call)),
+            let started = Instant::now();
+            let deadline = options.get().and_then(|o| o.deadline);
+            if let Some(refused) = options.get().and_then(|o| o.refused.clone()) {
+                return Err(Error::InvalidRequest(refused));
+            }
+            let mut call = Call::new(operation, options);
+            let outcome = match deadline {
+                None => send(&mut call).await,
+                Some(deadline) => match tokio::time::timeout(deadline, send(&mut call)).await {
+                    Ok(outcome) => outcome,
+                    Err(_) => return Err(deadline_exceeded(operation, deadline, call.attempts())),
+                },
+            };
+            match outcome {
+                Ok(response) => Ok(success(response, &mut call, started.elapsed())),
                 // Rare, and its future is large: in a block of its own.
-                Err(error) => Box::pin(failure(error, &mut call)).await,
+                Err(error) => Box::pin(failure(error, &mut call, started)).await,
             }
         })
     }
 }
 
+/// A passed deadline; for an operation that is not idempotent, an unknown outcome once an
+/// attempt had started (it may have arrived).
+fn deadline_exceeded(operation: Operation, deadline: Duration, attempts: u32) -> Error {
+    let error = Error::DeadlineExceeded {
+        operation,
+        deadline,
+        attempts,
+    };
+    match operation.idempotency() {
+        Idempotency::NotIdempotent if attempts > 0 => Error::OutcomeUnknown {
+            operation,
+            cause: Box::new(error),
+        },
+        _ => error,
+    }
+}
+
 /// The typed response, with the status and headers the hooks captured (client/hooks.rs
-/// moves the headers out of the response instead of copying them).
-fn success<T>(response: ResponseValue<T>, call: &mut Call) -> ResponseValue<T> {
+/// moves the headers out of the response instead of copying them), and what it cost.
+fn success<T>(response: ResponseValue<T>, call: &mut Call, elapsed: Duration) -> Response<T> {
+    let attempts = call.attempts();
     match call.take_captured() {
-        Some(captured) => {
-            ResponseValue::new(response.into_inner(), captured.status, captured.headers)
+        Some(captured) => Response::new(
+            response.into_inner(),
+            captured.status,
+            captured.headers,
+            attempts,
+            elapsed,
+        ),
+        None => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            Response::new(response.into_inner(), status, headers, attempts, elapsed)
         }
-        None => response,
     }
 }
 
@@ -61,10 +105,21 @@ fn success<T>(response: ResponseValue<T>, call: &mut Call) -> ResponseValue<T> {
 async fn failure<T: DeserializeOwned, E>(
     error: progenitor_client::Error<E>,
     call: &mut Call,
-) -> Result<ResponseValue<T>, Error> {
+    started: Instant,
+) -> Result<Response<T>, Error> {
     let attempts = call.attempts();
-    let error = match convert(error, call.take_captured(), attempts).await {
-        Ok(empty) => return Ok(empty),
+    let error = match convert::<T, E>(error, call.take_captured(), attempts).await {
+        Ok(empty) => {
+            let (status, headers) = (empty.status(), empty.headers().clone());
+            let elapsed = started.elapsed();
+            return Ok(Response::new(
+                empty.into_inner(),
+                status,
+                headers,
+                attempts,
+                elapsed,
+            ));
+        }
         Err(error) => error,
     };
     let operation = call.operation;

@@ -104,9 +104,17 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    interceptors: Vec<Arc<dyn crate::interceptor::Interceptor>>,
 }
 
 impl ClientBuilder {
+    /// Runs `interceptor` on every attempt of every call (see [`crate::interceptor`]);
+    /// several run in the order they were registered.
+    pub fn interceptor(mut self, interceptor: impl crate::interceptor::Interceptor) -> Self {
+        self.interceptors.push(Arc::new(interceptor));
+        self
+    }
+
     /// The partner API key, sent as `X-API-KEY` on every request. Required.
     pub fn api_key(mut self, api_key: impl AsRef<str>) -> Self {
         self.api_key = Some(api_key_header(api_key.as_ref()));
@@ -207,6 +215,7 @@ impl ClientBuilder {
             user_agent: HeaderValue::from_static(USER_AGENT),
             timeout: per_request,
             retry: self.retry,
+            interceptors: self.interceptors,
         });
         let generated = generated::Client::new_with_client(
             self.environment.base_url(),

@@ -85,6 +85,17 @@ pub enum Error {
         /// How many attempts the call made.
         attempts: u32,
     },
+    /// The call's deadline (its builder's `.deadline`) passed before it ended; what was in
+    /// flight was dropped. For an operation that is not idempotent it comes inside
+    /// [`Error::OutcomeUnknown`] once an attempt had started: that attempt may have arrived.
+    DeadlineExceeded {
+        /// The operation.
+        operation: Operation,
+        /// The deadline.
+        deadline: std::time::Duration,
+        /// How many attempts had started.
+        attempts: u32,
+    },
 }
 
 impl Error {
@@ -103,7 +114,9 @@ impl Error {
     /// [`Error::OutcomeUnknown`]: check first.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::RateLimited { .. } | Error::Transport { .. } => true,
+            Error::RateLimited { .. }
+            | Error::Transport { .. }
+            | Error::DeadlineExceeded { .. } => true,
             Error::Server(response) => matches!(response.status().as_u16(), 502..=504),
             _ => false,
         }
@@ -122,7 +135,9 @@ impl Error {
             | Error::InvalidResponse { response: r, .. }
             | Error::NotFoundAfterRetry { response: r, .. } => Some(r),
             Error::OutcomeUnknown { cause, .. } => cause.response(),
-            Error::InvalidRequest(_) | Error::Transport { .. } => None,
+            Error::InvalidRequest(_) | Error::Transport { .. } | Error::DeadlineExceeded { .. } => {
+                None
+            }
         }
     }
 
@@ -215,6 +230,14 @@ impl fmt::Display for Error {
                  without an answer: that attempt most likely already did it",
                 response.status(),
                 response.summary()
+            ),
+            Error::DeadlineExceeded {
+                operation,
+                deadline,
+                attempts,
+            } => write!(
+                f,
+                "{operation}: the call's deadline of {deadline:?} passed after {attempts} attempt(s) had started"
             ),
             Error::Server(r) => write!(f, "the server failed ({}){}", r.status(), r.summary()),
             Error::UnexpectedStatus(r) => write!(

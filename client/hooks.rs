@@ -1,9 +1,11 @@
 //! What every request goes through: the `ClientHooks` of the generated client, and the retry
 //! loop its `send`s call.
 //!
-//! `pre` adds the key (a sensitive header), the User-Agent and, on a user's own reqwest
-//! client, the timeout (progenitor's `api-version` header is removed from the generated
-//! code: client/codegen/version_header.rs). `exec_with_retries` sends the request, and builds
+//! `exec_with_retries` prepares each attempt: the call's own headers, what the
+//! interceptors add (client/interceptor.rs; they never see the key), then the key (a
+//! sensitive header), the User-Agent and the timeout: the call's own, or on a user's own
+//! reqwest client the client's (progenitor's `api-version` header is removed from the
+//! generated code: client/codegen/version_header.rs). It sends the request, and builds
 //! it again for each retry the operation's policy allows (client/retry.rs; the generated
 //! `send`s hand it their request building: client/codegen/rebuild.rs), in a tracing span per
 //! attempt; then it keeps the status and headers in the [`Call`] the `send` hands it
@@ -24,6 +26,8 @@ use tracing::Instrument;
 
 use crate::Operation;
 use crate::generated;
+use crate::interceptor::{AttemptOutcome, AttemptRequest, Interceptor};
+use crate::options::CallOptions;
 use crate::retry::{self, RetryPolicy};
 use crate::urls::Urls;
 
@@ -31,7 +35,7 @@ use crate::urls::Urls;
 /// [`Error::InvalidResponse`](crate::Error::InvalidResponse).
 pub const MAX_RESPONSE_BODY: usize = 8 * 1024 * 1024;
 
-const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
+pub(crate) const API_KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
 /// What every call of one client shares.
 pub(crate) struct Shared {
@@ -44,6 +48,8 @@ pub(crate) struct Shared {
     pub retry: RetryPolicy,
     /// The environment's URLs, parsed once (client/urls.rs).
     pub urls: Urls,
+    /// Run on every attempt, in the order registered.
+    pub interceptors: Vec<Arc<dyn Interceptor>>,
 }
 
 /// The generated client's `inner`: the settings every call of one [`Client`](crate::Client)
@@ -70,6 +76,8 @@ impl Context {
 /// calls never see each other's responses, and one generated client serves them all.
 pub(crate) struct Call {
     pub operation: Operation,
+    /// What the call's builder set (`.timeout`, `.retry`, `.header`).
+    pub options: CallOptions,
     captured: Option<Captured>,
     attempts: u32,
 }
@@ -86,9 +94,10 @@ pub(crate) struct Captured {
 }
 
 impl Call {
-    pub(crate) fn new(operation: Operation) -> Call {
+    pub(crate) fn new(operation: Operation, options: CallOptions) -> Call {
         Call {
             operation,
+            options,
             captured: None,
             attempts: 0,
         }
@@ -105,26 +114,61 @@ impl Call {
     }
 }
 
-impl ClientHooks<Context> for generated::Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        self.prepare(request);
-        Ok(())
-    }
-}
+// Every attempt is prepared in `exec_with_retries`, where the call's own settings are.
+impl ClientHooks<Context> for generated::Client {}
 
 impl generated::Client {
-    /// What `pre` adds to every request, each attempt's included.
-    fn prepare(&self, request: &mut reqwest::Request) {
+    /// What every attempt gets, in this order: the call's own headers, what the
+    /// interceptors add (they never see the key), the key and User-Agent, the timeout.
+    fn prepare(&self, request: &mut reqwest::Request, call: &Call, attempt: u32) {
         let shared = &self.inner.0;
+        let own = call.options.get();
+        if let Some(own) = own {
+            for (name, value) in &own.headers {
+                request.headers_mut().insert(name.clone(), value.clone());
+            }
+        }
+        if !shared.interceptors.is_empty() {
+            let mut view = AttemptRequest {
+                operation: call.operation,
+                attempt,
+                request,
+            };
+            for interceptor in &shared.interceptors {
+                interceptor.before_attempt(&mut view);
+            }
+        }
         let headers = request.headers_mut();
         headers.insert(API_KEY_HEADER, shared.api_key.clone());
         headers.insert(USER_AGENT, shared.user_agent.clone());
-        if let Some(timeout) = shared.timeout {
+        if let Some(timeout) = own.and_then(|o| o.timeout).or(shared.timeout) {
             *request.timeout_mut() = Some(timeout);
+        }
+    }
+
+    /// Tells the interceptors what an attempt got.
+    fn after_attempt(
+        &self,
+        call: &Call,
+        attempt: u32,
+        outcome: &reqwest::Result<reqwest::Response>,
+        latency: Duration,
+    ) {
+        let empty = HeaderMap::new();
+        let (status, headers, error) = match outcome {
+            Ok(response) => (Some(response.status()), response.headers(), None),
+            Err(error) => (None, &empty, Some(error)),
+        };
+        let seen = AttemptOutcome {
+            operation: call.operation,
+            attempt,
+            status,
+            headers,
+            error,
+            latency,
+        };
+        for interceptor in &self.inner.0.interceptors {
+            interceptor.after_attempt(&seen);
         }
     }
 
@@ -143,10 +187,13 @@ impl generated::Client {
         call: &'a mut Call,
     ) -> impl Future<Output = reqwest::Result<reqwest::Response>> + 'a {
         async move {
-            let policy = &self.inner.0.retry;
+            let own_policy = call.options.get().and_then(|o| o.retry.clone());
+            let policy = own_policy.as_ref().unwrap_or(&self.inner.0.retry);
             let kind = call.operation.idempotency();
+            let intercepted = !self.inner.0.interceptors.is_empty();
             let mut attempt = 1;
             let (mut response, span) = loop {
+                self.prepare(&mut request, call, attempt);
                 call.attempts = attempt;
                 let span = tracing::info_span!(
                     "answering_agent.request",
@@ -158,7 +205,7 @@ impl generated::Client {
                     latency_ms = tracing::field::Empty,
                 );
                 // The clock only when someone listens: two reads per call otherwise wasted.
-                let started = (!span.is_disabled()).then(Instant::now);
+                let started = (intercepted || !span.is_disabled()).then(Instant::now);
                 #[cfg(not(fuzzing))]
                 let sending = self.client.execute(request);
                 #[cfg(fuzzing)]
@@ -170,7 +217,11 @@ impl generated::Client {
                     sending.instrument(span.clone()).await
                 };
                 if let Some(started) = started {
-                    span.record("latency_ms", started.elapsed().as_millis() as u64);
+                    let latency = started.elapsed();
+                    span.record("latency_ms", latency.as_millis() as u64);
+                    if intercepted {
+                        self.after_attempt(call, attempt, &outcome, latency);
+                    }
                 }
                 let wait = match &outcome {
                     Ok(response) => {
@@ -198,7 +249,7 @@ impl generated::Client {
                 let next = wait
                     .filter(|_| attempt < policy.max_attempts)
                     .and_then(|_| build().ok());
-                let (Some(mut next), Some(wait)) = (next, wait) else {
+                let (Some(next), Some(wait)) = (next, wait) else {
                     match outcome {
                         Ok(response) => break (response, span),
                         Err(error) => {
@@ -213,7 +264,6 @@ impl generated::Client {
                 });
                 drop(outcome);
                 tokio::time::sleep(wait).await;
-                self.prepare(&mut next);
                 request = next;
                 attempt += 1;
             };

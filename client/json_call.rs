@@ -2,12 +2,12 @@
 //! argument given as JSON into the type the operation's builder takes, and a typed response
 //! back into JSON.
 
-use progenitor_client::ResponseValue;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::error::Error;
+use crate::response::Response;
 
 /// `arguments[name]` as `T`; `None` when it is absent (or `null`, for a parameter).
 pub(crate) fn argument<T: DeserializeOwned>(
@@ -24,13 +24,25 @@ pub(crate) fn argument<T: DeserializeOwned>(
 }
 
 /// The typed response as JSON (`null` for an operation that answers with no body).
-pub(crate) fn response<T: Serialize>(
-    response: ResponseValue<T>,
-) -> Result<ResponseValue<Value>, Error> {
-    let status = response.status();
-    let headers = response.headers().clone();
-    let value = serde_json::to_value(response.into_inner()).map_err(|error| {
-        Error::InvalidRequest(format!("the response does not convert to JSON: {error}"))
-    })?;
-    Ok(ResponseValue::new(value, status, headers))
+pub(crate) fn response<T: Serialize>(response: Response<T>) -> Result<Response<Value>, Error> {
+    let mut failed = None;
+    let converted = response.map(|body| {
+        serde_json::to_value(body).unwrap_or_else(|error| {
+            failed = Some(error);
+            Value::Null
+        })
+    });
+    match failed {
+        None => Ok(converted),
+        // The request was sent and answered: the error says so, with the answer's status.
+        Some(error) => Err(Error::InvalidResponse {
+            response: crate::error::ErrorResponse::new(
+                converted.status(),
+                converted.headers().clone(),
+                bytes::Bytes::new(),
+                false,
+            ),
+            reason: format!("the typed response does not convert to JSON: {error}"),
+        }),
+    }
 }

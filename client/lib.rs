@@ -39,7 +39,10 @@ pub mod fake;
 #[doc(hidden)]
 pub mod fuzzing;
 mod hooks;
+pub mod interceptor;
 mod json_call;
+mod options;
+mod response;
 pub mod retry;
 mod secret;
 #[cfg(feature = "rustls")]
@@ -123,7 +126,7 @@ pub use environment::Environment;
 pub use error::{ConfigError, Error, ErrorResponse, MAX_KEPT_BODY};
 pub use hooks::MAX_RESPONSE_BODY;
 pub use operations::*;
-pub use progenitor_client::ResponseValue;
+pub use response::Response;
 pub use retry::{Idempotency, RetryPolicy};
 pub use secret::Secret;
 

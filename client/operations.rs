@@ -2,12 +2,13 @@
 // Do not edit: change the spec (or client/codegen/) and run `cargo xtask gen`.
 // spec-fnv1a64: e355034f431a3ad1
 
-use progenitor_client::ResponseValue;
 use crate::client::Client;
 use crate::error::Error;
 use crate::generated;
 use crate::json_call;
-use crate::retry::Idempotency;
+use crate::options::CallOptions;
+use crate::response::Response;
+use crate::retry::{Idempotency, RetryPolicy};
 #[allow(unused_imports)]
 use crate::types;
 /// Every operation of the API, one variant each. Its methods are the operation's
@@ -223,6 +224,7 @@ impl Client {
     pub fn list_organizations(&self) -> ListOrganizations<'_> {
         ListOrganizations {
             inner: generated::builder::ListOrganizations::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -231,18 +233,48 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct ListOrganizations<'a> {
     inner: generated::builder::ListOrganizations<'a>,
+    options: CallOptions,
 }
 impl ListOrganizations<'_> {
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
     ) -> impl Future<
-        Output = Result<ResponseValue<::std::vec::Vec<types::Organization>>, Error>,
+        Output = Result<Response<::std::vec::Vec<types::Organization>>, Error>,
     > {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::ListOrganizations,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -261,6 +293,7 @@ impl Client {
     pub fn create_organization(&self) -> CreateOrganization<'_> {
         CreateOrganization {
             inner: generated::builder::CreateOrganization::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -269,6 +302,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct CreateOrganization<'a> {
     inner: generated::builder::CreateOrganization<'a>,
+    options: CallOptions,
 }
 impl CreateOrganization<'_> {
     /// The request body: the type, or its builder (`types::…::builder()`).
@@ -281,6 +315,7 @@ impl CreateOrganization<'_> {
     {
         Self {
             inner: self.inner.body(value),
+            options: self.options,
         }
     }
     /// Changes the request body through its builder.
@@ -292,18 +327,48 @@ impl CreateOrganization<'_> {
     {
         Self {
             inner: self.inner.body_map(f),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
     ) -> impl Future<
-        Output = Result<ResponseValue<types::CreateOrganizationResponse>, Error>,
+        Output = Result<Response<types::CreateOrganizationResponse>, Error>,
     > {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::CreateOrganization,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -316,6 +381,7 @@ impl Client {
     pub fn get_organization(&self) -> GetOrganization<'_> {
         GetOrganization {
             inner: generated::builder::GetOrganization::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -324,6 +390,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct GetOrganization<'a> {
     inner: generated::builder::GetOrganization<'a>,
+    options: CallOptions,
 }
 impl GetOrganization<'_> {
     /// The `organization_id` path parameter: the id of the organization.
@@ -333,16 +400,46 @@ impl GetOrganization<'_> {
     {
         Self {
             inner: self.inner.organization_id(value),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<ResponseValue<types::Organization>, Error>> {
+    ) -> impl Future<Output = Result<Response<types::Organization>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::GetOrganization,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -359,6 +456,7 @@ impl Client {
     pub fn update_organization(&self) -> UpdateOrganization<'_> {
         UpdateOrganization {
             inner: generated::builder::UpdateOrganization::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -367,6 +465,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct UpdateOrganization<'a> {
     inner: generated::builder::UpdateOrganization<'a>,
+    options: CallOptions,
 }
 impl UpdateOrganization<'_> {
     /// The `organization_id` path parameter: the id of the organization.
@@ -376,6 +475,7 @@ impl UpdateOrganization<'_> {
     {
         Self {
             inner: self.inner.organization_id(value),
+            options: self.options,
         }
     }
     /// The request body: the type, or its builder (`types::…::builder()`).
@@ -388,6 +488,7 @@ impl UpdateOrganization<'_> {
     {
         Self {
             inner: self.inner.body(value),
+            options: self.options,
         }
     }
     /// Changes the request body through its builder.
@@ -399,16 +500,46 @@ impl UpdateOrganization<'_> {
     {
         Self {
             inner: self.inner.body_map(f),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<ResponseValue<types::Organization>, Error>> {
+    ) -> impl Future<Output = Result<Response<types::Organization>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::UpdateOrganization,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -422,6 +553,7 @@ impl Client {
     pub fn delete_organization(&self) -> DeleteOrganization<'_> {
         DeleteOrganization {
             inner: generated::builder::DeleteOrganization::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -430,6 +562,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct DeleteOrganization<'a> {
     inner: generated::builder::DeleteOrganization<'a>,
+    options: CallOptions,
 }
 impl DeleteOrganization<'_> {
     /// The `organization_id` path parameter: the id of the organization.
@@ -439,16 +572,44 @@ impl DeleteOrganization<'_> {
     {
         Self {
             inner: self.inner.organization_id(value),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<ResponseValue<types::Deleted>, Error>> {
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
+    pub fn send(self) -> impl Future<Output = Result<Response<types::Deleted>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::DeleteOrganization,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -464,6 +625,7 @@ impl Client {
     pub fn list_users(&self) -> ListUsers<'_> {
         ListUsers {
             inner: generated::builder::ListUsers::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -472,6 +634,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct ListUsers<'a> {
     inner: generated::builder::ListUsers<'a>,
+    options: CallOptions,
 }
 impl ListUsers<'_> {
     /// The `organization_id` query parameter: only those of this organization.
@@ -481,18 +644,46 @@ impl ListUsers<'_> {
     {
         Self {
             inner: self.inner.organization_id(value),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<ResponseValue<::std::vec::Vec<types::User>>, Error>,
-    > {
+    ) -> impl Future<Output = Result<Response<::std::vec::Vec<types::User>>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::ListUsers,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -515,6 +706,7 @@ impl Client {
     pub fn create_user(&self) -> CreateUser<'_> {
         CreateUser {
             inner: generated::builder::CreateUser::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -523,6 +715,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct CreateUser<'a> {
     inner: generated::builder::CreateUser<'a>,
+    options: CallOptions,
 }
 impl CreateUser<'_> {
     /// The `organization_id` query parameter: the existing organization to add the user to; the body may say it instead.
@@ -532,6 +725,7 @@ impl CreateUser<'_> {
     {
         Self {
             inner: self.inner.organization_id(value),
+            options: self.options,
         }
     }
     /// The request body: the type, or its builder (`types::…::builder()`).
@@ -542,6 +736,7 @@ impl CreateUser<'_> {
     {
         Self {
             inner: self.inner.body(value),
+            options: self.options,
         }
     }
     /// Changes the request body through its builder.
@@ -553,16 +748,46 @@ impl CreateUser<'_> {
     {
         Self {
             inner: self.inner.body_map(f),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<ResponseValue<types::CreateUserResponse>, Error>> {
+    ) -> impl Future<Output = Result<Response<types::CreateUserResponse>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::CreateUser,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -578,6 +803,7 @@ impl Client {
     pub fn get_user(&self) -> GetUser<'_> {
         GetUser {
             inner: generated::builder::GetUser::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -586,6 +812,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct GetUser<'a> {
     inner: generated::builder::GetUser<'a>,
+    options: CallOptions,
 }
 impl GetUser<'_> {
     /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
@@ -595,16 +822,44 @@ impl GetUser<'_> {
     {
         Self {
             inner: self.inner.external_id(value),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<ResponseValue<types::User>, Error>> {
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
+    pub fn send(self) -> impl Future<Output = Result<Response<types::User>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::GetUser,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -623,6 +878,7 @@ impl Client {
     pub fn update_user(&self) -> UpdateUser<'_> {
         UpdateUser {
             inner: generated::builder::UpdateUser::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -631,6 +887,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct UpdateUser<'a> {
     inner: generated::builder::UpdateUser<'a>,
+    options: CallOptions,
 }
 impl UpdateUser<'_> {
     /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
@@ -640,6 +897,7 @@ impl UpdateUser<'_> {
     {
         Self {
             inner: self.inner.external_id(value),
+            options: self.options,
         }
     }
     /// The `organization_id` query parameter: the organization to set the user's role in or move them to; the body may say it instead.
@@ -649,6 +907,7 @@ impl UpdateUser<'_> {
     {
         Self {
             inner: self.inner.organization_id(value),
+            options: self.options,
         }
     }
     /// The request body: the type, or its builder (`types::…::builder()`).
@@ -659,6 +918,7 @@ impl UpdateUser<'_> {
     {
         Self {
             inner: self.inner.body(value),
+            options: self.options,
         }
     }
     /// Changes the request body through its builder.
@@ -670,16 +930,44 @@ impl UpdateUser<'_> {
     {
         Self {
             inner: self.inner.body_map(f),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<ResponseValue<types::User>, Error>> {
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
+    pub fn send(self) -> impl Future<Output = Result<Response<types::User>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::UpdateUser,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -694,6 +982,7 @@ impl Client {
     pub fn get_embed_token(&self) -> GetEmbedToken<'_> {
         GetEmbedToken {
             inner: generated::builder::GetEmbedToken::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -702,6 +991,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct GetEmbedToken<'a> {
     inner: generated::builder::GetEmbedToken<'a>,
+    options: CallOptions,
 }
 impl GetEmbedToken<'_> {
     /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
@@ -711,16 +1001,46 @@ impl GetEmbedToken<'_> {
     {
         Self {
             inner: self.inner.external_id(value),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<ResponseValue<types::EmbedTokenResponse>, Error>> {
+    ) -> impl Future<Output = Result<Response<types::EmbedTokenResponse>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::GetEmbedToken,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -738,6 +1058,7 @@ impl Client {
     pub fn generate_embed_token(&self) -> GenerateEmbedToken<'_> {
         GenerateEmbedToken {
             inner: generated::builder::GenerateEmbedToken::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -746,6 +1067,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct GenerateEmbedToken<'a> {
     inner: generated::builder::GenerateEmbedToken<'a>,
+    options: CallOptions,
 }
 impl GenerateEmbedToken<'_> {
     /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
@@ -755,16 +1077,46 @@ impl GenerateEmbedToken<'_> {
     {
         Self {
             inner: self.inner.external_id(value),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<ResponseValue<types::EmbedTokenResponse>, Error>> {
+    ) -> impl Future<Output = Result<Response<types::EmbedTokenResponse>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::GenerateEmbedToken,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -779,6 +1131,7 @@ impl Client {
     pub fn invalidate_embed_token(&self) -> InvalidateEmbedToken<'_> {
         InvalidateEmbedToken {
             inner: generated::builder::InvalidateEmbedToken::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -787,6 +1140,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct InvalidateEmbedToken<'a> {
     inner: generated::builder::InvalidateEmbedToken<'a>,
+    options: CallOptions,
 }
 impl InvalidateEmbedToken<'_> {
     /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
@@ -796,18 +1150,46 @@ impl InvalidateEmbedToken<'_> {
     {
         Self {
             inner: self.inner.external_id(value),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<
-        Output = Result<ResponseValue<types::EmbedTokenInvalidated>, Error>,
-    > {
+    ) -> impl Future<Output = Result<Response<types::EmbedTokenInvalidated>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::InvalidateEmbedToken,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -820,6 +1202,7 @@ impl Client {
     pub fn list_locations(&self) -> ListLocations<'_> {
         ListLocations {
             inner: generated::builder::ListLocations::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -828,6 +1211,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct ListLocations<'a> {
     inner: generated::builder::ListLocations<'a>,
+    options: CallOptions,
 }
 impl ListLocations<'_> {
     /// The `organization_id` query parameter: only those of this organization.
@@ -837,18 +1221,48 @@ impl ListLocations<'_> {
     {
         Self {
             inner: self.inner.organization_id(value),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
     ) -> impl Future<
-        Output = Result<ResponseValue<::std::vec::Vec<types::Location>>, Error>,
+        Output = Result<Response<::std::vec::Vec<types::Location>>, Error>,
     > {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::ListLocations,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -866,6 +1280,7 @@ impl Client {
     pub fn create_location(&self) -> CreateLocation<'_> {
         CreateLocation {
             inner: generated::builder::CreateLocation::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -874,6 +1289,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct CreateLocation<'a> {
     inner: generated::builder::CreateLocation<'a>,
+    options: CallOptions,
 }
 impl CreateLocation<'_> {
     /// The request body: the type, or its builder (`types::…::builder()`).
@@ -886,6 +1302,7 @@ impl CreateLocation<'_> {
     {
         Self {
             inner: self.inner.body(value),
+            options: self.options,
         }
     }
     /// Changes the request body through its builder.
@@ -897,16 +1314,44 @@ impl CreateLocation<'_> {
     {
         Self {
             inner: self.inner.body_map(f),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<ResponseValue<types::Location>, Error>> {
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
+    pub fn send(self) -> impl Future<Output = Result<Response<types::Location>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::CreateLocation,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -919,6 +1364,7 @@ impl Client {
     pub fn get_location(&self) -> GetLocation<'_> {
         GetLocation {
             inner: generated::builder::GetLocation::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -927,6 +1373,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct GetLocation<'a> {
     inner: generated::builder::GetLocation<'a>,
+    options: CallOptions,
 }
 impl GetLocation<'_> {
     /// The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
@@ -936,16 +1383,44 @@ impl GetLocation<'_> {
     {
         Self {
             inner: self.inner.location_id(value),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<ResponseValue<types::Location>, Error>> {
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
+    pub fn send(self) -> impl Future<Output = Result<Response<types::Location>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::GetLocation,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -962,6 +1437,7 @@ impl Client {
     pub fn update_location(&self) -> UpdateLocation<'_> {
         UpdateLocation {
             inner: generated::builder::UpdateLocation::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -970,6 +1446,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct UpdateLocation<'a> {
     inner: generated::builder::UpdateLocation<'a>,
+    options: CallOptions,
 }
 impl UpdateLocation<'_> {
     /// The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
@@ -979,6 +1456,7 @@ impl UpdateLocation<'_> {
     {
         Self {
             inner: self.inner.location_id(value),
+            options: self.options,
         }
     }
     /// The request body: the type, or its builder (`types::…::builder()`).
@@ -991,6 +1469,7 @@ impl UpdateLocation<'_> {
     {
         Self {
             inner: self.inner.body(value),
+            options: self.options,
         }
     }
     /// Changes the request body through its builder.
@@ -1002,16 +1481,44 @@ impl UpdateLocation<'_> {
     {
         Self {
             inner: self.inner.body_map(f),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<ResponseValue<types::Location>, Error>> {
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
+    pub fn send(self) -> impl Future<Output = Result<Response<types::Location>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::UpdateLocation,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -1024,6 +1531,7 @@ impl Client {
     pub fn delete_location(&self) -> DeleteLocation<'_> {
         DeleteLocation {
             inner: generated::builder::DeleteLocation::new(self.generated()),
+            options: CallOptions::default(),
         }
     }
 }
@@ -1032,6 +1540,7 @@ impl Client {
 #[must_use = "nothing is sent until `.send().await`"]
 pub struct DeleteLocation<'a> {
     inner: generated::builder::DeleteLocation<'a>,
+    options: CallOptions,
 }
 impl DeleteLocation<'_> {
     /// The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
@@ -1041,16 +1550,44 @@ impl DeleteLocation<'_> {
     {
         Self {
             inner: self.inner.location_id(value),
+            options: self.options,
         }
     }
-    /// Sends the request: the response body, with its status and headers, or this
-    /// crate's [`Error`].
-    pub fn send(
-        self,
-    ) -> impl Future<Output = Result<ResponseValue<types::Deleted>, Error>> {
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
+    pub fn send(self) -> impl Future<Output = Result<Response<types::Deleted>, Error>> {
+        let Self { inner, options } = self;
         Client::execute(
             Operation::DeleteLocation,
-            async move |call| self.inner.send(call).await,
+            options,
+            async move |call| inner.send(call).await,
         )
     }
 }
@@ -1067,7 +1604,7 @@ impl Client {
         &self,
         operation: Operation,
         arguments: &serde_json::Map<String, serde_json::Value>,
-    ) -> Result<ResponseValue<serde_json::Value>, Error> {
+    ) -> Result<Response<serde_json::Value>, Error> {
         match operation {
             Operation::ListOrganizations => {
                 let request = self.list_organizations();

@@ -232,12 +232,13 @@ pub fn source(
         "// Every operation of the spec: the `Operation` enum (with its retry policy) and one\n\
          // builder per operation, around progenitor's, whose `send` returns this crate's\n\
          // `Error`. Generated from the spec by client/codegen/operations.rs.\n\n\
-         use progenitor_client::ResponseValue;\n\n\
          use crate::client::Client;\n\
          use crate::error::Error;\n\
          use crate::generated;\n\
          use crate::json_call;\n\
-         use crate::retry::Idempotency;\n\
+         use crate::options::CallOptions;\n\
+         use crate::response::Response;\n\
+         use crate::retry::{Idempotency, RetryPolicy};\n\
          #[allow(unused_imports)]\n\
          use crate::types;\n\n",
     );
@@ -348,6 +349,21 @@ pub fn source(
                 ),
             )]);
         };
+        if let Some(clash) = generated
+            .setters
+            .iter()
+            .map(|setter| setter.sig.ident.to_string())
+            .find(|name| CALL_OPTION_NAMES.contains(&name.as_str()))
+        {
+            return Err(vec![spec.error(
+                &op.pointer,
+                format!(
+                    "operation `{}`: its parameter `{clash}` would clash with the per-call setting of that name on every builder ({}); the spec must name it otherwise",
+                    op.id,
+                    CALL_OPTION_NAMES.join(", ")
+                ),
+            )]);
+        }
         out.push('\n');
         out.push_str(&builder_source(op, generated));
     }
@@ -412,6 +428,7 @@ fn builder_source(op: &OperationModel, generated: &GeneratedOperation) -> String
         "impl Client {{\n{docs}    pub fn {method}(&self) -> {builder}<'_> {{\n\
          \x20       {builder} {{\n\
          \x20           inner: generated::builder::{builder}::new(self.generated()),\n\
+         \x20           options: CallOptions::default(),\n\
          \x20       }}\n\
          \x20   }}\n}}\n\n"
     ));
@@ -421,6 +438,7 @@ fn builder_source(op: &OperationModel, generated: &GeneratedOperation) -> String
          #[must_use = \"nothing is sent until `.send().await`\"]\n\
          pub struct {builder}<'a> {{\n\
          \x20   inner: generated::builder::{builder}<'a>,\n\
+         \x20   options: CallOptions,\n\
          }}\n\nimpl {builder}<'_> {{\n"
     ));
     for setter in &generated.setters {
@@ -443,22 +461,63 @@ fn builder_source(op: &OperationModel, generated: &GeneratedOperation) -> String
         let setter_doc = setter_doc(op, &name);
         out.push_str(&format!(
             "    /// {setter_doc}\n    pub {} {{\n\
-             \x20       Self {{ inner: self.inner.{name}({}) }}\n\
+             \x20       Self {{ inner: self.inner.{name}({}), options: self.options }}\n\
              \x20   }}\n\n",
             tokens(&sig),
             arguments.join(", ")
         ));
     }
+    out.push_str(CALL_OPTIONS);
     out.push_str(&format!(
-        "    /// Sends the request: the response body, with its status and headers, or this\n\
-         \x20   /// crate's [`Error`].\n\
-         \x20   pub fn send(self) -> impl Future<Output = Result<ResponseValue<{}>, Error>> {{\n\
-         \x20       Client::execute(Operation::{variant}, async move |call| self.inner.send(call).await)\n\
+        "    /// Sends the request: the response body, with its status, headers and what the\n\
+         \x20   /// call cost, or this crate's [`Error`].\n\
+         \x20   pub fn send(self) -> impl Future<Output = Result<Response<{}>, Error>> {{\n\
+         \x20       let Self {{ inner, options }} = self;\n\
+         \x20       Client::execute(Operation::{variant}, options, async move |call| inner.send(call).await)\n\
          \x20   }}\n}}\n",
         tokens(&generated.success)
     ));
     out
 }
+
+/// The names of the per-call settings every builder has; a parameter of the same name
+/// would clash with one (see [`CALL_OPTIONS`]).
+pub const CALL_OPTION_NAMES: [&str; 4] = ["timeout", "deadline", "retry", "header"];
+
+/// The per-call settings of every builder, the same for each operation.
+const CALL_OPTIONS: &str =
+    "    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+
+";
 
 /// The doc line of a builder setter: the body, or a parameter with the spec's description.
 fn setter_doc(op: &OperationModel, setter: &str) -> String {
@@ -541,7 +600,7 @@ fn send_json_source(operations: &[OperationModel], found: &[GeneratedOperation])
          \x20       &self,\n\
          \x20       operation: Operation,\n\
          \x20       arguments: &serde_json::Map<String, serde_json::Value>,\n\
-         \x20   ) -> Result<ResponseValue<serde_json::Value>, Error> {{\n{body}    }}\n}}\n"
+         \x20   ) -> Result<Response<serde_json::Value>, Error> {{\n{body}    }}\n}}\n"
     )
 }
 
