@@ -80,14 +80,8 @@ fn main() {
     macro_rules! call {
         ($which:expr, $times:ident) => {
             match $which {
-                0 => timed!(
-                    $times[0],
-                    generated.create_organization().body(request()).send()
-                ),
-                1 => timed!(
-                    $times[1],
-                    no_retries.create_organization().body(request()).send()
-                ),
+                0 => timed!($times[0], generated.create_organization(request()).send()),
+                1 => timed!($times[1], no_retries.create_organization(request()).send()),
                 2 => timed!(
                     $times[2],
                     raw.create_organization().body(raw_request()).send()

@@ -126,12 +126,7 @@ fn main() {
             let request = CreateOrganizationRequest::builder()
                 .name("Pizza Palace")
                 .owner(owner);
-            client
-                .create_organization()
-                .body(request)
-                .send()
-                .await
-                .is_ok()
+            client.create_organization(request).send().await.is_ok()
         }
     };
     let theirs_call = {

@@ -26,33 +26,30 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_PKG_VERSION"));
 
-/// A client of the Answering Agent Partner API. Cheap to clone; clones share connections.
+/// A client of the Answering Agent Partner API. Cheap to clone (a few reference counts);
+/// clones share connections. Each call's builder owns a clone, so the call's future is
+/// `'static` and can be spawned.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// use answering_agent::{Client, types::{CreateOrganizationRequest, OwnerInput}};
 ///
 /// let client = Client::from_env()?; // ANSWERING_AGENT_API_KEY, playground by default
-/// let created = client
-///     .create_organization()
-///     .body(
-///         CreateOrganizationRequest::builder()
-///             .name("Acme Corporation")
-///             .owner(OwnerInput::builder().external_id("user_123").email("john@acme.com")),
-///     )
-///     .send()
-///     .await?;
+/// let request = CreateOrganizationRequest::builder()
+///     .name("Acme Corporation")
+///     .owner(OwnerInput::builder().external_id("user_123").email("john@acme.com"));
+/// let created = client.create_organization(request).send().await?;
 /// println!("organization {} created", created.organization.id);
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    environment: Environment,
+    environment: Arc<Environment>,
     /// The time one attempt may take: on our own reqwest client, or on each request.
     timeout: Option<Duration>,
     shared: Arc<Shared>,
-    /// progenitor's client, which every operation's builder borrows.
-    generated: generated::Client,
+    /// progenitor's client, which every call's future borrows from its builder's clone.
+    generated: Arc<generated::Client>,
 }
 
 impl Client {
@@ -223,10 +220,10 @@ impl ClientBuilder {
             Context(shared.clone()),
         );
         Ok(Client {
-            environment: self.environment,
+            environment: Arc::new(self.environment),
             timeout,
             shared,
-            generated,
+            generated: Arc::new(generated),
         })
     }
 }

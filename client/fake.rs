@@ -20,9 +20,9 @@
 //! let request = CreateOrganizationRequest::builder()
 //!     .name("Pizza Palace")
 //!     .owner(OwnerInput::builder().external_id("cust_789").email("maria@pizzapalace.example"));
-//! let created = client.create_organization().body(request).send().await?;
+//! let created = client.create_organization(request).send().await?;
 //!
-//! let read = client.get_organization().organization_id(created.organization.id).send().await?;
+//! let read = client.get_organization(created.organization.id).send().await?;
 //! assert_eq!(read.name, "Pizza Palace");
 //! assert_eq!(fake.calls(Operation::CreateOrganization.id()), 2);
 //! # Ok(()) }

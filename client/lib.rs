@@ -9,7 +9,7 @@
 //! let request = CreateOrganizationRequest::builder()
 //!     .name("Acme Corporation")
 //!     .owner(OwnerInput::builder().external_id("user_123").email("john@acme.com").name(Some("John Doe".to_string())));
-//! match client.create_organization().body(request).send().await {
+//! match client.create_organization(request).send().await {
 //!     Ok(created) => println!("organization {} owned by user {}", created.organization.id, created.owner.id),
 //!     Err(Error::Validation(response)) => eprintln!("invalid: {:?}", response.field_errors()),
 //!     Err(other) => return Err(other.into()),
@@ -25,6 +25,28 @@
 //!   of [`Client`] per operation, with a builder of the same name; all generated from the
 //!   spec.
 //! - [`Secret`]: a credential the API hands out (an embed token), never shown by accident.
+//! - [`Response`]: a success: the body, and what the answer cost (request id, attempts, time).
+//!
+//! Required inputs are the method's arguments, so a call without one does not compile
+//! (the first block compiles; the two after it, each missing one input, do not):
+//!
+//! ```no_run
+//! # async fn demo(client: answering_agent::Client) {
+//! let organization = client.get_organization(7).send().await;
+//! # }
+//! ```
+//!
+//! ```compile_fail
+//! # async fn demo(client: answering_agent::Client) {
+//! let organization = client.get_organization().send().await; // no organization_id
+//! # }
+//! ```
+//!
+//! ```compile_fail
+//! # async fn demo(client: answering_agent::Client) {
+//! let created = client.create_organization().send().await; // no body
+//! # }
+//! ```
 //! - `fake` (feature `fake`): a stateful fake of the whole API to run your tests against.
 
 #![deny(missing_docs)]
@@ -100,7 +122,7 @@ mod generated {
 /// let request = CreateOrganizationRequest::builder()
 ///     .name("Pizza Palace")
 ///     .owner(OwnerInput::builder().external_id("cust_789").email("maria@pizzapalace.example"));
-/// let response = client.create_organization().body(request).send().await.unwrap();
+/// let response = client.create_organization(request).send().await.unwrap();
 ///
 /// assert_eq!(response.organization.id, 4711);
 /// mock.assert();

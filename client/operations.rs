@@ -221,21 +221,22 @@ impl Client {
     /// is unknown (a timeout, a 502): look for its owner's `external_id` among the users.
     ///
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
-    pub fn list_organizations(&self) -> ListOrganizations<'_> {
+    pub fn list_organizations(&self) -> ListOrganizations {
         ListOrganizations {
-            inner: generated::builder::ListOrganizations::new(self.generated()),
+            client: self.clone(),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::list_organizations`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::list_organizations`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct ListOrganizations<'a> {
-    inner: generated::builder::ListOrganizations<'a>,
+pub struct ListOrganizations {
+    client: Client,
     options: CallOptions,
 }
-impl ListOrganizations<'_> {
+impl ListOrganizations {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -269,12 +270,17 @@ impl ListOrganizations<'_> {
         self,
     ) -> impl Future<
         Output = Result<Response<::std::vec::Vec<types::Organization>>, Error>,
-    > {
-        let Self { inner, options } = self;
+    > + Send + 'static {
+        let Self { client, options } = self;
         Client::execute(
             Operation::ListOrganizations,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::ListOrganizations::new(
+                    client.generated(),
+                );
+                request.send(call).await
+            },
         )
     }
 }
@@ -290,46 +296,33 @@ impl Client {
     /// with 422 naming `owner.external_id` (Laravel's `unique` rule), as the fake answers.
     ///
     /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, look the owner up by `external_id` with `GET /users/{external_id}`: a 404 means the organization was not created; a user whose memberships include an organization with the name you sent means it was.
-    pub fn create_organization(&self) -> CreateOrganization<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    pub fn create_organization<B>(&self, body: B) -> CreateOrganization
+    where
+        B: std::convert::TryInto<types::CreateOrganizationRequest>,
+        <B as std::convert::TryInto<
+            types::CreateOrganizationRequest,
+        >>::Error: std::fmt::Display,
+    {
         CreateOrganization {
-            inner: generated::builder::CreateOrganization::new(self.generated()),
+            client: self.clone(),
+            body: body.try_into().map_err(|e| format!("`body`: {e}")),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::create_organization`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::create_organization`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct CreateOrganization<'a> {
-    inner: generated::builder::CreateOrganization<'a>,
+pub struct CreateOrganization {
+    client: Client,
+    body: Result<types::CreateOrganizationRequest, String>,
     options: CallOptions,
 }
-impl CreateOrganization<'_> {
-    /// The request body: the type, or its builder (`types::…::builder()`).
-    pub fn body<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<types::CreateOrganizationRequest>,
-        <V as std::convert::TryInto<
-            types::CreateOrganizationRequest,
-        >>::Error: std::fmt::Display,
-    {
-        Self {
-            inner: self.inner.body(value),
-            options: self.options,
-        }
-    }
-    /// Changes the request body through its builder.
-    pub fn body_map<F>(self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CreateOrganizationRequest,
-        ) -> types::builder::CreateOrganizationRequest,
-    {
-        Self {
-            inner: self.inner.body_map(f),
-            options: self.options,
-        }
-    }
+impl CreateOrganization {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -363,12 +356,19 @@ impl CreateOrganization<'_> {
         self,
     ) -> impl Future<
         Output = Result<Response<types::CreateOrganizationResponse>, Error>,
-    > {
-        let Self { inner, options } = self;
+    > + Send + 'static {
+        let Self { client, body, options } = self;
         Client::execute(
             Operation::CreateOrganization,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::CreateOrganization::new(
+                    client.generated(),
+                );
+                let request = request
+                    .body(body.map_err(progenitor_client::Error::InvalidRequest)?);
+                request.send(call).await
+            },
         )
     }
 }
@@ -378,31 +378,27 @@ impl Client {
     /// One organization of your partner account, with its users and locations.
     ///
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
-    pub fn get_organization(&self) -> GetOrganization<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `organization_id`: The `organization_id` path parameter: the id of the organization.
+    pub fn get_organization(&self, organization_id: impl Into<i64>) -> GetOrganization {
         GetOrganization {
-            inner: generated::builder::GetOrganization::new(self.generated()),
+            client: self.clone(),
+            organization_id: organization_id.into(),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::get_organization`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::get_organization`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetOrganization<'a> {
-    inner: generated::builder::GetOrganization<'a>,
+pub struct GetOrganization {
+    client: Client,
+    organization_id: i64,
     options: CallOptions,
 }
-impl GetOrganization<'_> {
-    /// The `organization_id` path parameter: the id of the organization.
-    pub fn organization_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        Self {
-            inner: self.inner.organization_id(value),
-            options: self.options,
-        }
-    }
+impl GetOrganization {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -434,12 +430,20 @@ impl GetOrganization<'_> {
     /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Response<types::Organization>, Error>> {
-        let Self { inner, options } = self;
+    ) -> impl Future<
+        Output = Result<Response<types::Organization>, Error>,
+    > + Send + 'static {
+        let Self { client, organization_id, options } = self;
         Client::execute(
             Operation::GetOrganization,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::GetOrganization::new(
+                    client.generated(),
+                );
+                let request = request.organization_id(organization_id);
+                request.send(call).await
+            },
         )
     }
 }
@@ -453,56 +457,40 @@ impl Client {
     /// fields to the values sent, so sending it twice leaves the same organization.
     ///
     /// Idempotent (the spec's `x-idempotent`): retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
-    pub fn update_organization(&self) -> UpdateOrganization<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `organization_id`: The `organization_id` path parameter: the id of the organization.
+    /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    pub fn update_organization<B>(
+        &self,
+        organization_id: impl Into<i64>,
+        body: B,
+    ) -> UpdateOrganization
+    where
+        B: std::convert::TryInto<types::UpdateOrganizationRequest>,
+        <B as std::convert::TryInto<
+            types::UpdateOrganizationRequest,
+        >>::Error: std::fmt::Display,
+    {
         UpdateOrganization {
-            inner: generated::builder::UpdateOrganization::new(self.generated()),
+            client: self.clone(),
+            organization_id: organization_id.into(),
+            body: body.try_into().map_err(|e| format!("`body`: {e}")),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::update_organization`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::update_organization`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct UpdateOrganization<'a> {
-    inner: generated::builder::UpdateOrganization<'a>,
+pub struct UpdateOrganization {
+    client: Client,
+    organization_id: i64,
+    body: Result<types::UpdateOrganizationRequest, String>,
     options: CallOptions,
 }
-impl UpdateOrganization<'_> {
-    /// The `organization_id` path parameter: the id of the organization.
-    pub fn organization_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        Self {
-            inner: self.inner.organization_id(value),
-            options: self.options,
-        }
-    }
-    /// The request body: the type, or its builder (`types::…::builder()`).
-    pub fn body<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<types::UpdateOrganizationRequest>,
-        <V as std::convert::TryInto<
-            types::UpdateOrganizationRequest,
-        >>::Error: std::fmt::Display,
-    {
-        Self {
-            inner: self.inner.body(value),
-            options: self.options,
-        }
-    }
-    /// Changes the request body through its builder.
-    pub fn body_map<F>(self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::UpdateOrganizationRequest,
-        ) -> types::builder::UpdateOrganizationRequest,
-    {
-        Self {
-            inner: self.inner.body_map(f),
-            options: self.options,
-        }
-    }
+impl UpdateOrganization {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -534,12 +522,22 @@ impl UpdateOrganization<'_> {
     /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Response<types::Organization>, Error>> {
-        let Self { inner, options } = self;
+    ) -> impl Future<
+        Output = Result<Response<types::Organization>, Error>,
+    > + Send + 'static {
+        let Self { client, organization_id, body, options } = self;
         Client::execute(
             Operation::UpdateOrganization,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::UpdateOrganization::new(
+                    client.generated(),
+                );
+                let request = request.organization_id(organization_id);
+                let request = request
+                    .body(body.map_err(progenitor_client::Error::InvalidRequest)?);
+                request.send(call).await
+            },
         )
     }
 }
@@ -550,31 +548,30 @@ impl Client {
     /// users and locations are deleted with it is not documented.
     ///
     /// Idempotent: retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
-    pub fn delete_organization(&self) -> DeleteOrganization<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `organization_id`: The `organization_id` path parameter: the id of the organization.
+    pub fn delete_organization(
+        &self,
+        organization_id: impl Into<i64>,
+    ) -> DeleteOrganization {
         DeleteOrganization {
-            inner: generated::builder::DeleteOrganization::new(self.generated()),
+            client: self.clone(),
+            organization_id: organization_id.into(),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::delete_organization`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::delete_organization`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct DeleteOrganization<'a> {
-    inner: generated::builder::DeleteOrganization<'a>,
+pub struct DeleteOrganization {
+    client: Client,
+    organization_id: i64,
     options: CallOptions,
 }
-impl DeleteOrganization<'_> {
-    /// The `organization_id` path parameter: the id of the organization.
-    pub fn organization_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        Self {
-            inner: self.inner.organization_id(value),
-            options: self.options,
-        }
-    }
+impl DeleteOrganization {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -604,12 +601,20 @@ impl DeleteOrganization<'_> {
     }
     /// Sends the request: the response body, with its status, headers and what the
     /// call cost, or this crate's [`Error`].
-    pub fn send(self) -> impl Future<Output = Result<Response<types::Deleted>, Error>> {
-        let Self { inner, options } = self;
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Response<types::Deleted>, Error>> + Send + 'static {
+        let Self { client, organization_id, options } = self;
         Client::execute(
             Operation::DeleteOrganization,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::DeleteOrganization::new(
+                    client.generated(),
+                );
+                let request = request.organization_id(organization_id);
+                request.send(call).await
+            },
         )
     }
 }
@@ -622,30 +627,28 @@ impl Client {
     /// (`organization_id`, as on `GET /locations`, is the guess).
     ///
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
-    pub fn list_users(&self) -> ListUsers<'_> {
+    pub fn list_users(&self) -> ListUsers {
         ListUsers {
-            inner: generated::builder::ListUsers::new(self.generated()),
+            client: self.clone(),
+            organization_id: None,
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::list_users`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::list_users`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct ListUsers<'a> {
-    inner: generated::builder::ListUsers<'a>,
+pub struct ListUsers {
+    client: Client,
+    organization_id: Option<i64>,
     options: CallOptions,
 }
-impl ListUsers<'_> {
-    /// The `organization_id` query parameter: only those of this organization.
-    pub fn organization_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        Self {
-            inner: self.inner.organization_id(value),
-            options: self.options,
-        }
+impl ListUsers {
+    /// Optional. The `organization_id` query parameter: only those of this organization.
+    pub fn organization_id(mut self, value: impl Into<i64>) -> Self {
+        self.organization_id = Some(value.into());
+        self
     }
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
@@ -678,12 +681,21 @@ impl ListUsers<'_> {
     /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Response<::std::vec::Vec<types::User>>, Error>> {
-        let Self { inner, options } = self;
+    ) -> impl Future<
+        Output = Result<Response<::std::vec::Vec<types::User>>, Error>,
+    > + Send + 'static {
+        let Self { client, organization_id, options } = self;
         Client::execute(
             Operation::ListUsers,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::ListUsers::new(client.generated());
+                let request = match organization_id {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                request.send(call).await
+            },
         )
     }
 }
@@ -703,53 +715,37 @@ impl Client {
     /// rule) or create a second team.
     ///
     /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, look the user up by `external_id` with `GET /users/{external_id}`: a 404 means it was not created.
-    pub fn create_user(&self) -> CreateUser<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    pub fn create_user<B>(&self, body: B) -> CreateUser
+    where
+        B: std::convert::TryInto<types::CreateUserRequest>,
+        <B as std::convert::TryInto<types::CreateUserRequest>>::Error: std::fmt::Display,
+    {
         CreateUser {
-            inner: generated::builder::CreateUser::new(self.generated()),
+            client: self.clone(),
+            body: body.try_into().map_err(|e| format!("`body`: {e}")),
+            organization_id: None,
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::create_user`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::create_user`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct CreateUser<'a> {
-    inner: generated::builder::CreateUser<'a>,
+pub struct CreateUser {
+    client: Client,
+    body: Result<types::CreateUserRequest, String>,
+    organization_id: Option<i64>,
     options: CallOptions,
 }
-impl CreateUser<'_> {
-    /// The `organization_id` query parameter: the existing organization to add the user to; the body may say it instead.
-    pub fn organization_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        Self {
-            inner: self.inner.organization_id(value),
-            options: self.options,
-        }
-    }
-    /// The request body: the type, or its builder (`types::…::builder()`).
-    pub fn body<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<types::CreateUserRequest>,
-        <V as std::convert::TryInto<types::CreateUserRequest>>::Error: std::fmt::Display,
-    {
-        Self {
-            inner: self.inner.body(value),
-            options: self.options,
-        }
-    }
-    /// Changes the request body through its builder.
-    pub fn body_map<F>(self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CreateUserRequest,
-        ) -> types::builder::CreateUserRequest,
-    {
-        Self {
-            inner: self.inner.body_map(f),
-            options: self.options,
-        }
+impl CreateUser {
+    /// Optional. The `organization_id` query parameter: the existing organization to add the user to; the body may say it instead.
+    pub fn organization_id(mut self, value: impl Into<i64>) -> Self {
+        self.organization_id = Some(value.into());
+        self
     }
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
@@ -782,12 +778,23 @@ impl CreateUser<'_> {
     /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Response<types::CreateUserResponse>, Error>> {
-        let Self { inner, options } = self;
+    ) -> impl Future<
+        Output = Result<Response<types::CreateUserResponse>, Error>,
+    > + Send + 'static {
+        let Self { client, body, organization_id, options } = self;
         Client::execute(
             Operation::CreateUser,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::CreateUser::new(client.generated());
+                let request = request
+                    .body(body.map_err(progenitor_client::Error::InvalidRequest)?);
+                let request = match organization_id {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                request.send(call).await
+            },
         )
     }
 }
@@ -800,31 +807,27 @@ impl Client {
     /// Also the way to find out whether a create whose outcome is unknown took effect.
     ///
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
-    pub fn get_user(&self) -> GetUser<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `external_id`: The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    pub fn get_user(&self, external_id: impl Into<::std::string::String>) -> GetUser {
         GetUser {
-            inner: generated::builder::GetUser::new(self.generated()),
+            client: self.clone(),
+            external_id: external_id.into(),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::get_user`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::get_user`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetUser<'a> {
-    inner: generated::builder::GetUser<'a>,
+pub struct GetUser {
+    client: Client,
+    external_id: ::std::string::String,
     options: CallOptions,
 }
-impl GetUser<'_> {
-    /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
-    pub fn external_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<::std::string::String>,
-    {
-        Self {
-            inner: self.inner.external_id(value),
-            options: self.options,
-        }
-    }
+impl GetUser {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -854,12 +857,18 @@ impl GetUser<'_> {
     }
     /// Sends the request: the response body, with its status, headers and what the
     /// call cost, or this crate's [`Error`].
-    pub fn send(self) -> impl Future<Output = Result<Response<types::User>, Error>> {
-        let Self { inner, options } = self;
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Response<types::User>, Error>> + Send + 'static {
+        let Self { client, external_id, options } = self;
         Client::execute(
             Operation::GetUser,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::GetUser::new(client.generated());
+                let request = request.external_id(external_id);
+                request.send(call).await
+            },
         )
     }
 }
@@ -875,134 +884,44 @@ impl Client {
     /// differently (the vendor does not document with which status).
     ///
     /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, get the user with `GET /users/{external_id}` and compare its fields and memberships with what you sent.
-    pub fn update_user(&self) -> UpdateUser<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `external_id`: The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    pub fn update_user<B>(
+        &self,
+        external_id: impl Into<::std::string::String>,
+        body: B,
+    ) -> UpdateUser
+    where
+        B: std::convert::TryInto<types::UpdateUserRequest>,
+        <B as std::convert::TryInto<types::UpdateUserRequest>>::Error: std::fmt::Display,
+    {
         UpdateUser {
-            inner: generated::builder::UpdateUser::new(self.generated()),
+            client: self.clone(),
+            external_id: external_id.into(),
+            body: body.try_into().map_err(|e| format!("`body`: {e}")),
+            organization_id: None,
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::update_user`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::update_user`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct UpdateUser<'a> {
-    inner: generated::builder::UpdateUser<'a>,
+pub struct UpdateUser {
+    client: Client,
+    external_id: ::std::string::String,
+    body: Result<types::UpdateUserRequest, String>,
+    organization_id: Option<i64>,
     options: CallOptions,
 }
-impl UpdateUser<'_> {
-    /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
-    pub fn external_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<::std::string::String>,
-    {
-        Self {
-            inner: self.inner.external_id(value),
-            options: self.options,
-        }
-    }
-    /// The `organization_id` query parameter: the organization to set the user's role in or move them to; the body may say it instead.
-    pub fn organization_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        Self {
-            inner: self.inner.organization_id(value),
-            options: self.options,
-        }
-    }
-    /// The request body: the type, or its builder (`types::…::builder()`).
-    pub fn body<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<types::UpdateUserRequest>,
-        <V as std::convert::TryInto<types::UpdateUserRequest>>::Error: std::fmt::Display,
-    {
-        Self {
-            inner: self.inner.body(value),
-            options: self.options,
-        }
-    }
-    /// Changes the request body through its builder.
-    pub fn body_map<F>(self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::UpdateUserRequest,
-        ) -> types::builder::UpdateUserRequest,
-    {
-        Self {
-            inner: self.inner.body_map(f),
-            options: self.options,
-        }
-    }
-    /// This call's time limit for each attempt, instead of the client's
-    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
-    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
-        self.options.timeout(timeout);
+impl UpdateUser {
+    /// Optional. The `organization_id` query parameter: the organization to set the user's role in or move them to; the body may say it instead.
+    pub fn organization_id(mut self, value: impl Into<i64>) -> Self {
+        self.organization_id = Some(value.into());
         self
-    }
-    /// A time limit for the whole call: every attempt and the waits between them. When it
-    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
-    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
-    /// has started.
-    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
-        self.options.deadline(deadline);
-        self
-    }
-    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
-    /// attempt). The operation's idempotency still decides which failures may be retried.
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry(policy);
-        self
-    }
-    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
-    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
-    /// is sent.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.options.header(name, value);
-        self
-    }
-    /// Sends the request: the response body, with its status, headers and what the
-    /// call cost, or this crate's [`Error`].
-    pub fn send(self) -> impl Future<Output = Result<Response<types::User>, Error>> {
-        let Self { inner, options } = self;
-        Client::execute(
-            Operation::UpdateUser,
-            options,
-            async move |call| inner.send(call).await,
-        )
-    }
-}
-impl Client {
-    /// `GET /users/{external_id}/embed-token`: Get a user's current embed token
-    ///
-    /// The user's current embed token, to put in the embedded dashboard's URL
-    /// (`?token=...`) or its `data-token` attribute. The token is a credential for that user's
-    /// dashboard: keep it out of logs.
-    ///
-    /// Safe: retried on transport failures and on 429, 502, 503 and 504.
-    pub fn get_embed_token(&self) -> GetEmbedToken<'_> {
-        GetEmbedToken {
-            inner: generated::builder::GetEmbedToken::new(self.generated()),
-            options: CallOptions::default(),
-        }
-    }
-}
-/// Builder for [`Client::get_embed_token`]: set what it needs, then [`send`](Self::send) it.
-#[derive(Debug, Clone)]
-#[must_use = "nothing is sent until `.send().await`"]
-pub struct GetEmbedToken<'a> {
-    inner: generated::builder::GetEmbedToken<'a>,
-    options: CallOptions,
-}
-impl GetEmbedToken<'_> {
-    /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
-    pub fn external_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<::std::string::String>,
-    {
-        Self {
-            inner: self.inner.external_id(value),
-            options: self.options,
-        }
     }
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
@@ -1035,12 +954,100 @@ impl GetEmbedToken<'_> {
     /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Response<types::EmbedTokenResponse>, Error>> {
-        let Self { inner, options } = self;
+    ) -> impl Future<Output = Result<Response<types::User>, Error>> + Send + 'static {
+        let Self { client, external_id, body, organization_id, options } = self;
+        Client::execute(
+            Operation::UpdateUser,
+            options,
+            async move |call| {
+                let request = generated::builder::UpdateUser::new(client.generated());
+                let request = request.external_id(external_id);
+                let request = request
+                    .body(body.map_err(progenitor_client::Error::InvalidRequest)?);
+                let request = match organization_id {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                request.send(call).await
+            },
+        )
+    }
+}
+impl Client {
+    /// `GET /users/{external_id}/embed-token`: Get a user's current embed token
+    ///
+    /// The user's current embed token, to put in the embedded dashboard's URL
+    /// (`?token=...`) or its `data-token` attribute. The token is a credential for that user's
+    /// dashboard: keep it out of logs.
+    ///
+    /// Safe: retried on transport failures and on 429, 502, 503 and 504.
+    ///
+    /// Required inputs, as arguments:
+    /// - `external_id`: The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    pub fn get_embed_token(
+        &self,
+        external_id: impl Into<::std::string::String>,
+    ) -> GetEmbedToken {
+        GetEmbedToken {
+            client: self.clone(),
+            external_id: external_id.into(),
+            options: CallOptions::default(),
+        }
+    }
+}
+/// Builder for [`Client::get_embed_token`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
+#[derive(Debug, Clone)]
+#[must_use = "nothing is sent until `.send().await`"]
+pub struct GetEmbedToken {
+    client: Client,
+    external_id: ::std::string::String,
+    options: CallOptions,
+}
+impl GetEmbedToken {
+    /// This call's time limit for each attempt, instead of the client's
+    /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
+    pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+        self.options.timeout(timeout);
+        self
+    }
+    /// A time limit for the whole call: every attempt and the waits between them. When it
+    /// passes, the call ends with [`Error::DeadlineExceeded`], inside
+    /// [`Error::OutcomeUnknown`] for an operation that is not idempotent once an attempt
+    /// has started.
+    pub fn deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.options.deadline(deadline);
+        self
+    }
+    /// This call's retry policy, instead of the client's ([`RetryPolicy::none`] for one
+    /// attempt). The operation's idempotency still decides which failures may be retried.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options.retry(policy);
+        self
+    }
+    /// A header for this call's every attempt. An invalid name or value, or `X-API-KEY`
+    /// (the client's own), fails the call with [`Error::InvalidRequest`] before anything
+    /// is sent.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.options.header(name, value);
+        self
+    }
+    /// Sends the request: the response body, with its status, headers and what the
+    /// call cost, or this crate's [`Error`].
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<types::EmbedTokenResponse>, Error>,
+    > + Send + 'static {
+        let Self { client, external_id, options } = self;
         Client::execute(
             Operation::GetEmbedToken,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::GetEmbedToken::new(client.generated());
+                let request = request.external_id(external_id);
+                request.send(call).await
+            },
         )
     }
 }
@@ -1055,31 +1062,30 @@ impl Client {
     /// previous call returned.
     ///
     /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, get the current token with `GET /users/{external_id}/embed-token`; it is valid whichever way the call went, and the old one may no longer be.
-    pub fn generate_embed_token(&self) -> GenerateEmbedToken<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `external_id`: The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    pub fn generate_embed_token(
+        &self,
+        external_id: impl Into<::std::string::String>,
+    ) -> GenerateEmbedToken {
         GenerateEmbedToken {
-            inner: generated::builder::GenerateEmbedToken::new(self.generated()),
+            client: self.clone(),
+            external_id: external_id.into(),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::generate_embed_token`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::generate_embed_token`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GenerateEmbedToken<'a> {
-    inner: generated::builder::GenerateEmbedToken<'a>,
+pub struct GenerateEmbedToken {
+    client: Client,
+    external_id: ::std::string::String,
     options: CallOptions,
 }
-impl GenerateEmbedToken<'_> {
-    /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
-    pub fn external_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<::std::string::String>,
-    {
-        Self {
-            inner: self.inner.external_id(value),
-            options: self.options,
-        }
-    }
+impl GenerateEmbedToken {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -1111,12 +1117,20 @@ impl GenerateEmbedToken<'_> {
     /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Response<types::EmbedTokenResponse>, Error>> {
-        let Self { inner, options } = self;
+    ) -> impl Future<
+        Output = Result<Response<types::EmbedTokenResponse>, Error>,
+    > + Send + 'static {
+        let Self { client, external_id, options } = self;
         Client::execute(
             Operation::GenerateEmbedToken,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::GenerateEmbedToken::new(
+                    client.generated(),
+                );
+                let request = request.external_id(external_id);
+                request.send(call).await
+            },
         )
     }
 }
@@ -1128,31 +1142,30 @@ impl Client {
     /// earlier token works.
     ///
     /// Idempotent: retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
-    pub fn invalidate_embed_token(&self) -> InvalidateEmbedToken<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `external_id`: The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    pub fn invalidate_embed_token(
+        &self,
+        external_id: impl Into<::std::string::String>,
+    ) -> InvalidateEmbedToken {
         InvalidateEmbedToken {
-            inner: generated::builder::InvalidateEmbedToken::new(self.generated()),
+            client: self.clone(),
+            external_id: external_id.into(),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::invalidate_embed_token`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::invalidate_embed_token`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct InvalidateEmbedToken<'a> {
-    inner: generated::builder::InvalidateEmbedToken<'a>,
+pub struct InvalidateEmbedToken {
+    client: Client,
+    external_id: ::std::string::String,
     options: CallOptions,
 }
-impl InvalidateEmbedToken<'_> {
-    /// The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
-    pub fn external_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<::std::string::String>,
-    {
-        Self {
-            inner: self.inner.external_id(value),
-            options: self.options,
-        }
-    }
+impl InvalidateEmbedToken {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -1184,12 +1197,20 @@ impl InvalidateEmbedToken<'_> {
     /// call cost, or this crate's [`Error`].
     pub fn send(
         self,
-    ) -> impl Future<Output = Result<Response<types::EmbedTokenInvalidated>, Error>> {
-        let Self { inner, options } = self;
+    ) -> impl Future<
+        Output = Result<Response<types::EmbedTokenInvalidated>, Error>,
+    > + Send + 'static {
+        let Self { client, external_id, options } = self;
         Client::execute(
             Operation::InvalidateEmbedToken,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::InvalidateEmbedToken::new(
+                    client.generated(),
+                );
+                let request = request.external_id(external_id);
+                request.send(call).await
+            },
         )
     }
 }
@@ -1199,30 +1220,28 @@ impl Client {
     /// The locations of your partner account, optionally only those of one organization.
     ///
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
-    pub fn list_locations(&self) -> ListLocations<'_> {
+    pub fn list_locations(&self) -> ListLocations {
         ListLocations {
-            inner: generated::builder::ListLocations::new(self.generated()),
+            client: self.clone(),
+            organization_id: None,
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::list_locations`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::list_locations`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct ListLocations<'a> {
-    inner: generated::builder::ListLocations<'a>,
+pub struct ListLocations {
+    client: Client,
+    organization_id: Option<i64>,
     options: CallOptions,
 }
-impl ListLocations<'_> {
-    /// The `organization_id` query parameter: only those of this organization.
-    pub fn organization_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        Self {
-            inner: self.inner.organization_id(value),
-            options: self.options,
-        }
+impl ListLocations {
+    /// Optional. The `organization_id` query parameter: only those of this organization.
+    pub fn organization_id(mut self, value: impl Into<i64>) -> Self {
+        self.organization_id = Some(value.into());
+        self
     }
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
@@ -1257,12 +1276,19 @@ impl ListLocations<'_> {
         self,
     ) -> impl Future<
         Output = Result<Response<::std::vec::Vec<types::Location>>, Error>,
-    > {
-        let Self { inner, options } = self;
+    > + Send + 'static {
+        let Self { client, organization_id, options } = self;
         Client::execute(
             Operation::ListLocations,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::ListLocations::new(client.generated());
+                let request = match organization_id {
+                    Some(value) => request.organization_id(value),
+                    None => request,
+                };
+                request.send(call).await
+            },
         )
     }
 }
@@ -1277,46 +1303,33 @@ impl Client {
     /// two phone numbers.
     ///
     /// Not idempotent: retried only when the request provably never reached the server, or on 429. A failure after it may have arrived (a timeout or reset after sending, a 502 or 504) is [`Error::OutcomeUnknown`]; to find out whether it took effect, list the organization's locations with `GET /locations?organization_id=...` and look for one with the name you sent.
-    pub fn create_location(&self) -> CreateLocation<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    pub fn create_location<B>(&self, body: B) -> CreateLocation
+    where
+        B: std::convert::TryInto<types::CreateLocationRequest>,
+        <B as std::convert::TryInto<
+            types::CreateLocationRequest,
+        >>::Error: std::fmt::Display,
+    {
         CreateLocation {
-            inner: generated::builder::CreateLocation::new(self.generated()),
+            client: self.clone(),
+            body: body.try_into().map_err(|e| format!("`body`: {e}")),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::create_location`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::create_location`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct CreateLocation<'a> {
-    inner: generated::builder::CreateLocation<'a>,
+pub struct CreateLocation {
+    client: Client,
+    body: Result<types::CreateLocationRequest, String>,
     options: CallOptions,
 }
-impl CreateLocation<'_> {
-    /// The request body: the type, or its builder (`types::…::builder()`).
-    pub fn body<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<types::CreateLocationRequest>,
-        <V as std::convert::TryInto<
-            types::CreateLocationRequest,
-        >>::Error: std::fmt::Display,
-    {
-        Self {
-            inner: self.inner.body(value),
-            options: self.options,
-        }
-    }
-    /// Changes the request body through its builder.
-    pub fn body_map<F>(self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::CreateLocationRequest,
-        ) -> types::builder::CreateLocationRequest,
-    {
-        Self {
-            inner: self.inner.body_map(f),
-            options: self.options,
-        }
-    }
+impl CreateLocation {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -1346,12 +1359,23 @@ impl CreateLocation<'_> {
     }
     /// Sends the request: the response body, with its status, headers and what the
     /// call cost, or this crate's [`Error`].
-    pub fn send(self) -> impl Future<Output = Result<Response<types::Location>, Error>> {
-        let Self { inner, options } = self;
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<types::Location>, Error>,
+    > + Send + 'static {
+        let Self { client, body, options } = self;
         Client::execute(
             Operation::CreateLocation,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::CreateLocation::new(
+                    client.generated(),
+                );
+                let request = request
+                    .body(body.map_err(progenitor_client::Error::InvalidRequest)?);
+                request.send(call).await
+            },
         )
     }
 }
@@ -1361,31 +1385,27 @@ impl Client {
     /// One location. Only the vendor's endpoint table documents it. GUESS: 200 with the location.
     ///
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
-    pub fn get_location(&self) -> GetLocation<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `location_id`: The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
+    pub fn get_location(&self, location_id: impl Into<i64>) -> GetLocation {
         GetLocation {
-            inner: generated::builder::GetLocation::new(self.generated()),
+            client: self.clone(),
+            location_id: location_id.into(),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::get_location`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::get_location`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct GetLocation<'a> {
-    inner: generated::builder::GetLocation<'a>,
+pub struct GetLocation {
+    client: Client,
+    location_id: i64,
     options: CallOptions,
 }
-impl GetLocation<'_> {
-    /// The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
-    pub fn location_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        Self {
-            inner: self.inner.location_id(value),
-            options: self.options,
-        }
-    }
+impl GetLocation {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -1415,12 +1435,20 @@ impl GetLocation<'_> {
     }
     /// Sends the request: the response body, with its status, headers and what the
     /// call cost, or this crate's [`Error`].
-    pub fn send(self) -> impl Future<Output = Result<Response<types::Location>, Error>> {
-        let Self { inner, options } = self;
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<types::Location>, Error>,
+    > + Send + 'static {
+        let Self { client, location_id, options } = self;
         Client::execute(
             Operation::GetLocation,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::GetLocation::new(client.generated());
+                let request = request.location_id(location_id);
+                request.send(call).await
+            },
         )
     }
 }
@@ -1434,56 +1462,40 @@ impl Client {
     /// fields to the values sent, so sending it twice leaves the same location.
     ///
     /// Idempotent (the spec's `x-idempotent`): retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
-    pub fn update_location(&self) -> UpdateLocation<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `location_id`: The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
+    /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    pub fn update_location<B>(
+        &self,
+        location_id: impl Into<i64>,
+        body: B,
+    ) -> UpdateLocation
+    where
+        B: std::convert::TryInto<types::UpdateLocationRequest>,
+        <B as std::convert::TryInto<
+            types::UpdateLocationRequest,
+        >>::Error: std::fmt::Display,
+    {
         UpdateLocation {
-            inner: generated::builder::UpdateLocation::new(self.generated()),
+            client: self.clone(),
+            location_id: location_id.into(),
+            body: body.try_into().map_err(|e| format!("`body`: {e}")),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::update_location`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::update_location`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct UpdateLocation<'a> {
-    inner: generated::builder::UpdateLocation<'a>,
+pub struct UpdateLocation {
+    client: Client,
+    location_id: i64,
+    body: Result<types::UpdateLocationRequest, String>,
     options: CallOptions,
 }
-impl UpdateLocation<'_> {
-    /// The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
-    pub fn location_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        Self {
-            inner: self.inner.location_id(value),
-            options: self.options,
-        }
-    }
-    /// The request body: the type, or its builder (`types::…::builder()`).
-    pub fn body<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<types::UpdateLocationRequest>,
-        <V as std::convert::TryInto<
-            types::UpdateLocationRequest,
-        >>::Error: std::fmt::Display,
-    {
-        Self {
-            inner: self.inner.body(value),
-            options: self.options,
-        }
-    }
-    /// Changes the request body through its builder.
-    pub fn body_map<F>(self, f: F) -> Self
-    where
-        F: std::ops::FnOnce(
-            types::builder::UpdateLocationRequest,
-        ) -> types::builder::UpdateLocationRequest,
-    {
-        Self {
-            inner: self.inner.body_map(f),
-            options: self.options,
-        }
-    }
+impl UpdateLocation {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -1513,12 +1525,24 @@ impl UpdateLocation<'_> {
     }
     /// Sends the request: the response body, with its status, headers and what the
     /// call cost, or this crate's [`Error`].
-    pub fn send(self) -> impl Future<Output = Result<Response<types::Location>, Error>> {
-        let Self { inner, options } = self;
+    pub fn send(
+        self,
+    ) -> impl Future<
+        Output = Result<Response<types::Location>, Error>,
+    > + Send + 'static {
+        let Self { client, location_id, body, options } = self;
         Client::execute(
             Operation::UpdateLocation,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::UpdateLocation::new(
+                    client.generated(),
+                );
+                let request = request.location_id(location_id);
+                let request = request
+                    .body(body.map_err(progenitor_client::Error::InvalidRequest)?);
+                request.send(call).await
+            },
         )
     }
 }
@@ -1528,31 +1552,27 @@ impl Client {
     /// Deletes a location. Only the vendor's endpoint table documents it; whether its phone number is released is not documented.
     ///
     /// Idempotent: retried on transport failures and on 429, 502, 503 and 504; a 404 on a retry is [`Error::NotFoundAfterRetry`].
-    pub fn delete_location(&self) -> DeleteLocation<'_> {
+    ///
+    /// Required inputs, as arguments:
+    /// - `location_id`: The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
+    pub fn delete_location(&self, location_id: impl Into<i64>) -> DeleteLocation {
         DeleteLocation {
-            inner: generated::builder::DeleteLocation::new(self.generated()),
+            client: self.clone(),
+            location_id: location_id.into(),
             options: CallOptions::default(),
         }
     }
 }
-/// Builder for [`Client::delete_location`]: set what it needs, then [`send`](Self::send) it.
+/// Builder for [`Client::delete_location`]: set what else it needs, then [`send`](Self::send) it.
+/// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.
 #[derive(Debug, Clone)]
 #[must_use = "nothing is sent until `.send().await`"]
-pub struct DeleteLocation<'a> {
-    inner: generated::builder::DeleteLocation<'a>,
+pub struct DeleteLocation {
+    client: Client,
+    location_id: i64,
     options: CallOptions,
 }
-impl DeleteLocation<'_> {
-    /// The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
-    pub fn location_id<V>(self, value: V) -> Self
-    where
-        V: std::convert::TryInto<i64>,
-    {
-        Self {
-            inner: self.inner.location_id(value),
-            options: self.options,
-        }
-    }
+impl DeleteLocation {
     /// This call's time limit for each attempt, instead of the client's
     /// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)).
     pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
@@ -1582,12 +1602,20 @@ impl DeleteLocation<'_> {
     }
     /// Sends the request: the response body, with its status, headers and what the
     /// call cost, or this crate's [`Error`].
-    pub fn send(self) -> impl Future<Output = Result<Response<types::Deleted>, Error>> {
-        let Self { inner, options } = self;
+    pub fn send(
+        self,
+    ) -> impl Future<Output = Result<Response<types::Deleted>, Error>> + Send + 'static {
+        let Self { client, location_id, options } = self;
         Client::execute(
             Operation::DeleteLocation,
             options,
-            async move |call| inner.send(call).await,
+            async move |call| {
+                let request = generated::builder::DeleteLocation::new(
+                    client.generated(),
+                );
+                let request = request.location_id(location_id);
+                request.send(call).await
+            },
         )
     }
 }
@@ -1611,49 +1639,51 @@ impl Client {
                 json_call::response(request.send().await?)
             }
             Operation::CreateOrganization => {
-                let request = self.create_organization();
-                let request = match json_call::argument::<
-                    types::CreateOrganizationRequest,
-                >(arguments, "body")? {
-                    Some(value) => request.body(value),
-                    None => request,
-                };
+                let request = self
+                    .create_organization(
+                        json_call::argument::<
+                            types::CreateOrganizationRequest,
+                        >(arguments, "body")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`body` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::GetOrganization => {
-                let request = self.get_organization();
-                let request = match json_call::argument::<
-                    i64,
-                >(arguments, "organization_id")? {
-                    Some(value) => request.organization_id(value),
-                    None => request,
-                };
+                let request = self
+                    .get_organization(
+                        json_call::argument::<i64>(arguments, "organization_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`organization_id` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::UpdateOrganization => {
-                let request = self.update_organization();
-                let request = match json_call::argument::<
-                    i64,
-                >(arguments, "organization_id")? {
-                    Some(value) => request.organization_id(value),
-                    None => request,
-                };
-                let request = match json_call::argument::<
-                    types::UpdateOrganizationRequest,
-                >(arguments, "body")? {
-                    Some(value) => request.body(value),
-                    None => request,
-                };
+                let request = self
+                    .update_organization(
+                        json_call::argument::<i64>(arguments, "organization_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`organization_id` is required".to_string(),
+                            ))?,
+                        json_call::argument::<
+                            types::UpdateOrganizationRequest,
+                        >(arguments, "body")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`body` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::DeleteOrganization => {
-                let request = self.delete_organization();
-                let request = match json_call::argument::<
-                    i64,
-                >(arguments, "organization_id")? {
-                    Some(value) => request.organization_id(value),
-                    None => request,
-                };
+                let request = self
+                    .delete_organization(
+                        json_call::argument::<i64>(arguments, "organization_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`organization_id` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::ListUsers => {
@@ -1667,81 +1697,93 @@ impl Client {
                 json_call::response(request.send().await?)
             }
             Operation::CreateUser => {
-                let request = self.create_user();
+                let request = self
+                    .create_user(
+                        json_call::argument::<
+                            types::CreateUserRequest,
+                        >(arguments, "body")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`body` is required".to_string(),
+                            ))?,
+                    );
                 let request = match json_call::argument::<
                     i64,
                 >(arguments, "organization_id")? {
                     Some(value) => request.organization_id(value),
-                    None => request,
-                };
-                let request = match json_call::argument::<
-                    types::CreateUserRequest,
-                >(arguments, "body")? {
-                    Some(value) => request.body(value),
                     None => request,
                 };
                 json_call::response(request.send().await?)
             }
             Operation::GetUser => {
-                let request = self.get_user();
-                let request = match json_call::argument::<
-                    ::std::string::String,
-                >(arguments, "external_id")? {
-                    Some(value) => request.external_id(value),
-                    None => request,
-                };
+                let request = self
+                    .get_user(
+                        json_call::argument::<
+                            ::std::string::String,
+                        >(arguments, "external_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`external_id` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::UpdateUser => {
-                let request = self.update_user();
-                let request = match json_call::argument::<
-                    ::std::string::String,
-                >(arguments, "external_id")? {
-                    Some(value) => request.external_id(value),
-                    None => request,
-                };
+                let request = self
+                    .update_user(
+                        json_call::argument::<
+                            ::std::string::String,
+                        >(arguments, "external_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`external_id` is required".to_string(),
+                            ))?,
+                        json_call::argument::<
+                            types::UpdateUserRequest,
+                        >(arguments, "body")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`body` is required".to_string(),
+                            ))?,
+                    );
                 let request = match json_call::argument::<
                     i64,
                 >(arguments, "organization_id")? {
                     Some(value) => request.organization_id(value),
                     None => request,
                 };
-                let request = match json_call::argument::<
-                    types::UpdateUserRequest,
-                >(arguments, "body")? {
-                    Some(value) => request.body(value),
-                    None => request,
-                };
                 json_call::response(request.send().await?)
             }
             Operation::GetEmbedToken => {
-                let request = self.get_embed_token();
-                let request = match json_call::argument::<
-                    ::std::string::String,
-                >(arguments, "external_id")? {
-                    Some(value) => request.external_id(value),
-                    None => request,
-                };
+                let request = self
+                    .get_embed_token(
+                        json_call::argument::<
+                            ::std::string::String,
+                        >(arguments, "external_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`external_id` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::GenerateEmbedToken => {
-                let request = self.generate_embed_token();
-                let request = match json_call::argument::<
-                    ::std::string::String,
-                >(arguments, "external_id")? {
-                    Some(value) => request.external_id(value),
-                    None => request,
-                };
+                let request = self
+                    .generate_embed_token(
+                        json_call::argument::<
+                            ::std::string::String,
+                        >(arguments, "external_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`external_id` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::InvalidateEmbedToken => {
-                let request = self.invalidate_embed_token();
-                let request = match json_call::argument::<
-                    ::std::string::String,
-                >(arguments, "external_id")? {
-                    Some(value) => request.external_id(value),
-                    None => request,
-                };
+                let request = self
+                    .invalidate_embed_token(
+                        json_call::argument::<
+                            ::std::string::String,
+                        >(arguments, "external_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`external_id` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::ListLocations => {
@@ -1755,49 +1797,51 @@ impl Client {
                 json_call::response(request.send().await?)
             }
             Operation::CreateLocation => {
-                let request = self.create_location();
-                let request = match json_call::argument::<
-                    types::CreateLocationRequest,
-                >(arguments, "body")? {
-                    Some(value) => request.body(value),
-                    None => request,
-                };
+                let request = self
+                    .create_location(
+                        json_call::argument::<
+                            types::CreateLocationRequest,
+                        >(arguments, "body")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`body` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::GetLocation => {
-                let request = self.get_location();
-                let request = match json_call::argument::<
-                    i64,
-                >(arguments, "location_id")? {
-                    Some(value) => request.location_id(value),
-                    None => request,
-                };
+                let request = self
+                    .get_location(
+                        json_call::argument::<i64>(arguments, "location_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`location_id` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::UpdateLocation => {
-                let request = self.update_location();
-                let request = match json_call::argument::<
-                    i64,
-                >(arguments, "location_id")? {
-                    Some(value) => request.location_id(value),
-                    None => request,
-                };
-                let request = match json_call::argument::<
-                    types::UpdateLocationRequest,
-                >(arguments, "body")? {
-                    Some(value) => request.body(value),
-                    None => request,
-                };
+                let request = self
+                    .update_location(
+                        json_call::argument::<i64>(arguments, "location_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`location_id` is required".to_string(),
+                            ))?,
+                        json_call::argument::<
+                            types::UpdateLocationRequest,
+                        >(arguments, "body")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`body` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
             Operation::DeleteLocation => {
-                let request = self.delete_location();
-                let request = match json_call::argument::<
-                    i64,
-                >(arguments, "location_id")? {
-                    Some(value) => request.location_id(value),
-                    None => request,
-                };
+                let request = self
+                    .delete_location(
+                        json_call::argument::<i64>(arguments, "location_id")?
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`location_id` is required".to_string(),
+                            ))?,
+                    );
                 json_call::response(request.send().await?)
             }
         }

@@ -49,7 +49,7 @@ async fn main() -> ExitCode {
         .owner(owner)
         .description(Some("Wood-fired pizza, three locations".to_string()));
 
-    match client.create_organization().body(request).send().await {
+    match client.create_organization(request).send().await {
         Ok(created) => {
             println!(
                 "created organization {} ({:?}), owner user {} <{}>, status {}",
@@ -81,12 +81,7 @@ async fn main() -> ExitCode {
             // Never just send it again: find out first, the way the operation documents
             // (`Operation::CreateOrganization.if_outcome_unknown()`): look the owner up.
             eprintln!("{error}");
-            match client
-                .get_user()
-                .external_id(OWNER_EXTERNAL_ID)
-                .send()
-                .await
-            {
+            match client.get_user(OWNER_EXTERNAL_ID).send().await {
                 Ok(owner) => match owner.organizations.first() {
                     Some(membership) => println!(
                         "it was created after all: organization {} ({:?})",

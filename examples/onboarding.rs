@@ -55,8 +55,7 @@ async fn main() -> ExitCode {
 async fn onboard(client: &Client) -> Result<(), Error> {
     // 1. The organization and its owner, in one call.
     let created = client
-        .create_organization()
-        .body(
+        .create_organization(
             CreateOrganizationRequest::builder()
                 .name("Pizza Palace")
                 .description(Some("Wood-fired pizza in Denver".to_string()))
@@ -77,8 +76,7 @@ async fn onboard(client: &Client) -> Result<(), Error> {
 
     // 2. A second user, a manager of the same organization.
     let user = client
-        .create_user()
-        .body(
+        .create_user(
             CreateUserRequest::builder()
                 .external_id(MANAGER)
                 .email("luca@pizzapalace.example")
@@ -100,8 +98,7 @@ async fn onboard(client: &Client) -> Result<(), Error> {
 
     // 3. A location, whose number is provisioned from the area code.
     let location = client
-        .create_location()
-        .body(
+        .create_location(
             CreateLocationRequest::builder()
                 .organization_id(organization_id)
                 .name("Pizza Palace Downtown")
@@ -117,7 +114,7 @@ async fn onboard(client: &Client) -> Result<(), Error> {
 
     // 4. The owner's embed token, for the dashboard inside the partner's app. It is a
     //    credential: printed only as `Secret(<redacted>)`; `expose_secret()` reads it.
-    let token = client.get_embed_token().external_id(OWNER).send().await?;
+    let token = client.get_embed_token(OWNER).send().await?;
     println!(
         "4. embed token for {}: {:?} ({} characters, for https://answeringagent.com/dashboard.html?token=...)",
         token.user_id,
@@ -127,9 +124,10 @@ async fn onboard(client: &Client) -> Result<(), Error> {
 
     // 5. The customer renamed their business.
     let renamed = client
-        .update_organization()
-        .organization_id(organization_id)
-        .body(UpdateOrganizationRequest::builder().name(Some("Pizza Palace Group".to_string())))
+        .update_organization(
+            organization_id,
+            UpdateOrganizationRequest::builder().name(Some("Pizza Palace Group".to_string())),
+        )
         .send()
         .await?;
     println!(

@@ -128,8 +128,7 @@ async fn a_create_whose_deadline_passes_in_flight_is_an_unknown_outcome_and_may_
             .email("late@example.com"),
     );
     let error = client
-        .create_organization()
-        .body(request)
+        .create_organization(request)
         .deadline(Duration::from_millis(100))
         .send()
         .await
@@ -241,4 +240,22 @@ async fn an_interceptor_sees_every_attempt_and_never_the_key() {
             "after #3 200",
         ]
     );
+}
+
+#[tokio::test]
+async fn a_call_is_static_and_send_so_it_can_be_spawned() {
+    let (fake, client) = fake_and_client().await;
+    let request = CreateOrganizationRequest::builder()
+        .name("Spawned Inc")
+        .owner(
+            OwnerInput::builder()
+                .external_id("spawned_1")
+                .email("spawned@example.com"),
+        );
+    // The builder owns a clone of the client: nothing borrows `client` once it is built.
+    let call = client.create_organization(request).send();
+    drop(client);
+    let created = tokio::spawn(call).await.unwrap().unwrap();
+    assert_eq!(created.owner.external_id, "spawned_1");
+    assert_eq!(fake.records("organizations").len(), 1);
 }

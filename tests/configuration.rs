@@ -165,12 +165,7 @@ async fn https_goes_through_rustls() {
                 .external_id("x")
                 .email("x@example.com"),
         );
-    let error = client
-        .create_organization()
-        .body(body)
-        .send()
-        .await
-        .unwrap_err();
+    let error = client.create_organization(body).send().await.unwrap_err();
     assert!(
         matches!(error, answering_agent::Error::Transport { .. }),
         "{error:?}"

@@ -56,8 +56,7 @@ async fn sends_exactly_the_request_the_user_built() {
         server_answering(ResponseTemplate::new(201).set_body_raw(DOCUMENTED, "application/json"))
             .await;
     client_for(&server)
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap();
@@ -97,8 +96,7 @@ async fn a_success_keeps_every_response_header() {
     )
     .await;
     let response = client_for(&server)
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap();
@@ -121,8 +119,7 @@ async fn sends_the_description_and_leaves_out_an_unset_owner_name() {
         )
         .description(Some("Wood-fired".to_string()));
     client_for(&server)
-        .create_organization()
-        .body(body)
+        .create_organization(body)
         .send()
         .await
         .unwrap();
@@ -143,8 +140,7 @@ async fn a_201_and_a_200_both_give_the_typed_response() {
         )
         .await;
         let created = client_for(&server)
-            .create_organization()
-            .body(request())
+            .create_organization(request())
             .send()
             .await
             .unwrap();
@@ -167,8 +163,7 @@ async fn a_fresh_organization_with_microsecond_timestamps_decodes() {
     let server =
         server_answering(ResponseTemplate::new(201).set_body_raw(FRESH, "application/json")).await;
     let created = client_for(&server)
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap();
@@ -184,8 +179,7 @@ async fn a_401_keeps_status_headers_and_body() {
         .set_body_raw(r#"{"message":"Unauthenticated."}"#, "application/json");
     let server = server_answering(response).await;
     let error = client_for(&server)
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap_err();
@@ -211,8 +205,7 @@ async fn a_422_carries_the_field_errors() {
         server_answering(ResponseTemplate::new(422).set_body_raw(VALIDATION, "application/json"))
             .await;
     let error = client_for(&server)
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap_err();
@@ -242,8 +235,7 @@ async fn a_500_with_a_body_that_is_not_json_keeps_it() {
     )
     .await;
     let error = client_for(&server)
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap_err();
@@ -264,8 +256,7 @@ async fn an_html_502_from_a_proxy_keeps_status_and_raw_bytes() {
     let html = "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>";
     let server = server_answering(ResponseTemplate::new(502).set_body_raw(html, "text/html")).await;
     let error = client_for(&server)
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap_err();
@@ -301,8 +292,7 @@ async fn a_truncated_success_body_keeps_status_and_raw_bytes() {
         server_answering(ResponseTemplate::new(201).set_body_raw(truncated, "application/json"))
             .await;
     let error = client_for(&server)
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap_err();
@@ -322,8 +312,7 @@ async fn an_undocumented_status_is_kept_as_such() {
     )
     .await;
     let error = client_for(&server)
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap_err();
@@ -341,8 +330,7 @@ async fn an_incomplete_body_is_refused_before_anything_is_sent() {
             .await;
     let missing_owner = CreateOrganizationRequest::builder().name("No owner");
     let error = client_for(&server)
-        .create_organization()
-        .body(missing_owner)
+        .create_organization(missing_owner)
         .send()
         .await
         .unwrap_err();
@@ -358,8 +346,7 @@ async fn the_key_appears_in_no_debug_or_display_output() {
             .await;
     let client = client_for(&server);
     let error = client
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap_err();
@@ -369,8 +356,7 @@ async fn the_key_appears_in_no_debug_or_display_output() {
         .build()
         .unwrap();
     let transport = unreachable
-        .create_organization()
-        .body(request())
+        .create_organization(request())
         .send()
         .await
         .unwrap_err();
@@ -380,7 +366,7 @@ async fn the_key_appears_in_no_debug_or_display_output() {
     );
     let bad_key = Client::new("line\nbreak").unwrap_err();
 
-    let builder = client.create_organization().body(request());
+    let builder = client.create_organization(request());
     let outputs = [
         format!("{client:?}"),
         format!("{error:?}"),
@@ -404,7 +390,7 @@ async fn the_key_appears_in_no_debug_or_display_output() {
 fn the_send_future_can_be_spawned() {
     fn assert_send<T: Send>(_: &T) {}
     let client = Client::new(KEY).unwrap();
-    let future = client.create_organization().body(request()).send();
+    let future = client.create_organization(request()).send();
     assert_send(&future);
 }
 
@@ -414,7 +400,7 @@ fn a_call_in_flight_holds_its_large_state_on_the_heap() {
     // state are boxed in `Client::execute` (client/call.rs): what a caller keeps per call
     // in flight, and copies at every move, is a pointer.
     let client = Client::new(KEY).unwrap();
-    let future = client.create_organization().body(request()).send();
+    let future = client.create_organization(request()).send();
     let size = std::mem::size_of_val(&future);
     assert!(size <= 64, "a call's future is {size} bytes");
 }

@@ -42,16 +42,16 @@ async fn a_users_test_creates_reads_back_and_survives_faults() {
 
     // Created, then read back with the name that was sent.
     let created = client
-        .create_organization()
-        .body(organization("Pizza Palace", "cust_1").description(Some("Wood-fired".to_string())))
+        .create_organization(
+            organization("Pizza Palace", "cust_1").description(Some("Wood-fired".to_string())),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(created.status().as_u16(), 201);
     assert_eq!(created.owner.external_id, "cust_1");
     let read = client
-        .get_organization()
-        .organization_id(created.organization.id)
+        .get_organization(created.organization.id)
         .send()
         .await
         .unwrap();
@@ -71,8 +71,7 @@ async fn a_users_test_creates_reads_back_and_survives_faults() {
 
     // A bad field: 422 naming it.
     let error = client
-        .create_organization()
-        .body(
+        .create_organization(
             organization("Bad", "cust_2").owner(
                 OwnerInput::builder()
                     .external_id("cust_2")
@@ -99,8 +98,7 @@ async fn a_users_test_creates_reads_back_and_survives_faults() {
     );
     let before = fake.calls(Operation::CreateOrganization.id());
     let second = client
-        .create_organization()
-        .body(organization("Second", "cust_3"))
+        .create_organization(organization("Second", "cust_3"))
         .send()
         .await
         .unwrap();
@@ -110,8 +108,7 @@ async fn a_users_test_creates_reads_back_and_survives_faults() {
     // caller's own check (the operation's `if_outcome_unknown`) finds it created.
     fake.inject(Fault::BadGatewayAfterCommit.on(Operation::CreateOrganization.id()));
     let error = client
-        .create_organization()
-        .body(organization("Third", "cust_4"))
+        .create_organization(organization("Third", "cust_4"))
         .send()
         .await
         .unwrap_err();
@@ -125,12 +122,7 @@ async fn a_users_test_creates_reads_back_and_survives_faults() {
         ),
         "{error:?}"
     );
-    let owner = client
-        .get_user()
-        .external_id("cust_4")
-        .send()
-        .await
-        .unwrap();
+    let owner = client.get_user("cust_4").send().await.unwrap();
     assert_eq!(owner.organizations[0].name, "Third");
 
     let names: Vec<String> = client
@@ -151,8 +143,7 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
     let fake = Fake::start().await.unwrap();
     let client = Client::builder().fake(&fake).build().unwrap();
     let org = client
-        .create_organization()
-        .body(organization("Acme", "owner_1"))
+        .create_organization(organization("Acme", "owner_1"))
         .send()
         .await
         .unwrap()
@@ -161,14 +152,13 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
 
     // A second user, in the organization by the query parameter, with a role.
     let manager = client
-        .create_user()
-        .organization_id(org.id)
-        .body(
+        .create_user(
             CreateUserRequest::builder()
                 .external_id("manager_1")
                 .email("m@example.com")
                 .role(Some(Role::Manager)),
         )
+        .organization_id(org.id)
         .send()
         .await
         .unwrap();
@@ -176,19 +166,13 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
     assert_eq!(manager.user.organizations[0].role, Role::Manager);
 
     // The token the create handed out is the current one until a new one is generated.
-    let token = client
-        .get_embed_token()
-        .external_id("manager_1")
-        .send()
-        .await
-        .unwrap();
+    let token = client.get_embed_token("manager_1").send().await.unwrap();
     assert_eq!(
         token.embed_token.expose_secret(),
         manager.embed_token.expose_secret()
     );
     let fresh = client
-        .generate_embed_token()
-        .external_id("manager_1")
+        .generate_embed_token("manager_1")
         .send()
         .await
         .unwrap();
@@ -196,38 +180,26 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
         fresh.embed_token.expose_secret(),
         token.embed_token.expose_secret()
     );
-    let again = client
-        .get_embed_token()
-        .external_id("manager_1")
-        .send()
-        .await
-        .unwrap();
+    let again = client.get_embed_token("manager_1").send().await.unwrap();
     assert_eq!(
         again.embed_token.expose_secret(),
         fresh.embed_token.expose_secret()
     );
     // Invalidated: the next read hands out a token none of the earlier ones equals.
     let invalidated = client
-        .invalidate_embed_token()
-        .external_id("manager_1")
+        .invalidate_embed_token("manager_1")
         .send()
         .await
         .unwrap();
     assert_eq!(invalidated.user_id, "manager_1");
-    let after = client
-        .get_embed_token()
-        .external_id("manager_1")
-        .send()
-        .await
-        .unwrap();
+    let after = client.get_embed_token("manager_1").send().await.unwrap();
     assert_ne!(
         after.embed_token.expose_secret(),
         fresh.embed_token.expose_secret()
     );
 
     let location = client
-        .create_location()
-        .body(
+        .create_location(
             CreateLocationRequest::builder()
                 .organization_id(org.id)
                 .name("Downtown"),
@@ -239,18 +211,14 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
 
     // The rename shows in the organization and in its users' memberships.
     client
-        .update_organization()
-        .organization_id(org.id)
-        .body(UpdateOrganizationRequest::builder().name(Some("Acme Group".to_string())))
+        .update_organization(
+            org.id,
+            UpdateOrganizationRequest::builder().name(Some("Acme Group".to_string())),
+        )
         .send()
         .await
         .unwrap();
-    let read = client
-        .get_organization()
-        .organization_id(org.id)
-        .send()
-        .await
-        .unwrap();
+    let read = client.get_organization(org.id).send().await.unwrap();
     assert_eq!(read.name, "Acme Group");
     assert_eq!(read.users.len(), 2);
     assert_eq!(read.phone_numbers[0].name, "Downtown");
@@ -267,9 +235,10 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
     );
 
     let renamed = client
-        .update_user()
-        .external_id("manager_1")
-        .body(UpdateUserRequest::builder().name(Some("Mia".to_string())))
+        .update_user(
+            "manager_1",
+            UpdateUserRequest::builder().name(Some("Mia".to_string())),
+        )
         .send()
         .await
         .unwrap();
@@ -277,8 +246,7 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
 
     // A duplicate external_id is refused (a GUESS of the spec: Laravel's `unique`).
     let error = client
-        .create_user()
-        .body(
+        .create_user(
             CreateUserRequest::builder()
                 .external_id("manager_1")
                 .email("x@example.com"),
@@ -295,26 +263,11 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
     );
 
     // Deleted: 404 afterwards, its locations gone with it, memberships dropped.
-    client
-        .delete_organization()
-        .organization_id(org.id)
-        .send()
-        .await
-        .unwrap();
-    let error = client
-        .get_organization()
-        .organization_id(org.id)
-        .send()
-        .await
-        .unwrap_err();
+    client.delete_organization(org.id).send().await.unwrap();
+    let error = client.get_organization(org.id).send().await.unwrap_err();
     assert!(matches!(error, Error::NotFound(_)), "{error:?}");
     assert!(client.list_locations().send().await.unwrap().is_empty());
-    let owner = client
-        .get_user()
-        .external_id("owner_1")
-        .send()
-        .await
-        .unwrap();
+    let owner = client.get_user("owner_1").send().await.unwrap();
     assert!(owner.organizations.is_empty());
     assert_eq!(fake.records("organizations").len(), 0);
 }
@@ -341,8 +294,7 @@ async fn resets_unavailability_and_delays_are_what_the_client_expects() {
     // A reset after the body was read: nothing was done, but the client cannot know.
     fake.inject(Fault::ResetAfterBody.on(Operation::CreateOrganization.id()));
     let error = client
-        .create_organization()
-        .body(organization("Reset", "cust_r"))
+        .create_organization(organization("Reset", "cust_r"))
         .send()
         .await
         .unwrap_err();
@@ -352,8 +304,7 @@ async fn resets_unavailability_and_delays_are_what_the_client_expects() {
     // An answer slower than the client's timeout: done, and unknown to the client.
     fake.inject(Fault::Delay(Duration::from_secs(2)).on(Operation::CreateOrganization.id()));
     let error = client
-        .create_organization()
-        .body(organization("Slow", "cust_s"))
+        .create_organization(organization("Slow", "cust_s"))
         .send()
         .await
         .unwrap_err();

@@ -29,12 +29,7 @@ async fn clients_256_create_10000_organizations_and_nothing_is_lost() {
                             .external_id(format!("owner_{n}"))
                             .email(format!("owner{n}@example.com")),
                     );
-                let created = client
-                    .create_organization()
-                    .body(request)
-                    .send()
-                    .await
-                    .unwrap();
+                let created = client.create_organization(request).send().await.unwrap();
                 assert_eq!(created.organization.name, format!("Organization {n}"));
                 ids.push(created.organization.id);
             }
@@ -82,9 +77,8 @@ async fn clients_256_create_10000_organizations_and_nothing_is_lost() {
                 .external_id(format!("member_{n}"))
                 .email(format!("member{n}@example.com"));
             client
-                .create_user()
+                .create_user(user)
                 .organization_id(target)
-                .body(user)
                 .send()
                 .await
                 .map(|_| ())
@@ -97,9 +91,7 @@ async fn clients_256_create_10000_organizations_and_nothing_is_lost() {
         let client = Client::builder().fake(&fake).build().unwrap();
         writes.spawn(async move {
             client
-                .update_organization()
-                .organization_id(target)
-                .body(body)
+                .update_organization(target, body)
                 .send()
                 .await
                 .map(|_| ())
@@ -108,12 +100,7 @@ async fn clients_256_create_10000_organizations_and_nothing_is_lost() {
     while let Some(write) = writes.join_next().await {
         write.unwrap().unwrap();
     }
-    let read = client
-        .get_organization()
-        .organization_id(target)
-        .send()
-        .await
-        .unwrap();
+    let read = client.get_organization(target).send().await.unwrap();
     assert_eq!(read.name, "Renamed");
     assert_eq!(read.description.as_deref(), Some("Described"));
     assert_eq!(read.users.len(), CLIENTS + 1, "the owner and every member");

@@ -81,12 +81,7 @@ async fn an_evolved_response_reaches_the_caller_through_the_client() {
                 .external_id("cust_789")
                 .email("maria@pizzapalace.example"),
         );
-    let created = client
-        .create_organization()
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let created = client.create_organization(body).send().await.unwrap();
     assert_eq!(
         created.organization.phone_numbers[0].status,
         LocationStatus::Unknown("suspended".into())

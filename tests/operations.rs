@@ -88,8 +88,7 @@ async fn a_path_parameter_reaches_the_server_as_one_percent_encoded_segment() {
     )
     .await;
     let user = client(&address)
-        .get_user()
-        .external_id("a/b c?d#e%")
+        .get_user("a/b c?d#e%")
         .send()
         .await
         .unwrap();
@@ -141,9 +140,10 @@ async fn a_patch_marked_idempotent_is_retried_through_a_502() {
         .mount(&server)
         .await;
     let organization = client(&server.uri())
-        .update_organization()
-        .organization_id(4711)
-        .body(UpdateOrganizationRequest::builder().name(Some("Pizza Palace".to_string())))
+        .update_organization(
+            4711,
+            UpdateOrganizationRequest::builder().name(Some("Pizza Palace".to_string())),
+        )
         .send()
         .await
         .unwrap();
@@ -163,9 +163,10 @@ async fn a_patch_that_is_not_idempotent_is_sent_once_and_says_how_to_check() {
         .mount(&server)
         .await;
     let error = client(&server.uri())
-        .update_user()
-        .external_id("cust_790")
-        .body(UpdateUserRequest::builder().name(Some("Luca".to_string())))
+        .update_user(
+            "cust_790",
+            UpdateUserRequest::builder().name(Some("Luca".to_string())),
+        )
         .send()
         .await
         .unwrap_err();
@@ -199,8 +200,7 @@ async fn a_delete_whose_retry_finds_nothing_says_an_earlier_attempt_did_it() {
         .mount(&server)
         .await;
     let error = client(&server.uri())
-        .delete_location()
-        .location_id(5150)
+        .delete_location(5150)
         .send()
         .await
         .unwrap_err();
@@ -226,8 +226,7 @@ async fn a_delete_whose_retry_finds_nothing_says_an_earlier_attempt_did_it() {
         .mount(&server)
         .await;
     let error = client(&server.uri())
-        .delete_location()
-        .location_id(5150)
+        .delete_location(5150)
         .send()
         .await
         .unwrap_err();
@@ -243,8 +242,7 @@ async fn a_delete_answered_by_204_without_a_body_succeeds() {
         .mount(&server)
         .await;
     let deleted = client(&server.uri())
-        .delete_organization()
-        .organization_id(4711)
+        .delete_organization(4711)
         .send()
         .await
         .unwrap();
@@ -260,8 +258,7 @@ async fn an_empty_body_where_one_is_required_is_still_an_error() {
         .mount(&server)
         .await;
     let error = client(&server.uri())
-        .get_organization()
-        .organization_id(1)
+        .get_organization(1)
         .send()
         .await
         .unwrap_err();
@@ -296,20 +293,14 @@ async fn embed_tokens_never_show_up_in_debug_errors_or_logs() {
         .await;
     let client = client(&server.uri());
 
-    let token = client
-        .get_embed_token()
-        .external_id("cust_789")
-        .send()
-        .await
-        .unwrap();
+    let token = client.get_embed_token("cust_789").send().await.unwrap();
     assert_eq!(
         token.embed_token.expose_secret(),
         CANARY,
         "readable on purpose"
     );
     let user = client
-        .create_user()
-        .body(
+        .create_user(
             answering_agent::types::CreateUserRequest::builder()
                 .external_id("cust_789")
                 .email("maria@pizzapalace.example"),
@@ -317,12 +308,7 @@ async fn embed_tokens_never_show_up_in_debug_errors_or_logs() {
         .send()
         .await
         .unwrap();
-    let error = client
-        .get_user()
-        .external_id("cust_789")
-        .send()
-        .await
-        .unwrap_err();
+    let error = client.get_user("cust_789").send().await.unwrap_err();
     assert!(matches!(error, Error::InvalidResponse { .. }), "{error:?}");
     assert!(error.response().unwrap().body_text().contains(CANARY));
 

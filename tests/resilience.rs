@@ -79,8 +79,7 @@ async fn a_429_with_retry_after_is_waited_out_then_the_create_succeeds() {
 
     let started = Instant::now();
     let created = client(&server.uri(), Duration::from_secs(5))
-        .create_organization()
-        .body(body())
+        .create_organization(body())
         .send()
         .await
         .unwrap();
@@ -108,8 +107,7 @@ async fn a_retried_request_is_the_first_one_again() {
         .mount(&server)
         .await;
     client(&server.uri(), Duration::from_secs(5))
-        .create_organization()
-        .body(body())
+        .create_organization(body())
         .send()
         .await
         .unwrap();
@@ -184,8 +182,7 @@ async fn a_retry_after_longer_than_the_cap_is_returned_not_slept() {
         .await;
     let started = Instant::now();
     let error = client(&server.uri(), Duration::from_secs(5))
-        .create_organization()
-        .body(body())
+        .create_organization(body())
         .send()
         .await
         .unwrap_err();
@@ -237,8 +234,7 @@ async fn a_create_answered_by_a_503_is_not_retried() {
         .mount(&server)
         .await;
     let error = client(&server.uri(), Duration::from_secs(5))
-        .create_organization()
-        .body(body())
+        .create_organization(body())
         .send()
         .await
         .unwrap_err();
@@ -256,8 +252,7 @@ async fn a_502_after_a_create_may_have_created_it() {
         .mount(&server)
         .await;
     let error = client(&server.uri(), Duration::from_secs(5))
-        .create_organization()
-        .body(body())
+        .create_organization(body())
         .send()
         .await
         .unwrap_err();
@@ -330,8 +325,7 @@ async fn resetting_server() -> (String, Arc<AtomicUsize>) {
 async fn a_reset_after_the_create_was_sent_may_have_created_it_and_is_sent_once() {
     let (address, received) = resetting_server().await;
     let error = client(&address, Duration::from_secs(5))
-        .create_organization()
-        .body(body())
+        .create_organization(body())
         .send()
         .await
         .unwrap_err();
@@ -378,8 +372,7 @@ async fn a_create_that_times_out_may_have_created_it_and_is_sent_once() {
         .mount(&server)
         .await;
     let error = client(&server.uri(), Duration::from_millis(300))
-        .create_organization()
-        .body(body())
+        .create_organization(body())
         .send()
         .await
         .unwrap_err();
@@ -434,12 +427,7 @@ async fn a_refused_connection_is_retried_even_for_a_create() {
         .build()
         .unwrap();
     logs();
-    let created = client
-        .create_organization()
-        .body(body())
-        .send()
-        .await
-        .unwrap();
+    let created = client.create_organization(body()).send().await.unwrap();
     assert_eq!(created.organization.id, 4711);
     assert_eq!(
         received.load(Ordering::SeqCst),

@@ -22,8 +22,7 @@ fn client(base: &str) -> Client {
 
 async fn create(base: &str) -> Result<String, Error> {
     client(base)
-        .create_organization()
-        .body(
+        .create_organization(
             CreateOrganizationRequest::builder().name("Acme").owner(
                 OwnerInput::builder()
                     .external_id("user_1")

@@ -9,7 +9,7 @@
 //! spec is all it takes; no hand-written file names one.
 
 use serde_json::Value;
-use syn::{FnArg, ImplItem, Item, Pat, ReturnType, Type};
+use syn::{ImplItem, Item, ReturnType, Type};
 
 use answering_agent_spec::{Spec, SpecError};
 
@@ -76,6 +76,8 @@ pub struct OperationModel {
     pub vendor_docs: Option<String>,
     /// Its parameters, merged as OpenAPI says (the path item's and its own).
     pub parameters: Vec<ParameterDoc>,
+    /// Whether the spec requires a request body.
+    pub body_required: bool,
 }
 
 /// What the generated docs say of a parameter.
@@ -87,6 +89,8 @@ pub struct ParameterDoc {
     pub location: String,
     /// Its description, on one line.
     pub description: String,
+    /// Whether the spec requires it (a path parameter always is).
+    pub required: bool,
 }
 
 impl OperationModel {
@@ -163,8 +167,13 @@ pub fn model(spec: &Spec) -> Result<Vec<OperationModel>, Vec<SpecError>> {
                     name: p.name.to_string(),
                     location: p.location.to_string(),
                     description: p.node.text("description").map(one_line).unwrap_or_default(),
+                    required: p.required,
                 })
                 .collect(),
+            body_required: operation
+                .request_body
+                .as_ref()
+                .is_some_and(|body| body.value.get("required") == Some(&Value::Bool(true))),
         });
     }
     // In the order of the spec's tags (the vendor's order: organizations, users, embed
@@ -423,61 +432,194 @@ fn builder_source(op: &OperationModel, generated: &GeneratedOperation) -> String
         ),
     };
     doc(&policy);
+    let inputs = inputs(op, generated);
+    let required: Vec<&Input> = inputs.iter().filter(|i| i.required).collect();
+    if !required.is_empty() {
+        doc("");
+        doc("Required inputs, as arguments:");
+        for input in &required {
+            doc(&format!("- `{}`: {}", input.name, input.doc));
+        }
+    }
+    let success = tokens(&generated.success);
     let mut out = String::new();
+    // The method: the required inputs as arguments, converted at once.
+    let mut generics = Vec::new();
+    let mut arguments = String::new();
+    let mut bounds = Vec::new();
+    let mut fields_init = String::new();
+    for input in &inputs {
+        let name = &input.name;
+        match (input.required, input.body) {
+            (true, true) => {
+                generics.push("B");
+                arguments.push_str(&format!(", {name}: B"));
+                bounds.push(format!(
+                    "B: std::convert::TryInto<{ty}>, <B as std::convert::TryInto<{ty}>>::Error: std::fmt::Display",
+                    ty = input.ty
+                ));
+                fields_init.push_str(&format!(
+                    "{name}: {name}.try_into().map_err(|e| format!(\"`{name}`: {{e}}\")), "
+                ));
+            }
+            (true, false) => {
+                arguments.push_str(&format!(", {name}: impl Into<{}>", input.ty));
+                fields_init.push_str(&format!("{name}: {name}.into(), "));
+            }
+            (false, _) => fields_init.push_str(&format!("{name}: None, ")),
+        }
+    }
+    let generics = if generics.is_empty() {
+        String::new()
+    } else {
+        format!("<{}>", generics.join(", "))
+    };
+    let where_clause = if bounds.is_empty() {
+        String::new()
+    } else {
+        format!(" where {}", bounds.join(", "))
+    };
     out.push_str(&format!(
-        "impl Client {{\n{docs}    pub fn {method}(&self) -> {builder}<'_> {{\n\
-         \x20       {builder} {{\n\
-         \x20           inner: generated::builder::{builder}::new(self.generated()),\n\
-         \x20           options: CallOptions::default(),\n\
-         \x20       }}\n\
+        "impl Client {{\n{docs}    pub fn {method}{generics}(&self{arguments}) -> {builder}{where_clause} {{\n\
+         \x20       {builder} {{ client: self.clone(), {fields_init}options: CallOptions::default() }}\n\
          \x20   }}\n}}\n\n"
     ));
+    // The builder owns what the call needs, so the call's future is `'static` and `Send`.
+    let mut fields = String::new();
+    for input in &inputs {
+        let ty = match (input.required, input.body) {
+            (true, true) => format!("Result<{}, String>", input.ty),
+            (true, false) => input.ty.clone(),
+            (false, true) => format!("Option<Result<{}, String>>", input.ty),
+            (false, false) => format!("Option<{}>", input.ty),
+        };
+        fields.push_str(&format!("    {}: {ty},\n", input.name));
+    }
     out.push_str(&format!(
-        "/// Builder for [`Client::{method}`]: set what it needs, then [`send`](Self::send) it.\n\
+        "/// Builder for [`Client::{method}`]: set what else it needs, then [`send`](Self::send) it.\n\
+         /// It owns a clone of the client (cheap), so the call's future is `'static` and `Send`.\n\
          #[derive(Debug, Clone)]\n\
          #[must_use = \"nothing is sent until `.send().await`\"]\n\
-         pub struct {builder}<'a> {{\n\
-         \x20   inner: generated::builder::{builder}<'a>,\n\
+         pub struct {builder} {{\n\
+         \x20   client: Client,\n{fields}\
          \x20   options: CallOptions,\n\
-         }}\n\nimpl {builder}<'_> {{\n"
+         }}\n\nimpl {builder} {{\n"
     ));
-    for setter in &generated.setters {
-        let mut sig = setter.sig.clone();
-        if let Some(FnArg::Receiver(receiver)) = sig.inputs.first_mut() {
-            receiver.mutability = None;
+    for input in inputs.iter().filter(|i| !i.required) {
+        let name = &input.name;
+        if input.body {
+            out.push_str(&format!(
+                "    /// Optional. {}\n    pub fn {name}<B>(mut self, value: B) -> Self\n\
+                 \x20   where B: std::convert::TryInto<{ty}>, <B as std::convert::TryInto<{ty}>>::Error: std::fmt::Display {{\n\
+                 \x20       self.{name} = Some(value.try_into().map_err(|e| format!(\"`{name}`: {{e}}\")));\n\
+                 \x20       self\n\
+                 \x20   }}\n\n",
+                input.doc,
+                ty = input.ty
+            ));
+        } else {
+            out.push_str(&format!(
+                "    /// Optional. {}\n    pub fn {name}(mut self, value: impl Into<{}>) -> Self {{\n\
+                 \x20       self.{name} = Some(value.into());\n\
+                 \x20       self\n\
+                 \x20   }}\n\n",
+                input.doc, input.ty
+            ));
         }
-        let arguments: Vec<String> = sig
-            .inputs
-            .iter()
-            .filter_map(|input| match input {
-                FnArg::Typed(typed) => match typed.pat.as_ref() {
-                    Pat::Ident(ident) => Some(ident.ident.to_string()),
-                    _ => None,
-                },
-                FnArg::Receiver(_) => None,
-            })
-            .collect();
-        let name = sig.ident.to_string();
-        let setter_doc = setter_doc(op, &name);
-        out.push_str(&format!(
-            "    /// {setter_doc}\n    pub {} {{\n\
-             \x20       Self {{ inner: self.inner.{name}({}), options: self.options }}\n\
-             \x20   }}\n\n",
-            tokens(&sig),
-            arguments.join(", ")
-        ));
     }
     out.push_str(CALL_OPTIONS);
+    // `send`: progenitor's builder, made inside the call's future from what this one owns.
+    let mut names = String::new();
+    let mut apply = String::new();
+    for input in &inputs {
+        let name = &input.name;
+        let setter = &input.setter;
+        names.push_str(&format!("{name}, "));
+        apply.push_str(&match (input.required, input.body) {
+            (true, true) => format!(
+                "            let request = request.{setter}({name}.map_err(progenitor_client::Error::InvalidRequest)?);\n"
+            ),
+            (true, false) => format!("            let request = request.{setter}({name});\n"),
+            (false, true) => format!(
+                "            let request = match {name} {{ Some(value) => request.{setter}(value.map_err(progenitor_client::Error::InvalidRequest)?), None => request }};\n"
+            ),
+            (false, false) => format!(
+                "            let request = match {name} {{ Some(value) => request.{setter}(value), None => request }};\n"
+            ),
+        });
+    }
     out.push_str(&format!(
         "    /// Sends the request: the response body, with its status, headers and what the\n\
          \x20   /// call cost, or this crate's [`Error`].\n\
-         \x20   pub fn send(self) -> impl Future<Output = Result<Response<{}>, Error>> {{\n\
-         \x20       let Self {{ inner, options }} = self;\n\
-         \x20       Client::execute(Operation::{variant}, options, async move |call| inner.send(call).await)\n\
-         \x20   }}\n}}\n",
-        tokens(&generated.success)
+         \x20   pub fn send(self) -> impl Future<Output = Result<Response<{success}>, Error>> + Send + 'static {{\n\
+         \x20       let Self {{ client, {names}options }} = self;\n\
+         \x20       Client::execute(Operation::{variant}, options, async move |call| {{\n\
+         \x20           let request = generated::builder::{builder}::new(client.generated());\n{apply}\
+         \x20           request.send(call).await\n\
+         \x20       }})\n\
+         \x20   }}\n}}\n"
     ));
     out
+}
+
+/// One input of an operation: a parameter or the body, as its builder takes it.
+struct Input {
+    /// The name in Rust (progenitor's setter name).
+    name: String,
+    /// progenitor's setter.
+    setter: String,
+    /// The type progenitor's setter converts to.
+    ty: String,
+    /// A required input is an argument of the client's method; others are setters.
+    required: bool,
+    /// The request body (converted with `TryInto`, which also takes a type's builder).
+    body: bool,
+    /// What the spec says of it.
+    doc: String,
+}
+
+/// The inputs of an operation: required ones first (path parameters in the path's order,
+/// then the rest, then the body), each with the type progenitor's setter converts to.
+fn inputs(op: &OperationModel, generated: &GeneratedOperation) -> Vec<Input> {
+    let mut inputs = Vec::new();
+    for setter in &generated.setters {
+        let name = setter.sig.ident.to_string();
+        let Some(target) = conversion_target(&setter.sig) else {
+            continue; // `body_map` takes a closure: one builder layer is enough
+        };
+        let body = name == "body";
+        let (required, doc) = match op.parameter_of_setter(&name) {
+            Some(parameter) => (
+                parameter.required || parameter.location == "path",
+                format!(
+                    "The `{}` {} parameter: {}",
+                    parameter.name,
+                    parameter.location,
+                    lower_first(&doc_escape(&parameter.description))
+                ),
+            ),
+            None if body => (
+                op.body_required,
+                "The request body: the type, or its builder (`types::…::builder()`).".to_string(),
+            ),
+            None => (false, format!("Sets `{name}`.")),
+        };
+        inputs.push(Input {
+            setter: name.clone(),
+            name,
+            ty: tokens(&target),
+            required,
+            body,
+            doc,
+        });
+    }
+    let position = |input: &Input| {
+        op.path
+            .find(&format!("{{{}}}", input.name))
+            .unwrap_or(usize::MAX)
+    };
+    inputs.sort_by_key(|input| (!input.required, input.body, position(input)));
+    inputs
 }
 
 /// The names of the per-call settings every builder has; a parameter of the same name
@@ -519,27 +661,6 @@ const CALL_OPTIONS: &str =
 
 ";
 
-/// The doc line of a builder setter: the body, or a parameter with the spec's description.
-fn setter_doc(op: &OperationModel, setter: &str) -> String {
-    match setter {
-        "body" => {
-            return "The request body: the type, or its builder (`types::…::builder()`)."
-                .to_string();
-        }
-        "body_map" => return "Changes the request body through its builder.".to_string(),
-        _ => {}
-    }
-    let Some(parameter) = op.parameter_of_setter(setter) else {
-        return format!("Sets `{setter}`.");
-    };
-    format!(
-        "The `{}` {} parameter: {}",
-        parameter.name,
-        parameter.location,
-        lower_first(&doc_escape(&parameter.description))
-    )
-}
-
 /// `Client::send_json`: every operation called with its arguments as JSON, each argument
 /// converted to the type its builder setter takes (`V: TryInto<T>`), for tools that choose
 /// the operation at run time (the command-line client).
@@ -552,33 +673,41 @@ fn send_json_source(operations: &[OperationModel], found: &[GeneratedOperation])
         else {
             continue; // `source` has refused the spec already
         };
+        let mut required = Vec::new();
         let mut setters = String::new();
-        for setter in &generated.setters {
-            let name = setter.sig.ident.to_string();
-            let Some(target) = conversion_target(&setter.sig) else {
-                continue; // `body_map` takes a closure, not a value
-            };
-            let argument = if name == "body" {
+        for input in inputs(op, generated) {
+            let argument = if input.body {
                 "body".to_string()
             } else {
-                op.parameter_of_setter(&name)
-                    .map_or_else(|| name.clone(), |p| p.name.clone())
+                op.parameter_of_setter(&input.name)
+                    .map_or_else(|| input.name.clone(), |p| p.name.clone())
             };
-            setters.push_str(&format!(
-                "                let request = match json_call::argument::<{}>(arguments, {argument:?})? {{\n\
-                 \x20                   Some(value) => request.{name}(value),\n\
-                 \x20                   None => request,\n\
-                 \x20               }};\n",
-                tokens(&target)
-            ));
+            let read = format!(
+                "json_call::argument::<{}>(arguments, {argument:?})?",
+                input.ty
+            );
+            if input.required {
+                required.push(format!(
+                    "{read}.ok_or_else(|| Error::InvalidRequest(\"`{argument}` is required\".to_string()))?"
+                ));
+            } else {
+                setters.push_str(&format!(
+                    "                let request = match {read} {{\n\
+                     \x20                   Some(value) => request.{}(value),\n\
+                     \x20                   None => request,\n\
+                     \x20               }};\n",
+                    input.name
+                ));
+            }
         }
         arms.push_str(&format!(
             "            Operation::{} => {{\n\
-             \x20               let request = self.{}();\n{setters}\
+             \x20               let request = self.{}({});\n{setters}\
              \x20               json_call::response(request.send().await?)\n\
              \x20           }}\n",
             op.type_name(),
-            generated.method
+            generated.method,
+            required.join(", ")
         ));
     }
     let body = if operations.is_empty() {
@@ -719,11 +848,27 @@ pub fn readme_table(operations: &[OperationModel]) -> String {
             (kind, true) => format!("{} (`x-idempotent`)", kind.describe()),
             (kind, false) => kind.describe().to_string(),
         };
+        // The required inputs, as the method takes them (see `inputs`).
+        let mut required: Vec<&ParameterDoc> = op
+            .parameters
+            .iter()
+            .filter(|p| p.required || p.location == "path")
+            .collect();
+        required.sort_by_key(|p| {
+            op.path
+                .find(&format!("{{{}}}", p.name))
+                .unwrap_or(usize::MAX)
+        });
+        let mut arguments: Vec<String> = required.iter().map(|p| snake(&p.name)).collect();
+        if op.body_required {
+            arguments.push("body".to_string());
+        }
         out.push_str(&format!(
-            "| {} | `{}` | `{}()` | {} | {} |\n",
+            "| {} | `{}` | `{}({})` | {} | {} |\n",
             op.method,
             op.path,
             snake(&op.id),
+            arguments.join(", "),
             idempotency,
             op.vendor_docs
                 .as_deref()
@@ -798,6 +943,7 @@ mod tests {
             idempotency_overridden: false,
             if_outcome_unknown: None,
             vendor_docs: None,
+            body_required: false,
             parameters: Vec::new(),
         };
         assert_eq!(op("makeWidget").type_name(), "MakeWidget");

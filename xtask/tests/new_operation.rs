@@ -71,7 +71,7 @@ fn main() {
     let request = CreateOrganizationRequest::builder()
         .name("Scratch")
         .owner(OwnerInput::builder().external_id("scratch_1").email("s@example.com"));
-    let created = runtime.block_on(client.create_organization().body(request).send()).unwrap();
+    let created = runtime.block_on(client.create_organization(request).send()).unwrap();
     let summary = runtime
         .block_on(
             client

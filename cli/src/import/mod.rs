@@ -440,12 +440,7 @@ async fn import_row(
         if let Err(e) = journal.record(&row.key, row.line, &State::Sending) {
             return stop(halt, e);
         }
-        match client
-            .create_organization()
-            .body(row.request.clone())
-            .send()
-            .await
-        {
+        match client.create_organization(row.request.clone()).send().await {
             Ok(created) => {
                 return end(Outcome::Created {
                     organization_id: created.organization.id,
@@ -555,7 +550,7 @@ enum Found {
 /// an organization says: a 404 means it was not created; an owner's membership of an
 /// organization with the row's name means it was.
 async fn look_up(client: &Client, key: &str, name: &str) -> Result<Found, Error> {
-    match client.get_user().external_id(key).send().await {
+    match client.get_user(key).send().await {
         Ok(user) => {
             let owned = user.organizations.iter().find(|membership| {
                 membership.name == name
