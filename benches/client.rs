@@ -54,6 +54,14 @@ fn main() {
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
+    // The cost of a registered interceptor: one that reads every attempt's outcome.
+    let intercepted = Client::builder()
+        .api_key(KEY)
+        .environment(Environment::custom(&base).unwrap())
+        .retry(RetryPolicy::default())
+        .interceptor(CountStatuses::default())
+        .build()
+        .unwrap();
     // progenitor alone has no notion of the key: its users put it in the reqwest client's
     // default headers.
     let raw = raw_progenitor::Client::new_with_client(&base, server::http_client_with_key(KEY));
@@ -86,7 +94,8 @@ fn main() {
                     $times[2],
                     raw.create_organization().body(raw_request()).send()
                 ),
-                _ => timed!($times[3], by_hand::create(&hand, &base, KEY)),
+                3 => timed!($times[3], by_hand::create(&hand, &base, KEY)),
+                _ => timed!($times[4], intercepted.create_organization(request()).send()),
             }
         };
     }
@@ -97,23 +106,24 @@ fn main() {
             $slot += start.elapsed();
         }};
     }
-    const NAMES: [&str; 4] = [
+    const NAMES: [&str; SERIES] = [
         "this client",
         "this client, retries off",
         "raw progenitor client",
         "hand-written reqwest",
+        "this client, an interceptor",
     ];
 
-    // For a profiler: `CLIENT_BENCH_PROFILE=SERIES:N` sends N requests of one series (0..3,
+    // For a profiler: `CLIENT_BENCH_PROFILE=SERIES:N` sends N requests of one series (0..4,
     // in the order of NAMES) and nothing else. Instructions per call are the difference of
     // two such runs of different N, divided by the difference of N (BENCHMARKS.md).
     if let Ok(profile) = std::env::var("CLIENT_BENCH_PROFILE") {
         let (which, count) = profile
             .split_once(':')
             .and_then(|(s, n)| Some((s.parse::<usize>().ok()?, n.parse::<usize>().ok()?)))
-            .expect("CLIENT_BENCH_PROFILE=SERIES:N, SERIES 0..3");
+            .expect("CLIENT_BENCH_PROFILE=SERIES:N, SERIES 0..4");
         runtime.block_on(async {
-            let mut times = [Duration::ZERO; 4];
+            let mut times = [Duration::ZERO; SERIES];
             for _ in 0..count {
                 call!(which, times);
             }
@@ -127,16 +137,16 @@ fn main() {
     // drift in the machine's speed (shared, noisy) fall on all of them alike.
     let mut order = Order::new();
     runtime.block_on(async {
-        let mut ignored = [Duration::ZERO; 4];
+        let mut ignored = [Duration::ZERO; SERIES];
         for _ in 0..200 {
             for which in order.next() {
                 call!(which, ignored);
             }
         }
     });
-    let mut rounds: [Vec<Duration>; 4] = Default::default();
+    let mut rounds: [Vec<Duration>; SERIES] = Default::default();
     for _ in 0..ROUNDS {
-        let mut times = [Duration::ZERO; 4];
+        let mut times = [Duration::ZERO; SERIES];
         runtime.block_on(async {
             for _ in 0..REQUESTS {
                 for which in order.next() {
@@ -162,7 +172,7 @@ fn main() {
         );
     }
     let medians: Vec<f64> = rounds.iter().map(|t| rate(stats(t).0)).collect();
-    for (i, name) in NAMES.iter().enumerate().take(3) {
+    for (i, name) in NAMES.iter().enumerate().filter(|(i, _)| *i != 3) {
         println!(
             "  ratio {name} / hand-written: {:.3}",
             medians[i] / medians[3]
@@ -225,6 +235,26 @@ fn main() {
     );
 }
 
+/// How many series the bench compares (see NAMES).
+const SERIES: usize = 5;
+
+/// An interceptor that does a little on every attempt: counts the answers by status class.
+#[derive(Default)]
+struct CountStatuses {
+    successes: std::sync::atomic::AtomicU64,
+    others: std::sync::atomic::AtomicU64,
+}
+
+impl answering_agent::interceptor::Interceptor for CountStatuses {
+    fn after_attempt(&self, outcome: &answering_agent::interceptor::AttemptOutcome<'_>) {
+        let counter = match outcome.status {
+            Some(status) if status.is_success() => &self.successes,
+            _ => &self.others,
+        };
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 fn decode<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Duration {
     let start = Instant::now();
     for _ in 0..DECODES {
@@ -252,8 +282,8 @@ impl Order {
         Order(0x9E37_79B9_7F4A_7C15)
     }
 
-    fn next(&mut self) -> [usize; 4] {
-        let mut order = [0, 1, 2, 3];
+    fn next(&mut self) -> [usize; SERIES] {
+        let mut order = [0, 1, 2, 3, 4];
         for i in (1..order.len()).rev() {
             self.0 ^= self.0 << 13;
             self.0 ^= self.0 >> 7;

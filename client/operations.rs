@@ -221,6 +221,13 @@ impl Client {
     /// is unknown (a timeout, a 502): look for its owner's `external_id` among the users.
     ///
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client) -> Result<(), answering_agent::Error> {
+    /// let answer = client.list_organizations().send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn list_organizations(&self) -> ListOrganizations {
         ListOrganizations {
             client: self.clone(),
@@ -299,6 +306,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, body: answering_agent::types:: CreateOrganizationRequest) -> Result<(), answering_agent::Error> {
+    /// let answer = client.create_organization(body).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn create_organization<B>(&self, body: B) -> CreateOrganization
     where
         B: std::convert::TryInto<types::CreateOrganizationRequest>,
@@ -381,6 +395,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `organization_id`: The `organization_id` path parameter: the id of the organization.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, organization_id: i64) -> Result<(), answering_agent::Error> {
+    /// let answer = client.get_organization(organization_id).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn get_organization(&self, organization_id: impl Into<i64>) -> GetOrganization {
         GetOrganization {
             client: self.clone(),
@@ -461,6 +482,13 @@ impl Client {
     /// Required inputs, as arguments:
     /// - `organization_id`: The `organization_id` path parameter: the id of the organization.
     /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, organization_id: i64, body: answering_agent::types:: UpdateOrganizationRequest) -> Result<(), answering_agent::Error> {
+    /// let answer = client.update_organization(organization_id, body).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn update_organization<B>(
         &self,
         organization_id: impl Into<i64>,
@@ -551,6 +579,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `organization_id`: The `organization_id` path parameter: the id of the organization.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, organization_id: i64) -> Result<(), answering_agent::Error> {
+    /// let answer = client.delete_organization(organization_id).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn delete_organization(
         &self,
         organization_id: impl Into<i64>,
@@ -627,6 +662,13 @@ impl Client {
     /// (`organization_id`, as on `GET /locations`, is the guess).
     ///
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client) -> Result<(), answering_agent::Error> {
+    /// let answer = client.list_users().send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn list_users(&self) -> ListUsers {
         ListUsers {
             client: self.clone(),
@@ -718,6 +760,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, body: answering_agent::types:: CreateUserRequest) -> Result<(), answering_agent::Error> {
+    /// let answer = client.create_user(body).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn create_user<B>(&self, body: B) -> CreateUser
     where
         B: std::convert::TryInto<types::CreateUserRequest>,
@@ -810,6 +859,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `external_id`: The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, external_id: :: std :: string :: String) -> Result<(), answering_agent::Error> {
+    /// let answer = client.get_user(external_id).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn get_user(&self, external_id: impl Into<::std::string::String>) -> GetUser {
         GetUser {
             client: self.clone(),
@@ -888,6 +944,13 @@ impl Client {
     /// Required inputs, as arguments:
     /// - `external_id`: The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
     /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, external_id: :: std :: string :: String, body: answering_agent::types:: UpdateUserRequest) -> Result<(), answering_agent::Error> {
+    /// let answer = client.update_user(external_id, body).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn update_user<B>(
         &self,
         external_id: impl Into<::std::string::String>,
@@ -984,6 +1047,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `external_id`: The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, external_id: :: std :: string :: String) -> Result<(), answering_agent::Error> {
+    /// let answer = client.get_embed_token(external_id).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn get_embed_token(
         &self,
         external_id: impl Into<::std::string::String>,
@@ -1065,6 +1135,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `external_id`: The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, external_id: :: std :: string :: String) -> Result<(), answering_agent::Error> {
+    /// let answer = client.generate_embed_token(external_id).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn generate_embed_token(
         &self,
         external_id: impl Into<::std::string::String>,
@@ -1145,6 +1222,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `external_id`: The `external_id` path parameter: your `external_id` of the user. Any string: the client percent-encodes it, so an id such as `a/b c` reaches the server as one path segment.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, external_id: :: std :: string :: String) -> Result<(), answering_agent::Error> {
+    /// let answer = client.invalidate_embed_token(external_id).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn invalidate_embed_token(
         &self,
         external_id: impl Into<::std::string::String>,
@@ -1220,6 +1304,13 @@ impl Client {
     /// The locations of your partner account, optionally only those of one organization.
     ///
     /// Safe: retried on transport failures and on 429, 502, 503 and 504.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client) -> Result<(), answering_agent::Error> {
+    /// let answer = client.list_locations().send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn list_locations(&self) -> ListLocations {
         ListLocations {
             client: self.clone(),
@@ -1306,6 +1397,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, body: answering_agent::types:: CreateLocationRequest) -> Result<(), answering_agent::Error> {
+    /// let answer = client.create_location(body).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn create_location<B>(&self, body: B) -> CreateLocation
     where
         B: std::convert::TryInto<types::CreateLocationRequest>,
@@ -1388,6 +1486,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `location_id`: The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, location_id: i64) -> Result<(), answering_agent::Error> {
+    /// let answer = client.get_location(location_id).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn get_location(&self, location_id: impl Into<i64>) -> GetLocation {
         GetLocation {
             client: self.clone(),
@@ -1466,6 +1571,13 @@ impl Client {
     /// Required inputs, as arguments:
     /// - `location_id`: The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
     /// - `body`: The request body: the type, or its builder (`types::…::builder()`).
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, location_id: i64, body: answering_agent::types:: UpdateLocationRequest) -> Result<(), answering_agent::Error> {
+    /// let answer = client.update_location(location_id, body).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn update_location<B>(
         &self,
         location_id: impl Into<i64>,
@@ -1555,6 +1667,13 @@ impl Client {
     ///
     /// Required inputs, as arguments:
     /// - `location_id`: The `location_id` path parameter: the id of the location. GUESS: an integer, as every id in the examples.
+    ///
+    /// ```no_run
+    /// # async fn demo(client: answering_agent::Client, location_id: i64) -> Result<(), answering_agent::Error> {
+    /// let answer = client.delete_location(location_id).send().await?;
+    /// println!("{} in {:?}", answer.status(), answer.elapsed());
+    /// # Ok(()) }
+    /// ```
     pub fn delete_location(&self, location_id: impl Into<i64>) -> DeleteLocation {
         DeleteLocation {
             client: self.clone(),

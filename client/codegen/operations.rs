@@ -441,6 +441,30 @@ fn builder_source(op: &OperationModel, generated: &GeneratedOperation) -> String
             doc(&format!("- `{}`: {}", input.name, input.doc));
         }
     }
+    // An example, compiled as a doctest: the call with its required inputs.
+    let parameters: String = required
+        .iter()
+        .map(|input| {
+            format!(
+                ", {}: {}",
+                input.name,
+                input.ty.replace("types ::", "answering_agent::types::")
+            )
+        })
+        .collect();
+    let arguments: Vec<&str> = required.iter().map(|input| input.name.as_str()).collect();
+    doc("");
+    doc("```no_run");
+    doc(&format!(
+        "# async fn demo(client: answering_agent::Client{parameters}) -> Result<(), answering_agent::Error> {{"
+    ));
+    doc(&format!(
+        "let answer = client.{method}({}).send().await?;",
+        arguments.join(", ")
+    ));
+    doc("println!(\"{} in {:?}\", answer.status(), answer.elapsed());");
+    doc("# Ok(()) }");
+    doc("```");
     let success = tokens(&generated.success);
     let mut out = String::new();
     // The method: the required inputs as arguments, converted at once.

@@ -75,8 +75,7 @@ fn main() {
     let summary = runtime
         .block_on(
             client
-                .get_organization_summary()
-                .organization_id(created.organization.id)
+                .get_organization_summary(created.organization.id)
                 .x_request_id("scratch-request")
                 .send(),
         )
@@ -223,7 +222,7 @@ fn an_operation_added_to_the_spec_needs_no_hand_written_line() {
     );
     let readme = String::from_utf8_lossy(&after["README.md"]).into_owned();
     assert!(
-        readme.contains("| GET | `/organizations/{organization_id}/summary` | `get_organization_summary()` | safe | invented by a test |"),
+        readme.contains("| GET | `/organizations/{organization_id}/summary` | `get_organization_summary(organization_id)` | safe | invented by a test |"),
         "the README's table has the new operation"
     );
 
