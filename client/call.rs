@@ -57,7 +57,9 @@ impl Client {
             match outcome {
                 Ok(response) => Ok(success(response, &mut call, started.elapsed())),
                 // Rare, and its future is large: in a block of its own.
-                Err(error) => Box::pin(failure(error, &mut call, started)).await,
+                Err(error) => Box::pin(failure(error, &mut call, started))
+                    .await
+                    .map_err(|error| error.with_cost(call.attempts(), started.elapsed())),
             }
         })
     }
@@ -171,7 +173,13 @@ async fn convert<T: DeserializeOwned, E>(
             | Generated::ResponseBodyError(e)
             | Generated::InvalidUpgrade(e),
             _,
-        ) => return Err(Error::Transport { error: e, attempts }),
+        ) => {
+            return Err(Error::Transport {
+                error: e,
+                attempts,
+                elapsed: Duration::ZERO,
+            });
+        }
         (error, Some(captured)) => (error, captured),
         // Every response passes through the hooks' retry loop, which captures it.
         (_, None) => {
@@ -196,7 +204,11 @@ async fn convert<T: DeserializeOwned, E>(
             let body = http::Response::from(response).into_body();
             read_bounded(body, MAX_RESPONSE_BODY)
                 .await
-                .map_err(|error| Error::Transport { error, attempts })?
+                .map_err(|error| Error::Transport {
+                    error,
+                    attempts,
+                    elapsed: Duration::ZERO,
+                })?
         }
         (None, _) => (Bytes::new(), false),
     };

@@ -59,6 +59,8 @@ pub enum Error {
         error: reqwest::Error,
         /// How many attempts the call made.
         attempts: u32,
+        /// How long the whole call took, every attempt and wait included.
+        elapsed: std::time::Duration,
     },
     /// A request that is not idempotent (creating an organization, a user or a location,
     /// generating an embed token, updating a user) failed after it may have reached the
@@ -120,6 +122,56 @@ impl Error {
             Error::Server(response) => matches!(response.status().as_u16(), 502..=504),
             _ => false,
         }
+    }
+
+    /// How many attempts the call made, when it made any.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Transport { attempts, .. }
+            | Error::NotFoundAfterRetry { attempts, .. }
+            | Error::DeadlineExceeded { attempts, .. } => Some(*attempts),
+            Error::OutcomeUnknown { cause, .. } => cause.attempts(),
+            _ => self.response().map(|r| r.0.attempts).filter(|n| *n > 0),
+        }
+    }
+
+    /// How long the whole call took, every attempt and wait included (for a passed
+    /// deadline, the deadline).
+    pub fn elapsed(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Transport { elapsed, .. } => Some(*elapsed),
+            Error::DeadlineExceeded { deadline, .. } => Some(*deadline),
+            Error::OutcomeUnknown { cause, .. } => cause.elapsed(),
+            _ => self
+                .response()
+                .map(|r| r.0.elapsed)
+                .filter(|d| !d.is_zero()),
+        }
+    }
+
+    /// The error with what the call cost written into it (`Client::execute`).
+    pub(crate) fn with_cost(mut self, attempts: u32, elapsed: std::time::Duration) -> Error {
+        match &mut self {
+            Error::Transport { elapsed: at, .. } => *at = elapsed,
+            Error::OutcomeUnknown { cause, .. } => {
+                let inner = std::mem::replace(cause.as_mut(), Error::InvalidRequest(String::new()));
+                **cause = inner.with_cost(attempts, elapsed);
+            }
+            Error::Unauthorized(r)
+            | Error::Forbidden(r)
+            | Error::NotFound(r)
+            | Error::Validation(r)
+            | Error::RateLimited { response: r, .. }
+            | Error::Server(r)
+            | Error::UnexpectedStatus(r)
+            | Error::InvalidResponse { response: r, .. }
+            | Error::NotFoundAfterRetry { response: r, .. } => {
+                r.0.attempts = attempts;
+                r.0.elapsed = elapsed;
+            }
+            Error::InvalidRequest(_) | Error::DeadlineExceeded { .. } => {}
+        }
+        self
     }
 
     /// The response, when one arrived.
@@ -251,7 +303,9 @@ impl fmt::Display for Error {
                 "the response ({}) is not what the spec describes: {reason}",
                 response.status()
             ),
-            Error::Transport { error, attempts } => {
+            Error::Transport {
+                error, attempts, ..
+            } => {
                 write!(f, "the request failed in transport")?;
                 if *attempts > 1 {
                     write!(f, " after {attempts} attempts")?;
@@ -290,6 +344,9 @@ struct Parts {
     body: Bytes,
     body_truncated: bool,
     detail: Option<types::Error>,
+    /// What the call cost, written in when it ends (`Error::with_cost`); 0 until then.
+    attempts: u32,
+    elapsed: std::time::Duration,
 }
 
 impl ErrorResponse {
@@ -311,6 +368,8 @@ impl ErrorResponse {
             body,
             body_truncated,
             detail,
+            attempts: 0,
+            elapsed: std::time::Duration::ZERO,
         }))
     }
 

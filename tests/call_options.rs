@@ -259,3 +259,18 @@ async fn a_call_is_static_and_send_so_it_can_be_spawned() {
     assert_eq!(created.owner.external_id, "spawned_1");
     assert_eq!(fake.records("organizations").len(), 1);
 }
+
+#[tokio::test]
+async fn an_error_says_how_many_attempts_it_took_how_long_and_its_request_id() {
+    let (fake, client) = fake_and_client().await;
+    fake.inject(Fault::Unavailable.times(10).on("listOrganizations"));
+    let error = client.list_organizations().send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(503), "{error}");
+    assert_eq!(error.attempts(), Some(3));
+    assert_eq!(fake.calls("listOrganizations"), 3);
+    assert!(
+        error.elapsed().is_some_and(|d| d > Duration::ZERO),
+        "{error:?}"
+    );
+    assert!(error.request_id().unwrap().starts_with("fake-"));
+}

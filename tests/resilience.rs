@@ -162,7 +162,10 @@ async fn a_timeout_on_a_users_own_reqwest_client_holds_for_every_attempt() {
         .unwrap();
     let started = Instant::now();
     let error = client.list_organizations().send().await.unwrap_err();
-    let Error::Transport { error, attempts } = &error else {
+    let Error::Transport {
+        error, attempts, ..
+    } = &error
+    else {
         panic!("expected a transport error, got {error:?}")
     };
     assert!(error.is_timeout(), "{error:?}");
