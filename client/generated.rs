@@ -16,6 +16,7 @@ the body. Its overview says the number is provisioned "when you provide an area 
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CreateLocationRequest {
         ///The street address. GUESS.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -39,6 +40,7 @@ the body. Its overview says the number is provisioned "when you provide an area 
     ///The body of `POST /organizations`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CreateOrganizationRequest {
         ///Optional description of the organization; `null` and absent both mean none. No documented response echoes it back.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -55,6 +57,7 @@ the body. Its overview says the number is provisioned "when you provide an area 
     ///The created organization and its owner.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CreateOrganizationResponse {
         pub organization: Organization,
         pub owner: User,
@@ -67,6 +70,7 @@ the body. Its overview says the number is provisioned "when you provide an area 
     ///The body of `POST /users`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CreateUserRequest {
         ///The user's email address.
         pub email: ::std::string::String,
@@ -96,6 +100,7 @@ look like leftovers of an older model of the API (a team, and locations with
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct CreateUserResponse {
         pub embed_token: crate::secret::Secret,
         ///The user's locations, in the older shape. Empty when absent.
@@ -117,6 +122,7 @@ its answer.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Deleted {
         ///A human-readable confirmation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -130,6 +136,7 @@ its answer.
     ///The answer to invalidating a user's embed tokens.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct EmbedTokenInvalidated {
         ///A confirmation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -145,6 +152,7 @@ its answer.
     ///A user's embed token.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct EmbedTokenResponse {
         pub embed_token: crate::secret::Secret,
         ///A confirmation, when a new token was generated.
@@ -164,6 +172,7 @@ any JSON object is accepted. Clients must also cope with bodies that are not JSO
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Error {
         ///For validation errors: the messages for each invalid field, keyed by field path.
         #[serde(
@@ -188,6 +197,7 @@ organization lists them as `phone_numbers`; the same shape is served by `/locati
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Location {
         ///The street address. GUESS: may be `null` or absent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -226,6 +236,7 @@ organization lists them as `phone_numbers`; the same shape is served by `/locati
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum LocationStatus {
         #[serde(rename = "pending")]
         Pending,
@@ -275,6 +286,7 @@ organization lists them as `phone_numbers`; the same shape is served by `/locati
     ///A user's membership in an organization.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Membership {
         ///The organization's id.
         pub id: i64,
@@ -294,6 +306,7 @@ one: it is optional here.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Organization {
         ///When the organization was created.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -326,6 +339,7 @@ there, so it is here too.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct OwnerInput {
         ///The owner's email address.
         pub email: ::std::string::String,
@@ -353,6 +367,7 @@ there, so it is here too.
         PartialOrd
     )]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub enum Role {
         #[serde(rename = "owner")]
         Owner,
@@ -406,6 +421,7 @@ there, so it is here too.
     ///A team, as `POST /users` answers it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct Team {
         ///The team's id.
         pub id: i64,
@@ -420,6 +436,7 @@ there, so it is here too.
     ///The body of `PATCH /locations/{location_id}`. GUESS, all of it: the vendor shows none.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct UpdateLocationRequest {
         ///The new street address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -439,6 +456,7 @@ there, so it is here too.
     ///The body of `PATCH /organizations/{organization_id}`; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct UpdateOrganizationRequest {
         ///The new description. Whether `null` clears it is not documented.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -455,6 +473,7 @@ there, so it is here too.
     ///The body of `PATCH /users/{external_id}`; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct UpdateUserRequest {
         ///The new email address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -480,6 +499,7 @@ there, so it is here too.
     ///A user of your partner account.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct User {
         ///When the user was created.
         pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -506,6 +526,7 @@ there, so it is here too.
     ///A location as `POST /users` answers it (not the shape of `Location`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+    #[non_exhaustive]
     pub struct UserLocation {
         ///The location's name.
         pub location: ::std::string::String,

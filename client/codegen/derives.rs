@@ -1,4 +1,5 @@
-//! `schemars::JsonSchema` for every generated type, behind the client's `schemars` feature.
+//! `schemars::JsonSchema` for every generated type, behind the client's `schemars` feature;
+//! and `#[non_exhaustive]` on every type the spec can grow.
 //!
 //! typify could add the derive itself (`with_derive`), but unconditionally: every user would
 //! compile schemars. So, after progenitor, each struct and enum of the `types` module that
@@ -19,6 +20,30 @@ pub fn add_json_schema(file: &mut syn::File) -> Result<usize, String> {
     for item in types.iter_mut() {
         let attributes = match item {
             Item::Struct(item) => &mut item.attrs,
+            Item::Enum(item) => &mut item.attrs,
+            _ => continue,
+        };
+        if attributes.iter().any(derives_serde) {
+            attributes.push(attribute.clone());
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// Marks every struct with named fields and every enum of the `types` module that derives
+/// serde's traits `#[non_exhaustive]`: the spec can add an optional field or an enum value
+/// without a breaking change on the wire, and then it is none in Rust either (no struct
+/// literal or exhaustive `match` outside this crate to break; builders make the types).
+/// Returns how many types got it.
+pub fn mark_non_exhaustive(file: &mut syn::File) -> Result<usize, String> {
+    let types =
+        super::module_mut(file, "types").ok_or("progenitor's output has no `types` module")?;
+    let attribute: Attribute = syn::parse_quote!(#[non_exhaustive]);
+    let mut count = 0;
+    for item in types.iter_mut() {
+        let attributes = match item {
+            Item::Struct(item) if matches!(item.fields, syn::Fields::Named(_)) => &mut item.attrs,
             Item::Enum(item) => &mut item.attrs,
             _ => continue,
         };
@@ -67,5 +92,32 @@ mod tests {
                 .count(),
             count
         );
+    }
+
+    #[test]
+    fn every_serde_struct_and_enum_is_non_exhaustive() {
+        let mut file = sample();
+        let count = super::mark_non_exhaustive(&mut file).unwrap();
+        let types = super::super::module(&file, "types");
+        let marked: Vec<String> = types
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Struct(s)
+                    if s.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) =>
+                {
+                    Some(s.ident.to_string())
+                }
+                syn::Item::Enum(e)
+                    if e.attrs.iter().any(|a| a.path().is_ident("non_exhaustive")) =>
+                {
+                    Some(e.ident.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(marked.len(), count);
+        for name in ["Color", "NewWidget", "Widget"] {
+            assert!(marked.iter().any(|m| m == name), "{name}: {marked:?}");
+        }
     }
 }

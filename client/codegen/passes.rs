@@ -48,6 +48,9 @@ pub fn run(file: &mut syn::File, operations: &[OperationModel]) -> Result<Counts
     counts.push(("open_enums", enums.len()));
     let types = derives::add_json_schema(file).map_err(|e| format!("the pass `derives`: {e}"))?;
     counts.push(("derives", types));
+    let growing = derives::mark_non_exhaustive(file)
+        .map_err(|e| format!("the pass `non_exhaustive`: {e}"))?;
+    counts.push(("non_exhaustive", growing));
     let mut sends = sends_by_builder(file);
     for operation in operations {
         let builder = operation.type_name();

@@ -2413,6 +2413,27 @@ fn the_rust_impact_of_a_spec_without_operation_ids_uses_derived_names() {
 }
 
 #[test]
+fn a_field_added_to_a_generated_type_is_minor_since_the_types_are_non_exhaustive() {
+    use xtask::diff::rust_impact::rust_impact;
+    let head = NO_OPERATION_IDS.replace(
+        "        name: {type: string}\n",
+        "        name: {type: string}\n        size: {type: integer}\n",
+    );
+    let impact = rust_impact(("base.yaml", NO_OPERATION_IDS), ("head.yaml", &head), None);
+    assert_eq!(impact.error, None);
+    let added: Vec<(&str, bool)> = impact
+        .changes
+        .iter()
+        .map(|c| (c.item.as_str(), c.breaking))
+        .collect();
+    assert_eq!(added, [("types::Widget.size", false)], "{impact:#?}");
+    assert!(
+        impact.changes[0].note.contains("non_exhaustive"),
+        "{impact:#?}"
+    );
+}
+
+#[test]
 fn a_side_the_generator_cannot_take_is_one_line_in_the_report() {
     use xtask::diff::rust_impact::rust_impact;
     // A path item that is a `$ref`: valid OpenAPI, which progenitor cannot take.

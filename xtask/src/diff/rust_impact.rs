@@ -99,8 +99,19 @@ pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<Strin
     for item in added {
         // A new field or variant of a type that already existed: struct literals and
         // exhaustive matches stop compiling. On a new type it is part of that type.
+        // On a `#[non_exhaustive]` type neither exists outside the crate: a minor change.
         let owner = owner_of(item);
-        if old.types.contains_key(&owner) {
+        let Some(owner_text) = old.types.get(&owner) else {
+            continue;
+        };
+        if owner_text.contains("non_exhaustive") {
+            let note = if item.contains('.') {
+                "a new field of a #[non_exhaustive] struct: builders and reads are unaffected"
+            } else {
+                "a new variant of a #[non_exhaustive] enum: matches already have a wildcard arm"
+            };
+            changes.push(change(item, "added", false, note));
+        } else {
             let note = if item.contains('.') {
                 "struct literals stop compiling (builders do not)"
             } else {
