@@ -11,24 +11,10 @@ use syn::{Attribute, Item, Token};
 
 /// Adds the conditional derive; returns how many types got it.
 pub fn add_json_schema(file: &mut syn::File) -> Result<usize, String> {
-    let types =
-        super::module_mut(file, "types").ok_or("progenitor's output has no `types` module")?;
     let attribute: Attribute = syn::parse_quote!(
         #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
     );
-    let mut count = 0;
-    for item in types.iter_mut() {
-        let attributes = match item {
-            Item::Struct(item) => &mut item.attrs,
-            Item::Enum(item) => &mut item.attrs,
-            _ => continue,
-        };
-        if attributes.iter().any(derives_serde) {
-            attributes.push(attribute.clone());
-            count += 1;
-        }
-    }
-    Ok(count)
+    mark_serde_types(file, &attribute, |_| true)
 }
 
 /// Marks every struct with named fields and every enum of the `types` module that derives
@@ -37,13 +23,29 @@ pub fn add_json_schema(file: &mut syn::File) -> Result<usize, String> {
 /// literal or exhaustive `match` outside this crate to break; builders make the types).
 /// Returns how many types got it.
 pub fn mark_non_exhaustive(file: &mut syn::File) -> Result<usize, String> {
+    let attribute: Attribute = syn::parse_quote!(#[non_exhaustive]);
+    mark_serde_types(file, &attribute, |item| match item {
+        Item::Struct(item) => matches!(item.fields, syn::Fields::Named(_)),
+        _ => true,
+    })
+}
+
+/// Adds `attribute` to every struct and enum of the `types` module that derives serde's
+/// traits and that `wanted` accepts; returns how many got it.
+fn mark_serde_types(
+    file: &mut syn::File,
+    attribute: &Attribute,
+    wanted: impl Fn(&Item) -> bool,
+) -> Result<usize, String> {
     let types =
         super::module_mut(file, "types").ok_or("progenitor's output has no `types` module")?;
-    let attribute: Attribute = syn::parse_quote!(#[non_exhaustive]);
     let mut count = 0;
     for item in types.iter_mut() {
+        if !wanted(item) {
+            continue;
+        }
         let attributes = match item {
-            Item::Struct(item) if matches!(item.fields, syn::Fields::Named(_)) => &mut item.attrs,
+            Item::Struct(item) => &mut item.attrs,
             Item::Enum(item) => &mut item.attrs,
             _ => continue,
         };

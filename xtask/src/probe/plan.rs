@@ -562,48 +562,66 @@ pub fn unknown_key(spec: &Spec, operation: &Operation<'_>, parameter: &str, run:
 mod tests {
     use super::*;
 
+    fn project() -> Spec {
+        Spec::parse(crate::codegen::SPEC_PATH, answering_agent_spec::SPEC).unwrap()
+    }
+
     #[test]
     fn the_projects_plan_refuses_after_the_creates_and_deletes_last() {
-        let spec = Spec::parse(crate::codegen::SPEC_PATH, answering_agent_spec::SPEC).unwrap();
+        let spec = project();
         let operations = spec.operations().unwrap();
-        let steps: Vec<String> = steps(&spec, &operations)
+        let steps = steps(&spec, &operations);
+        let creates = operations
             .iter()
-            .map(|s| format!("{} {}", s.operation.id.unwrap(), s.purpose.slug()))
+            .filter(|o| o.kind() == Kind::Create)
+            .count();
+        assert!(
+            steps[..creates]
+                .iter()
+                .all(|s| s.operation.kind() == Kind::Create)
+        );
+        let refusals: Vec<&str> = steps[creates..]
+            .iter()
+            .take_while(|s| s.purpose != Purpose::Exercise)
+            .map(|s| s.purpose.slug())
             .collect();
+        // Organizations (missing field, duplicate owner), locations (missing field), users
+        // (missing field, duplicate), three unknown ids, one wrong key.
         assert_eq!(
-            steps[..3],
+            refusals,
             [
-                "createOrganization exercise",
-                "createLocation exercise",
-                "createUser exercise"
+                "missing-field",
+                "duplicate",
+                "missing-field",
+                "missing-field",
+                "duplicate",
+                "unknown-id",
+                "unknown-id",
+                "unknown-id",
+                "wrong-key"
             ]
         );
-        assert_eq!(
-            steps[3..12],
-            [
-                "createOrganization missing-field",
-                "createOrganization duplicate",
-                "createLocation missing-field",
-                "createUser missing-field",
-                "createUser duplicate",
-                "getOrganization unknown-id",
-                "getLocation unknown-id",
-                "getUser unknown-id",
-                "listOrganizations wrong-key",
-            ]
-        );
-        assert_eq!(steps.last().unwrap(), "deleteOrganization exercise");
-        assert_eq!(steps.len(), 17 + 9);
+        assert_eq!(steps.last().unwrap().operation.kind(), Kind::Delete);
+        let exercised = steps
+            .iter()
+            .filter(|s| s.purpose == Purpose::Exercise)
+            .count();
+        assert_eq!(exercised, operations.len());
     }
 
     #[test]
     fn bodies_carry_the_run_id_and_what_was_created() {
-        let spec = Spec::parse(crate::codegen::SPEC_PATH, answering_agent_spec::SPEC).unwrap();
+        let spec = project();
         let operations = spec.operations().unwrap();
-        let op = |id: &str| operations.iter().find(|o| o.id == Some(id)).unwrap();
+        let create = |resource: &str| {
+            operations
+                .iter()
+                .find(|o| o.kind() == Kind::Create && o.resource() == resource)
+                .unwrap()
+        };
         let mut brander = Brander::new(&spec, "probe-x");
         let created = Created::from([("organizations".to_string(), Value::from(7))]);
-        let organization = brander.body(op("createOrganization"), &created).unwrap();
+        let organization = brander.body(create("organizations"), &created).unwrap();
         assert_eq!(organization["name"], "probe-x organization");
         let owner = &organization["owner"];
         assert!(
@@ -621,11 +639,11 @@ mod tests {
             owner["email"].as_str().unwrap().starts_with("probe-x-"),
             "{owner}"
         );
-        let location = brander.body(op("createLocation"), &created).unwrap();
+        let location = brander.body(create("locations"), &created).unwrap();
         assert_eq!(location["organization_id"], 7, "{location}");
         assert_eq!(location["name"], "probe-x text", "{location}");
         let again = brander
-            .duplicate(op("createOrganization"), &organization, &created)
+            .duplicate(create("organizations"), &organization, &created)
             .unwrap();
         assert_eq!(again["owner"]["external_id"], owner["external_id"]);
         assert_ne!(again["owner"]["email"], organization["owner"]["email"]);
