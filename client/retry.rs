@@ -35,7 +35,18 @@ pub enum Idempotency {
 /// doubling to at most 5 s with full jitter, and a server's `Retry-After` honoured up to
 /// 30 s (a longer one is returned as [`Error::RateLimited`](crate::Error::RateLimited)
 /// at once, not slept).
+///
+/// ```
+/// use std::time::Duration;
+/// use answering_agent::RetryPolicy;
+///
+/// let patient = RetryPolicy::default()
+///     .max_attempts(5)
+///     .initial_backoff(Duration::from_millis(500));
+/// assert_eq!(patient.max_attempts, 5);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 turns retries off.
     pub max_attempts: u32,
@@ -59,6 +70,30 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// Attempts in all, the first included; 1 turns retries off.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts;
+        self
+    }
+
+    /// The backoff ceiling of the first retry; it doubles for each further one.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// The largest backoff ceiling.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// The longest `Retry-After` that is waited out.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
     /// No retries: every call makes one attempt.
     pub fn none() -> Self {
         RetryPolicy {

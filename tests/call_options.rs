@@ -11,11 +11,9 @@ use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
 use answering_agent::{Client, Environment, Error, RetryPolicy};
 
 fn quick_retries() -> RetryPolicy {
-    RetryPolicy {
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(5),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .initial_backoff(Duration::from_millis(1))
+        .max_backoff(Duration::from_millis(5))
 }
 
 async fn fake_and_client() -> (Fake, Client) {
@@ -85,10 +83,7 @@ async fn the_deadline_caps_a_retrying_call() {
     // 429s that ask for a second's wait each: without a deadline, 10 attempts and 9 s.
     let client = Client::builder()
         .fake(&fake)
-        .retry(RetryPolicy {
-            max_attempts: 10,
-            ..RetryPolicy::default()
-        })
+        .retry(RetryPolicy::default().max_attempts(10))
         .build()
         .unwrap();
     fake.inject(

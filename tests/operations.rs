@@ -28,12 +28,12 @@ fn client(base: &str) -> Client {
         .api_key(KEY)
         .environment(Environment::custom(&format!("{base}/api/v1")).unwrap())
         .timeout(Duration::from_secs(5))
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(10),
-            max_backoff: Duration::from_millis(50),
-            ..RetryPolicy::default()
-        })
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(3)
+                .initial_backoff(Duration::from_millis(10))
+                .max_backoff(Duration::from_millis(50)),
+        )
         .build()
         .unwrap()
 }

@@ -23,12 +23,10 @@ const CREATED: &str = include_str!("../openapi/examples/createOrganization/201-f
 /// Quick retries, so the tests do not wait for production backoffs.
 fn client(base: &str, timeout: Duration) -> Client {
     logs();
-    let policy = RetryPolicy {
-        max_attempts: 4,
-        initial_backoff: Duration::from_millis(20),
-        max_backoff: Duration::from_millis(200),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default()
+        .max_attempts(4)
+        .initial_backoff(Duration::from_millis(20))
+        .max_backoff(Duration::from_millis(200));
     Client::builder()
         .api_key(KEY)
         .environment(Environment::custom(&format!("{base}/api/v1")).unwrap())
@@ -153,11 +151,11 @@ async fn a_timeout_on_a_users_own_reqwest_client_holds_for_every_attempt() {
         .environment(Environment::custom(&format!("{}/api/v1", server.uri())).unwrap())
         .http_client(own)
         .timeout(Duration::from_millis(300))
-        .retry(RetryPolicy {
-            max_attempts: 2,
-            initial_backoff: Duration::from_millis(10),
-            ..RetryPolicy::default()
-        })
+        .retry(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(Duration::from_millis(10)),
+        )
         .build()
         .unwrap();
     let started = Instant::now();
@@ -418,11 +416,9 @@ async fn a_refused_connection_is_retried_even_for_a_create() {
             let _ = socket.write_all(response.as_bytes()).await;
         }
     });
-    let policy = RetryPolicy {
-        max_attempts: 8,
-        initial_backoff: Duration::from_millis(100),
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy::default()
+        .max_attempts(8)
+        .initial_backoff(Duration::from_millis(100));
     let client = Client::builder()
         .api_key(KEY)
         .environment(Environment::custom(&format!("http://127.0.0.1:{port}/api/v1")).unwrap())
