@@ -47,6 +47,22 @@
 //! let created = client.create_organization().send().await; // no body
 //! # }
 //! ```
+//!
+//! Ids are typed (`types::OrganizationId`, `LocationId`, `UserId`, `ExternalId`: the
+//! spec's `x-id`), in paths, bodies and answers alike, so one kind cannot be passed for
+//! another. A plain integer or string still converts (`client.get_organization(7)`):
+//!
+//! ```no_run
+//! # async fn demo(client: answering_agent::Client, location: answering_agent::types::Location) {
+//! let same = client.get_location(location.id).send().await;
+//! # }
+//! ```
+//!
+//! ```compile_fail
+//! # async fn demo(client: answering_agent::Client, location: answering_agent::types::Location) {
+//! let wrong = client.get_organization(location.id).send().await; // a LocationId
+//! # }
+//! ```
 //! - `fake` (feature `fake`): a stateful fake of the whole API to run your tests against.
 
 #![deny(missing_docs)]

@@ -57,7 +57,7 @@ async fn clients_256_create_10000_organizations_and_nothing_is_lost() {
         .await
         .unwrap()
         .into_inner();
-    let listed_ids: BTreeSet<i64> = listed.iter().map(|o| o.id).collect();
+    let listed_ids: BTreeSet<_> = listed.iter().map(|o| o.id).collect();
     assert_eq!(listed_ids, ids, "the list holds exactly the created ones");
     let names: BTreeSet<&str> = listed.iter().map(|o| o.name.as_str()).collect();
     assert_eq!(names.len(), ORGANIZATIONS);

@@ -8,6 +8,7 @@ pub mod call_state;
 pub mod derives;
 pub mod fingerprint;
 pub mod guess_table;
+pub mod ids;
 pub mod lint;
 pub mod open_enums;
 pub mod operations;
@@ -60,7 +61,7 @@ pub fn settings(spec: &Spec) -> GenerationSettings {
 /// type replacements or extra derives: the same builder interface and merged tags, so that
 /// a call is written the same way. Only the benchmark compiles it.
 pub fn generate_raw(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
-    let (spec, openapi) = prepare(file, text)?;
+    let (spec, openapi) = prepare_plain(file, text)?;
     let tokens = run_progenitor(&spec, || {
         let mut settings = GenerationSettings::new();
         settings
@@ -104,7 +105,8 @@ pub fn generate(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
 /// Generates the client and its operations from a spec text.
 pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>> {
     let (spec, mut file_ast, model) = before_passes(file, text)?;
-    let passes = passes::run(&mut file_ast, &model).map_err(|e| vec![spec.error("", e)])?;
+    let passes = passes::run(&mut file_ast, &model, &ids::names(&spec))
+        .map_err(|e| vec![spec.error("", e)])?;
     let operations_source = operations::source(&spec, &model, &file_ast)?;
     let operations_ast: syn::File = syn::parse_str(&operations_source)
         .map_err(|e| vec![spec.error("", format!("the generated operations do not parse: {e}"))])?;
@@ -195,7 +197,21 @@ pub fn generate_mock(file: &str, text: &str, crate_path: &str) -> Result<String,
 }
 
 /// The spec parsed and checked for everything progenitor cannot take.
+/// The checked spec and what progenitor reads: the spec with typed ids (client/codegen/ids.rs).
 fn prepare(file: &str, text: &str) -> Result<(Spec, openapiv3::OpenAPI), Vec<SpecError>> {
+    let (spec, _) = prepare_plain(file, text)?;
+    let typed = ids::typed(&spec)?;
+    let openapi = serde_json::from_value(typed).map_err(|e| {
+        vec![spec.error(
+            "",
+            format!("the spec with typed ids is not OpenAPI 3.0: {e}"),
+        )]
+    })?;
+    Ok((spec, openapi))
+}
+
+/// The checked spec as it is written: what raw progenitor reads (the benchmark's client).
+fn prepare_plain(file: &str, text: &str) -> Result<(Spec, openapiv3::OpenAPI), Vec<SpecError>> {
     let spec = Spec::parse(file, text).map_err(|e| vec![e])?;
     spec.check_openapi_30().map_err(|e| vec![e])?;
     let mut problems = spec.dangling_refs();

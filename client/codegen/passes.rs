@@ -8,7 +8,7 @@
 use syn::{ImplItem, ImplItemFn, Item, Type};
 
 use super::operations::OperationModel;
-use super::{base_url, call_state, derives, open_enums, rebuild, version_header};
+use super::{base_url, call_state, derives, ids, open_enums, rebuild, version_header};
 
 /// A pass over one generated `send`: the operation's builder method that makes the call.
 pub struct SendPass {
@@ -41,8 +41,13 @@ pub const SEND_PASSES: [SendPass; 4] = [
 /// What each pass rewrote: (pass, how many items).
 pub type Counts = Vec<(&'static str, usize)>;
 
-/// Runs every pass over `file`, progenitor's client for `operations`.
-pub fn run(file: &mut syn::File, operations: &[OperationModel]) -> Result<Counts, String> {
+/// Runs every pass over `file`, progenitor's client for `operations`, whose spec names the
+/// id types `id_types` (`x-id`).
+pub fn run(
+    file: &mut syn::File,
+    operations: &[OperationModel],
+    id_types: &[String],
+) -> Result<Counts, String> {
     let mut counts = Counts::new();
     let enums = open_enums::open(file).map_err(|e| format!("the pass `open_enums`: {e}"))?;
     counts.push(("open_enums", enums.len()));
@@ -51,6 +56,8 @@ pub fn run(file: &mut syn::File, operations: &[OperationModel]) -> Result<Counts
     let growing = derives::mark_non_exhaustive(file)
         .map_err(|e| format!("the pass `non_exhaustive`: {e}"))?;
     counts.push(("non_exhaustive", growing));
+    let ids = ids::complete(file, id_types).map_err(|e| format!("the pass `typed_ids`: {e}"))?;
+    counts.push(("typed_ids", ids));
     let mut sends = sends_by_builder(file);
     for operation in operations {
         let builder = operation.type_name();

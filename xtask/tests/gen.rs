@@ -385,6 +385,7 @@ fn every_pass_applies_to_every_operation_and_is_counted() {
             "open_enums",
             "derives",
             "non_exhaustive",
+            "typed_ids",
             "version_header",
             "base_url",
             "rebuild",
@@ -396,13 +397,19 @@ fn every_pass_applies_to_every_operation_and_is_counted() {
         counts[1].1, counts[2].1,
         "every serde type is also non_exhaustive: {counts:?}"
     );
-    for (name, count) in &counts[3..] {
+    assert_eq!(counts[3].1, 0, "the sample marks no id: {counts:?}");
+    for (name, count) in &counts[4..] {
         assert_eq!(*count, generated.model.len(), "{name}: every operation");
     }
     // The project's spec: every pass over every one of its operations.
     let project = std::fs::read_to_string(workspace().join(SPEC)).unwrap();
     let generated = xtask::codegen::generate_all(SPEC, &project).unwrap();
-    for (name, count) in &generated.passes[3..] {
+    assert_eq!(
+        generated.passes[3],
+        ("typed_ids", 4),
+        "OrganizationId, LocationId, UserId, ExternalId"
+    );
+    for (name, count) in &generated.passes[4..] {
         assert_eq!(*count, generated.model.len(), "{name}");
     }
 }
@@ -423,7 +430,7 @@ fn a_pass_that_does_not_apply_names_itself_and_the_operation() {
     xtask::codegen::version_header::remove(send).unwrap();
     let answer = answering_agent_spec::Spec::parse(SAMPLE_SPEC, &spec).unwrap();
     let model = xtask::codegen::operations::model(&answer).unwrap();
-    let error = xtask::codegen::passes::run(&mut file, &model).unwrap_err();
+    let error = xtask::codegen::passes::run(&mut file, &model, &[]).unwrap_err();
     assert!(
         error.contains("the pass `version_header`") && error.contains("`DeleteWidget`"),
         "{error}"

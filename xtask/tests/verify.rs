@@ -336,7 +336,7 @@ fn another_schema_keyword() {
 #[test]
 fn the_generated_type_refuses_what_the_schema_accepts() {
     let workspace = Workspace::new(&[(
-        "        id:\n          type: integer\n          format: int64\n          description: The organization's id.",
+        "        id:\n          x-id: OrganizationId\n          type: integer\n          format: int64\n          description: The organization's id.",
         "        id:\n          type: number\n          description: The organization's id.",
     )]);
     workspace.example(

@@ -443,8 +443,8 @@ async fn import_row(
         match client.create_organization(row.request.clone()).send().await {
             Ok(created) => {
                 return end(Outcome::Created {
-                    organization_id: created.organization.id,
-                    owner_id: created.owner.id,
+                    organization_id: *created.organization.id,
+                    owner_id: *created.owner.id,
                     how: How::Sent,
                 });
             }
@@ -558,8 +558,8 @@ async fn look_up(client: &Client, key: &str, name: &str) -> Result<Found, Error>
             });
             Ok(match owned {
                 Some(membership) => Found::Created {
-                    organization_id: membership.id,
-                    owner_id: user.id,
+                    organization_id: *membership.id,
+                    owner_id: *user.id,
                 },
                 None => Found::Elsewhere(format!(
                     "a user with {} `{key}` exists already and owns no organization named `{name}`",
