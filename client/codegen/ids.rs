@@ -203,3 +203,78 @@ fn derived(attributes: &[syn::Attribute]) -> Vec<String> {
         .filter_map(|p| p.segments.last().map(|s| s.ident.to_string()))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Thing:\n      type: object\n      properties:\n        id: {x-id: ThingId, type: integer, format: int64}\n        owner: {x-id: OwnerKey, type: string, nullable: true, x-redact: external_id}\n";
+
+    #[test]
+    fn a_marked_schema_becomes_a_reference_to_its_id_type_for_the_generator_only() {
+        let spec = Spec::parse("t.yaml", SPEC).unwrap();
+        let typed = typed(&spec).unwrap();
+        let properties = &typed["components"]["schemas"]["Thing"]["properties"];
+        assert_eq!(
+            properties["id"],
+            json!({"$ref": "#/components/schemas/ThingId"})
+        );
+        assert_eq!(
+            properties["owner"],
+            json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/OwnerKey"}]})
+        );
+        assert_eq!(typed["components"]["schemas"]["ThingId"]["format"], "int64");
+        assert_eq!(typed["components"]["schemas"]["OwnerKey"]["type"], "string");
+        // The spec itself is unchanged: its other readers see the wire type.
+        assert_eq!(
+            spec.value["components"]["schemas"]["Thing"]["properties"]["id"]["type"],
+            "integer"
+        );
+        assert_eq!(names(&spec), ["ThingId", "OwnerKey"]);
+    }
+
+    #[test]
+    fn one_name_for_two_types_or_a_taken_name_is_refused_with_its_line() {
+        let text = SPEC.replace("OwnerKey", "ThingId");
+        let errors = typed(&Spec::parse("t.yaml", &text).unwrap()).unwrap_err();
+        assert!(
+            errors[0].to_string().contains("t.yaml:10:"),
+            "{}",
+            errors[0]
+        );
+        let taken = SPEC.replace("x-id: OwnerKey", "x-id: Thing");
+        let errors = typed(&Spec::parse("t.yaml", &taken).unwrap()).unwrap_err();
+        assert!(
+            errors[0].to_string().contains("already has a schema"),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn an_id_type_gets_what_an_id_needs() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(Clone, Debug, PartialEq)]
+                pub struct ThingId(pub i64);
+                #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+                pub struct OwnerKey(pub ::std::string::String);
+            }
+        };
+        let names = ["ThingId".to_string(), "OwnerKey".to_string()];
+        assert_eq!(complete(&mut file, &names).unwrap(), 2);
+        let text = quote::ToTokens::to_token_stream(&file).to_string();
+        assert!(
+            text.contains("# [derive (Copy , Eq , Hash , PartialOrd , Ord)] pub struct ThingId"),
+            "{text}"
+        );
+        assert!(text.contains("PartialEq < i64 > for ThingId"), "{text}");
+        assert!(text.contains("From < & str > for OwnerKey"), "{text}");
+        // Derives typify already wrote are not written twice.
+        assert!(
+            !text.contains("# [derive (Eq , Hash , PartialOrd , Ord)] pub struct OwnerKey"),
+            "{text}"
+        );
+        assert!(complete(&mut file, &["Missing".to_string()]).is_err());
+    }
+}
