@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use answering_agent::types::{CreateOrganizationRequest, CreateOrganizationResponse, OwnerInput};
+use answering_agent::types::{CreatedOrganization, NewOrganization, NewOwner};
 use answering_agent::{Client, Environment, RetryPolicy};
 use serde::Deserialize;
 
@@ -67,19 +67,17 @@ fn main() {
     let raw = raw_progenitor::Client::new_with_client(&base, server::http_client_with_key(KEY));
     let hand = http();
     let request = || {
-        CreateOrganizationRequest::builder()
-            .name("Pizza Palace")
-            .owner(
-                OwnerInput::builder()
-                    .external_id("cust_789")
-                    .email("maria@pizzapalace.example"),
-            )
+        NewOrganization::builder().name("Pizza Palace").owner(
+            NewOwner::builder()
+                .external_id("cust_789")
+                .email("maria@pizzapalace.example"),
+        )
     };
     let raw_request = || {
-        raw_progenitor::types::CreateOrganizationRequest::builder()
+        raw_progenitor::types::NewOrganization::builder()
             .name("Pizza Palace")
             .owner(
-                raw_progenitor::types::OwnerInput::builder()
+                raw_progenitor::types::NewOwner::builder()
                     .external_id("cust_789")
                     .email("maria@pizzapalace.example"),
             )
@@ -201,7 +199,7 @@ fn main() {
     let mut value_decode = Vec::new();
     let mut hand_decode = Vec::new();
     for _ in 0..ROUNDS {
-        generated_decode.push(decode::<CreateOrganizationResponse>(bytes));
+        generated_decode.push(decode::<CreatedOrganization>(bytes));
         value_decode.push(decode::<serde_json::Value>(bytes));
         hand_decode.push(decode::<by_hand::Created>(bytes));
     }

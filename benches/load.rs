@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
+use answering_agent::types::{NewOrganization, NewOwner};
 use answering_agent::{Client, Environment};
 
 const KEY: &str = "sk_bench_key";
@@ -120,12 +120,10 @@ fn main() {
     let ours_call = move || {
         let client = ours.clone();
         async move {
-            let owner = OwnerInput::builder()
+            let owner = NewOwner::builder()
                 .external_id("cust_789")
                 .email("maria@pizzapalace.example");
-            let request = CreateOrganizationRequest::builder()
-                .name("Pizza Palace")
-                .owner(owner);
+            let request = NewOrganization::builder().name("Pizza Palace").owner(owner);
             client.create_organization(request).send().await.is_ok()
         }
     };

@@ -32,12 +32,12 @@ const USER_AGENT: &str = concat!(env!("CARGO_PKG_NAME"), "-rust/", env!("CARGO_P
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
-/// use answering_agent::{Client, types::{CreateOrganizationRequest, OwnerInput}};
+/// use answering_agent::{Client, types::{NewOrganization, NewOwner}};
 ///
 /// let client = Client::from_env()?; // ANSWERING_AGENT_API_KEY, playground by default
-/// let request = CreateOrganizationRequest::builder()
+/// let request = NewOrganization::builder()
 ///     .name("Acme Corporation")
-///     .owner(OwnerInput::builder().external_id("user_123").email("john@acme.com"));
+///     .owner(NewOwner::builder().external_id("user_123").email("john@acme.com"));
 /// let created = client.create_organization(request).send().await?;
 /// println!("organization {} created", created.organization.id);
 /// # Ok(()) }

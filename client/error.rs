@@ -343,7 +343,7 @@ struct Parts {
     headers: HeaderMap,
     body: Bytes,
     body_truncated: bool,
-    detail: Option<types::Error>,
+    detail: Option<types::ErrorBody>,
     /// What the call cost, written in when it ends (`Error::with_cost`); 0 until then.
     attempts: u32,
     elapsed: std::time::Duration,
@@ -357,7 +357,7 @@ impl ErrorResponse {
         mut body_truncated: bool,
     ) -> Self {
         // Decoded before truncation, so a long but complete JSON body still yields details.
-        let detail = serde_json::from_slice::<types::Error>(&body).ok();
+        let detail = serde_json::from_slice::<types::ErrorBody>(&body).ok();
         if body.len() > MAX_KEPT_BODY {
             body.truncate(MAX_KEPT_BODY);
             body_truncated = true;
@@ -399,7 +399,7 @@ impl ErrorResponse {
     }
 
     /// The body decoded as the spec's error object, when it is one.
-    pub fn detail(&self) -> Option<&types::Error> {
+    pub fn detail(&self) -> Option<&types::ErrorBody> {
         self.0.detail.as_ref()
     }
 

@@ -6,7 +6,7 @@
 //!
 //! ```
 //! use answering_agent::fake::{Fake, Fault};
-//! use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
+//! use answering_agent::types::{NewOrganization, NewOwner};
 //! use answering_agent::{Client, Operation};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
@@ -17,9 +17,9 @@
 //! // A rate limit first: the client waits for `Retry-After` and tries again.
 //! fake.inject(Fault::TooManyRequests { retry_after: std::time::Duration::from_millis(10) }
 //!     .on(Operation::CreateOrganization.id()));
-//! let request = CreateOrganizationRequest::builder()
+//! let request = NewOrganization::builder()
 //!     .name("Pizza Palace")
-//!     .owner(OwnerInput::builder().external_id("cust_789").email("maria@pizzapalace.example"));
+//!     .owner(NewOwner::builder().external_id("cust_789").email("maria@pizzapalace.example"));
 //! let created = client.create_organization(request).send().await?;
 //!
 //! let read = client.get_organization(created.organization.id).send().await?;

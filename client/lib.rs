@@ -2,13 +2,13 @@
 //! generated from the hand-maintained OpenAPI spec in `openapi/answering-agent.yaml`.
 //!
 //! ```no_run
-//! use answering_agent::{Client, Error, types::{CreateOrganizationRequest, OwnerInput}};
+//! use answering_agent::{Client, Error, types::{NewOrganization, NewOwner}};
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::from_env()?; // ANSWERING_AGENT_API_KEY; the playground by default
-//! let request = CreateOrganizationRequest::builder()
+//! let request = NewOrganization::builder()
 //!     .name("Acme Corporation")
-//!     .owner(OwnerInput::builder().external_id("user_123").email("john@acme.com").name(Some("John Doe".to_string())));
+//!     .owner(NewOwner::builder().external_id("user_123").email("john@acme.com").name(Some("John Doe".to_string())));
 //! match client.create_organization(request).send().await {
 //!     Ok(created) => println!("organization {} owned by user {}", created.organization.id, created.owner.id),
 //!     Err(Error::Validation(response)) => eprintln!("invalid: {:?}", response.field_errors()),
@@ -116,13 +116,13 @@ mod generated {
 ///
 /// ```
 /// use answering_agent::mock::MockServerExt;
-/// use answering_agent::types::{CreateOrganizationResponse, OwnerInput, CreateOrganizationRequest};
+/// use answering_agent::types::{CreatedOrganization, NewOwner, NewOrganization};
 /// use answering_agent::{Client, Environment};
 ///
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
 /// let server = httpmock::MockServer::start_async().await;
-/// let created: CreateOrganizationResponse =
+/// let created: CreatedOrganization =
 ///     serde_json::from_str(include_str!("../openapi/examples/createOrganization/201-fresh.json")).unwrap();
 /// let mock = server.create_organization(|when, then| {
 ///     when.into_inner().header_exists("x-api-key");
@@ -135,9 +135,9 @@ mod generated {
 ///     .environment(Environment::custom(&server.base_url()).unwrap())
 ///     .build()
 ///     .unwrap();
-/// let request = CreateOrganizationRequest::builder()
+/// let request = NewOrganization::builder()
 ///     .name("Pizza Palace")
-///     .owner(OwnerInput::builder().external_id("cust_789").email("maria@pizzapalace.example"));
+///     .owner(NewOwner::builder().external_id("cust_789").email("maria@pizzapalace.example"));
 /// let response = client.create_organization(request).send().await.unwrap();
 ///
 /// assert_eq!(response.organization.id, 4711);

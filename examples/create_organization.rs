@@ -12,7 +12,7 @@
 use std::process::ExitCode;
 
 use answering_agent::fake::Fake;
-use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
+use answering_agent::types::{NewOrganization, NewOwner};
 use answering_agent::{Client, ConfigError, Error};
 
 const OWNER_EXTERNAL_ID: &str = "cust_789";
@@ -40,11 +40,11 @@ async fn main() -> ExitCode {
     };
     println!("creating an organization on {}", client.environment());
 
-    let owner = OwnerInput::builder()
+    let owner = NewOwner::builder()
         .external_id(OWNER_EXTERNAL_ID)
         .email("maria@pizzapalace.example")
         .name(Some("Maria Rossi".to_string()));
-    let request = CreateOrganizationRequest::builder()
+    let request = NewOrganization::builder()
         .name("Pizza Palace")
         .owner(owner)
         .description(Some("Wood-fired pizza, three locations".to_string()));

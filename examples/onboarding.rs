@@ -16,8 +16,7 @@
 use std::process::ExitCode;
 
 use answering_agent::types::{
-    CreateLocationRequest, CreateOrganizationRequest, CreateUserRequest, OwnerInput, Role,
-    UpdateOrganizationRequest,
+    NewLocation, NewOrganization, NewOwner, NewUser, OrganizationUpdate, Role,
 };
 use answering_agent::{Client, Error};
 
@@ -56,11 +55,11 @@ async fn onboard(client: &Client) -> Result<(), Error> {
     // 1. The organization and its owner, in one call.
     let created = client
         .create_organization(
-            CreateOrganizationRequest::builder()
+            NewOrganization::builder()
                 .name("Pizza Palace")
                 .description(Some("Wood-fired pizza in Denver".to_string()))
                 .owner(
-                    OwnerInput::builder()
+                    NewOwner::builder()
                         .external_id(OWNER)
                         .email("maria@pizzapalace.example")
                         .name(Some("Maria Rossi".to_string())),
@@ -77,7 +76,7 @@ async fn onboard(client: &Client) -> Result<(), Error> {
     // 2. A second user, a manager of the same organization.
     let user = client
         .create_user(
-            CreateUserRequest::builder()
+            NewUser::builder()
                 .external_id(MANAGER)
                 .email("luca@pizzapalace.example")
                 .name(Some("Luca Bianchi".to_string()))
@@ -99,7 +98,7 @@ async fn onboard(client: &Client) -> Result<(), Error> {
     // 3. A location, whose number is provisioned from the area code.
     let location = client
         .create_location(
-            CreateLocationRequest::builder()
+            NewLocation::builder()
                 .organization_id(organization_id)
                 .name("Pizza Palace Downtown")
                 .area_code(Some("303".to_string()))
@@ -126,7 +125,7 @@ async fn onboard(client: &Client) -> Result<(), Error> {
     let renamed = client
         .update_organization(
             organization_id,
-            UpdateOrganizationRequest::builder().name(Some("Pizza Palace Group".to_string())),
+            OrganizationUpdate::builder().name(Some("Pizza Palace Group".to_string())),
         )
         .send()
         .await?;

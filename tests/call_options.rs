@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use answering_agent::fake::{Fake, Fault};
 use answering_agent::interceptor::{AttemptOutcome, AttemptRequest, Interceptor};
-use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
+use answering_agent::types::{NewOrganization, NewOwner};
 use answering_agent::{Client, Environment, Error, RetryPolicy};
 
 fn quick_retries() -> RetryPolicy {
@@ -117,8 +117,8 @@ async fn a_create_whose_deadline_passes_in_flight_is_an_unknown_outcome_and_may_
     let (fake, client) = fake_and_client().await;
     // Carried out, then answered late: the deadline drops the call in between.
     fake.inject(Fault::Delay(Duration::from_millis(600)).on("createOrganization"));
-    let request = CreateOrganizationRequest::builder().name("Late Inc").owner(
-        OwnerInput::builder()
+    let request = NewOrganization::builder().name("Late Inc").owner(
+        NewOwner::builder()
             .external_id("late_1")
             .email("late@example.com"),
     );
@@ -240,13 +240,11 @@ async fn an_interceptor_sees_every_attempt_and_never_the_key() {
 #[tokio::test]
 async fn a_call_is_static_and_send_so_it_can_be_spawned() {
     let (fake, client) = fake_and_client().await;
-    let request = CreateOrganizationRequest::builder()
-        .name("Spawned Inc")
-        .owner(
-            OwnerInput::builder()
-                .external_id("spawned_1")
-                .email("spawned@example.com"),
-        );
+    let request = NewOrganization::builder().name("Spawned Inc").owner(
+        NewOwner::builder()
+            .external_id("spawned_1")
+            .email("spawned@example.com"),
+    );
     // The builder owns a clone of the client: nothing borrows `client` once it is built.
     let call = client.create_organization(request).send();
     drop(client);

@@ -158,10 +158,10 @@ async fn https_goes_through_rustls() {
         .environment(Environment::custom(&format!("https://127.0.0.1:{port}/api/v1")).unwrap())
         .build()
         .unwrap();
-    let body = answering_agent::types::CreateOrganizationRequest::builder()
+    let body = answering_agent::types::NewOrganization::builder()
         .name("x")
         .owner(
-            answering_agent::types::OwnerInput::builder()
+            answering_agent::types::NewOwner::builder()
                 .external_id("x")
                 .email("x@example.com"),
         );

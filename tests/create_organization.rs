@@ -1,9 +1,7 @@
 //! `create_organization` against a loopback server: the exact request, every documented
 //! response, and the responses a real network adds (HTML from a proxy, a cut-off body).
 
-use answering_agent::types::{
-    CreateOrganizationRequest, CreateOrganizationResponse, OwnerInput, Role,
-};
+use answering_agent::types::{CreatedOrganization, NewOrganization, NewOwner, Role};
 use answering_agent::{Client, Environment, Error};
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
@@ -33,15 +31,13 @@ fn client_for(server: &MockServer) -> Client {
         .unwrap()
 }
 
-fn request() -> answering_agent::types::builder::CreateOrganizationRequest {
-    CreateOrganizationRequest::builder()
-        .name("Acme Corporation")
-        .owner(
-            OwnerInput::builder()
-                .external_id("user_123")
-                .email("john.doe@example.com")
-                .name(Some("John Doe".to_string())),
-        )
+fn request() -> answering_agent::types::builder::NewOrganization {
+    NewOrganization::builder().name("Acme Corporation").owner(
+        NewOwner::builder()
+            .external_id("user_123")
+            .email("john.doe@example.com")
+            .name(Some("John Doe".to_string())),
+    )
 }
 
 async fn the_only_request(server: &MockServer) -> Request {
@@ -110,10 +106,10 @@ async fn a_success_keeps_every_response_header() {
 async fn sends_the_description_and_leaves_out_an_unset_owner_name() {
     let server =
         server_answering(ResponseTemplate::new(201).set_body_raw(FRESH, "application/json")).await;
-    let body = CreateOrganizationRequest::builder()
+    let body = NewOrganization::builder()
         .name("Pizza Palace")
         .owner(
-            OwnerInput::builder()
+            NewOwner::builder()
                 .external_id("cust_789")
                 .email("maria@pizzapalace.example"),
         )
@@ -133,7 +129,7 @@ async fn sends_the_description_and_leaves_out_an_unset_owner_name() {
 
 #[tokio::test]
 async fn a_201_and_a_200_both_give_the_typed_response() {
-    let expected: CreateOrganizationResponse = serde_json::from_str(DOCUMENTED).unwrap();
+    let expected: CreatedOrganization = serde_json::from_str(DOCUMENTED).unwrap();
     for status in [201, 200] {
         let server = server_answering(
             ResponseTemplate::new(status).set_body_raw(DOCUMENTED, "application/json"),
@@ -328,7 +324,7 @@ async fn an_incomplete_body_is_refused_before_anything_is_sent() {
     let server =
         server_answering(ResponseTemplate::new(201).set_body_raw(DOCUMENTED, "application/json"))
             .await;
-    let missing_owner = CreateOrganizationRequest::builder().name("No owner");
+    let missing_owner = NewOrganization::builder().name("No owner");
     let error = client_for(&server)
         .create_organization(missing_owner)
         .send()

@@ -6,17 +6,13 @@ use std::time::Duration;
 
 use answering_agent::fake::{Fake, Fault};
 use answering_agent::types::{
-    CreateLocationRequest, CreateOrganizationRequest, CreateUserRequest, OwnerInput, Role,
-    UpdateOrganizationRequest, UpdateUserRequest,
+    NewLocation, NewOrganization, NewOwner, NewUser, OrganizationUpdate, Role, UserUpdate,
 };
 use answering_agent::{Client, Error, Operation, RetryPolicy};
 
-fn organization(
-    name: &str,
-    owner: &str,
-) -> answering_agent::types::builder::CreateOrganizationRequest {
-    CreateOrganizationRequest::builder().name(name).owner(
-        OwnerInput::builder()
+fn organization(name: &str, owner: &str) -> answering_agent::types::builder::NewOrganization {
+    NewOrganization::builder().name(name).owner(
+        NewOwner::builder()
             .external_id(owner)
             .email(format!("{owner}@example.com"))
             .name(Some(format!("Owner {owner}"))),
@@ -71,7 +67,7 @@ async fn a_users_test_creates_reads_back_and_survives_faults() {
     let error = client
         .create_organization(
             organization("Bad", "cust_2").owner(
-                OwnerInput::builder()
+                NewOwner::builder()
                     .external_id("cust_2")
                     .email("not an email"),
             ),
@@ -151,7 +147,7 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
     // A second user, in the organization by the query parameter, with a role.
     let manager = client
         .create_user(
-            CreateUserRequest::builder()
+            NewUser::builder()
                 .external_id("manager_1")
                 .email("m@example.com")
                 .role(Some(Role::Manager)),
@@ -198,7 +194,7 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
 
     let location = client
         .create_location(
-            CreateLocationRequest::builder()
+            NewLocation::builder()
                 .organization_id(org.id)
                 .name("Downtown"),
         )
@@ -211,7 +207,7 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
     client
         .update_organization(
             org.id,
-            UpdateOrganizationRequest::builder().name(Some("Acme Group".to_string())),
+            OrganizationUpdate::builder().name(Some("Acme Group".to_string())),
         )
         .send()
         .await
@@ -235,7 +231,7 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
     let renamed = client
         .update_user(
             "manager_1",
-            UpdateUserRequest::builder().name(Some("Mia".to_string())),
+            UserUpdate::builder().name(Some("Mia".to_string())),
         )
         .send()
         .await
@@ -245,7 +241,7 @@ async fn what_is_created_updated_and_deleted_shows_everywhere() {
     // A duplicate external_id is refused (a GUESS of the spec: Laravel's `unique`).
     let error = client
         .create_user(
-            CreateUserRequest::builder()
+            NewUser::builder()
                 .external_id("manager_1")
                 .email("x@example.com"),
         )

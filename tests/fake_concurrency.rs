@@ -6,9 +6,7 @@ use std::collections::BTreeSet;
 
 use answering_agent::Client;
 use answering_agent::fake::Fake;
-use answering_agent::types::{
-    CreateOrganizationRequest, CreateUserRequest, OwnerInput, UpdateOrganizationRequest,
-};
+use answering_agent::types::{NewOrganization, NewOwner, NewUser, OrganizationUpdate};
 
 const CLIENTS: usize = 256;
 const ORGANIZATIONS: usize = 10_000;
@@ -22,10 +20,10 @@ async fn clients_256_create_10000_organizations_and_nothing_is_lost() {
         tasks.spawn(async move {
             let mut ids = Vec::new();
             for n in (client_number..ORGANIZATIONS).step_by(CLIENTS) {
-                let request = CreateOrganizationRequest::builder()
+                let request = NewOrganization::builder()
                     .name(format!("Organization {n}"))
                     .owner(
-                        OwnerInput::builder()
+                        NewOwner::builder()
                             .external_id(format!("owner_{n}"))
                             .email(format!("owner{n}@example.com")),
                     );
@@ -73,7 +71,7 @@ async fn clients_256_create_10000_organizations_and_nothing_is_lost() {
     for n in 0..CLIENTS {
         let client = Client::builder().fake(&fake).build().unwrap();
         writes.spawn(async move {
-            let user = CreateUserRequest::builder()
+            let user = NewUser::builder()
                 .external_id(format!("member_{n}"))
                 .email(format!("member{n}@example.com"));
             client
@@ -85,8 +83,8 @@ async fn clients_256_create_10000_organizations_and_nothing_is_lost() {
         });
     }
     for body in [
-        UpdateOrganizationRequest::builder().name(Some("Renamed".to_string())),
-        UpdateOrganizationRequest::builder().description(Some("Described".to_string())),
+        OrganizationUpdate::builder().name(Some("Renamed".to_string())),
+        OrganizationUpdate::builder().description(Some("Described".to_string())),
     ] {
         let client = Client::builder().fake(&fake).build().unwrap();
         writes.spawn(async move {

@@ -1,7 +1,7 @@
 //! A vendor that adds enum values and fields before its docs do: the response still reaches
 //! the caller, with the new values kept.
 
-use answering_agent::types::{CreateOrganizationResponse, LocationStatus, Role};
+use answering_agent::types::{CreatedOrganization, LocationStatus, Role};
 use serde_json::{Value, json};
 
 const FRESH: &str = include_str!("../openapi/examples/createOrganization/201-fresh.json");
@@ -22,7 +22,7 @@ fn evolved() -> Value {
 
 #[test]
 fn new_enum_values_are_kept_and_new_fields_are_harmless() {
-    let response: CreateOrganizationResponse = serde_json::from_value(evolved()).unwrap();
+    let response: CreatedOrganization = serde_json::from_value(evolved()).unwrap();
     let location = &response.organization.phone_numbers[0];
     assert_eq!(
         location.status,
@@ -45,7 +45,7 @@ fn new_enum_values_are_kept_and_new_fields_are_harmless() {
 
 #[test]
 fn known_values_still_decode_to_their_variants() {
-    let response: CreateOrganizationResponse = serde_json::from_str(FRESH).unwrap();
+    let response: CreatedOrganization = serde_json::from_str(FRESH).unwrap();
     assert_eq!(response.owner.organizations[0].role, Role::Owner);
     assert_eq!(
         "active".parse::<LocationStatus>().unwrap(),
@@ -74,10 +74,10 @@ async fn an_evolved_response_reaches_the_caller_through_the_client() {
         )
         .build()
         .unwrap();
-    let body = answering_agent::types::CreateOrganizationRequest::builder()
+    let body = answering_agent::types::NewOrganization::builder()
         .name("Pizza Palace")
         .owner(
-            answering_agent::types::OwnerInput::builder()
+            answering_agent::types::NewOwner::builder()
                 .external_id("cust_789")
                 .email("maria@pizzapalace.example"),
         );

@@ -6,7 +6,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use answering_agent::types::{UpdateOrganizationRequest, UpdateUserRequest};
+use answering_agent::types::{OrganizationUpdate, UserUpdate};
 use answering_agent::{Client, Environment, Error, Idempotency, Operation, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -142,7 +142,7 @@ async fn a_patch_marked_idempotent_is_retried_through_a_502() {
     let organization = client(&server.uri())
         .update_organization(
             4711,
-            UpdateOrganizationRequest::builder().name(Some("Pizza Palace".to_string())),
+            OrganizationUpdate::builder().name(Some("Pizza Palace".to_string())),
         )
         .send()
         .await
@@ -165,7 +165,7 @@ async fn a_patch_that_is_not_idempotent_is_sent_once_and_says_how_to_check() {
     let error = client(&server.uri())
         .update_user(
             "cust_790",
-            UpdateUserRequest::builder().name(Some("Luca".to_string())),
+            UserUpdate::builder().name(Some("Luca".to_string())),
         )
         .send()
         .await
@@ -301,7 +301,7 @@ async fn embed_tokens_never_show_up_in_debug_errors_or_logs() {
     );
     let user = client
         .create_user(
-            answering_agent::types::CreateUserRequest::builder()
+            answering_agent::types::NewUser::builder()
                 .external_id("cust_789")
                 .email("maria@pizzapalace.example"),
         )

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
+use answering_agent::types::{NewOrganization, NewOwner};
 use answering_agent::{Client, Environment, Error, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -36,14 +36,12 @@ fn client(base: &str, timeout: Duration) -> Client {
         .unwrap()
 }
 
-fn body() -> answering_agent::types::builder::CreateOrganizationRequest {
-    CreateOrganizationRequest::builder()
-        .name("Pizza Palace")
-        .owner(
-            OwnerInput::builder()
-                .external_id("cust_789")
-                .email("maria@pizzapalace.example"),
-        )
+fn body() -> answering_agent::types::builder::NewOrganization {
+    NewOrganization::builder().name("Pizza Palace").owner(
+        NewOwner::builder()
+            .external_id("cust_789")
+            .email("maria@pizzapalace.example"),
+    )
 }
 
 async fn requests_to(server: &MockServer, http_method: &str) -> usize {

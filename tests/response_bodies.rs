@@ -3,7 +3,7 @@
 //! and either way an error keeps the raw bytes and no call holds more than
 //! `MAX_RESPONSE_BODY` (an error keeps the first `MAX_KEPT_BODY` bytes).
 
-use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
+use answering_agent::types::{NewOrganization, NewOwner};
 use answering_agent::{Client, Environment, Error, MAX_KEPT_BODY, MAX_RESPONSE_BODY};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -23,8 +23,8 @@ fn client(base: &str) -> Client {
 async fn create(base: &str) -> Result<String, Error> {
     client(base)
         .create_organization(
-            CreateOrganizationRequest::builder().name("Acme").owner(
-                OwnerInput::builder()
+            NewOrganization::builder().name("Acme").owner(
+                NewOwner::builder()
                     .external_id("user_1")
                     .email("a@example.com"),
             ),

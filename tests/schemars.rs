@@ -1,7 +1,7 @@
 //! Feature `schemars`: every generated type hands its JSON Schema to the user's own tools.
 #![cfg(feature = "schemars")]
 
-use answering_agent::types::{CreateUserResponse, LocationStatus, Organization};
+use answering_agent::types::{CreatedUser, LocationStatus, Organization};
 
 #[test]
 fn generated_types_describe_themselves() {
@@ -29,7 +29,7 @@ fn generated_types_describe_themselves() {
     );
 
     // The embed token is a `Secret`: a string, whose schema says it is a credential.
-    let created = schemars::schema_for!(CreateUserResponse).to_value();
+    let created = schemars::schema_for!(CreatedUser).to_value();
     assert_eq!(
         created["properties"]["embed_token"]["type"], "string",
         "{created}"

@@ -42,7 +42,7 @@ fn main() {
 
     let bare = median(|| {
         for body in &bodies {
-            let typed: generated::types::CreateOrganizationResponse =
+            let typed: generated::types::CreatedOrganization =
                 serde_json::from_slice(body).unwrap();
             std::hint::black_box(typed);
         }
@@ -90,9 +90,9 @@ fn main() {
             "decode the Value into the generated type, compare its encoding",
             median(|| {
                 for value in &values {
-                    let same = xtask::decoders::roundtrip::<
-                        generated::types::CreateOrganizationResponse,
-                    >(value, &index);
+                    let same = xtask::decoders::roundtrip::<generated::types::CreatedOrganization>(
+                        value, &index,
+                    );
                     assert!(matches!(same, Ok(xtask::decoders::RoundTrip::Same)));
                 }
             }),

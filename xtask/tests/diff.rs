@@ -2528,7 +2528,7 @@ fn the_default_compares_the_merge_base_with_the_working_tree() {
     assert!(markdown.contains("Semver: major"), "{markdown}");
     assert!(markdown.contains("0.3.1 -> 0.4.0"), "{markdown}");
     assert!(
-        markdown.contains("`types::OwnerInput.name` | changed | yes"),
+        markdown.contains("`types::NewOwner.name` | changed | yes"),
         "{markdown}"
     );
 }

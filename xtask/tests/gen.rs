@@ -177,14 +177,14 @@ fn a_dangling_ref_names_its_line_and_pointer() {
     let root = copy();
     edit_spec(
         root.path(),
-        "$ref: '#/components/schemas/OwnerInput'",
+        "$ref: '#/components/schemas/NewOwner'",
         "$ref: '#/components/schemas/Owner'",
     );
     let stderr = refuses(
         root.path(),
         &[
             "dangling `$ref: #/components/schemas/Owner`",
-            "(at /components/schemas/CreateOrganizationRequest/properties/owner/$ref)",
+            "(at /components/schemas/NewOrganization/properties/owner/$ref)",
         ],
     );
     let spec = std::fs::read_to_string(root.path().join(SPEC)).unwrap();
@@ -229,7 +229,7 @@ fn a_field_that_does_not_fit_openapi_names_its_pointer() {
         root.path(),
         &[
             "not valid OpenAPI 3.0",
-            "/components/schemas/CreateOrganizationRequest",
+            "/components/schemas/NewOrganization",
         ],
     );
 }
@@ -282,7 +282,7 @@ fn no_operation_copies_its_request_for_a_retry() {
     let (client, sends) = generated_sends();
     assert_eq!(
         client
-            .matches("let build = || -> Result<::reqwest::Request, Error<types::Error>> {")
+            .matches("let build = || -> Result<::reqwest::Request, Error<types::ErrorBody>> {")
             .count(),
         sends
     );

@@ -62,15 +62,15 @@ const NEW_PATH: &str = r#"paths:
 /// A caller of the new operation, through the client only, against the fake of the API
 /// (which serves the copy's spec, new operation included).
 const CALLER: &str = r#"
-use answering_agent::types::{CreateOrganizationRequest, OwnerInput};
+use answering_agent::types::{NewOrganization, NewOwner};
 
 fn main() {
     let fake = answering_agent::fake::Fake::builder().spawn().unwrap();
     let client = answering_agent::Client::builder().fake(&fake).build().unwrap();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let request = CreateOrganizationRequest::builder()
+    let request = NewOrganization::builder()
         .name("Scratch")
-        .owner(OwnerInput::builder().external_id("scratch_1").email("s@example.com"));
+        .owner(NewOwner::builder().external_id("scratch_1").email("s@example.com"));
     let created = runtime.block_on(client.create_organization(request).send()).unwrap();
     let summary = runtime
         .block_on(

@@ -667,7 +667,7 @@ fn findings_inside_a_nullable_object_or_array_item_name_their_cause() {
         };
         only(&findings, class, &format!("{prefix}{pointer}"));
     }
-    // And the spec as it is: `CreateUserResponse.team` is a nullable reference.
+    // And the spec as it is: `CreatedUser.team` is a nullable reference.
     let body = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../openapi/examples/createUser/201-member.json"

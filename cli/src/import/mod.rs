@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use answering_agent::types::CreateOrganizationRequest;
+use answering_agent::types::NewOrganization;
 use answering_agent::{Client, Error, Operation};
 use clap::{Arg, ArgAction, ArgMatches};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -105,7 +105,7 @@ pub fn command() -> clap::Command {
 struct Pending {
     line: u64,
     key: String,
-    request: CreateOrganizationRequest,
+    request: NewOrganization,
     /// Whether an earlier run may have created it: look it up before sending.
     look_up_first: bool,
 }
@@ -360,7 +360,7 @@ fn check(rows: Vec<rows::Row>, file: &str) -> (Vec<Pending>, usize) {
                     KEY.join(".")
                 ));
             }
-            let request = serde_json::from_value::<CreateOrganizationRequest>(body)
+            let request = serde_json::from_value::<NewOrganization>(body)
                 .map_err(|e| format!("does not fit the request type: {e}"))?;
             Ok((key, request))
         });
