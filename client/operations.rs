@@ -1742,23 +1742,18 @@ impl DeleteLocation {
     }
 }
 impl Client {
-    /// Sends `operation` with its arguments given as JSON, and answers with the response
-    /// body as JSON: for tools that choose the operation at run time, such as the
-    /// command-line client. Everywhere else the typed methods are the better choice.
-    ///
-    /// `arguments` holds the operation's parameters under their names in the spec
-    /// (`organization_id`) and the request body under `body`. Each is converted to the
-    /// spec's type first; one that does not convert is [`Error::InvalidRequest`], and
-    /// nothing is sent. A missing required one is too. Unknown names are ignored.
-    pub async fn send_json(
+    /// [`Client::send_json`] and [`Client::send_json_revealing_secrets`]: `secrets`
+    /// says what a [`Secret`](crate::Secret) in the answer becomes.
+    pub(crate) async fn send_json_as(
         &self,
         operation: Operation,
         arguments: &serde_json::Map<String, serde_json::Value>,
+        secrets: json_call::Secrets,
     ) -> Result<Response<serde_json::Value>, Error> {
         match operation {
             Operation::ListOrganizations => {
                 let request = self.list_organizations();
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::CreateOrganization => {
                 let request = self
@@ -1768,7 +1763,7 @@ impl Client {
                                 "`body` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::GetOrganization => {
                 let request = self
@@ -1780,7 +1775,7 @@ impl Client {
                                 "`organization_id` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::UpdateOrganization => {
                 let request = self
@@ -1798,7 +1793,7 @@ impl Client {
                                 "`body` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::DeleteOrganization => {
                 let request = self
@@ -1810,7 +1805,7 @@ impl Client {
                                 "`organization_id` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::ListUsers => {
                 let request = self.list_users();
@@ -1820,7 +1815,7 @@ impl Client {
                     Some(value) => request.organization_id(value),
                     None => request,
                 };
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::CreateUser => {
                 let request = self
@@ -1836,7 +1831,7 @@ impl Client {
                     Some(value) => request.organization_id(value),
                     None => request,
                 };
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::GetUser => {
                 let request = self
@@ -1848,7 +1843,7 @@ impl Client {
                                 "`external_id` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::UpdateUser => {
                 let request = self
@@ -1870,7 +1865,7 @@ impl Client {
                     Some(value) => request.organization_id(value),
                     None => request,
                 };
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::GetEmbedToken => {
                 let request = self
@@ -1882,7 +1877,7 @@ impl Client {
                                 "`external_id` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::GenerateEmbedToken => {
                 let request = self
@@ -1894,7 +1889,7 @@ impl Client {
                                 "`external_id` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::InvalidateEmbedToken => {
                 let request = self
@@ -1906,7 +1901,7 @@ impl Client {
                                 "`external_id` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::ListLocations => {
                 let request = self.list_locations();
@@ -1916,7 +1911,7 @@ impl Client {
                     Some(value) => request.organization_id(value),
                     None => request,
                 };
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::CreateLocation => {
                 let request = self
@@ -1926,7 +1921,7 @@ impl Client {
                                 "`body` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::GetLocation => {
                 let request = self
@@ -1938,7 +1933,7 @@ impl Client {
                                 "`location_id` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::UpdateLocation => {
                 let request = self
@@ -1954,7 +1949,7 @@ impl Client {
                                 "`body` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
             Operation::DeleteLocation => {
                 let request = self
@@ -1966,7 +1961,7 @@ impl Client {
                                 "`location_id` is required".to_string(),
                             ))?,
                     );
-                json_call::response(request.send().await?)
+                json_call::response(request.send().await?, secrets)
             }
         }
     }

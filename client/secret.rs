@@ -11,7 +11,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// `Display`, and errors and logs never hold one. Read it on purpose with
 /// [`expose_secret`](Secret::expose_secret) (to put it in the embedded dashboard's URL or
 /// `data-token` attribute). It serializes as the plain string, because that is what the
-/// wire and your own storage need.
+/// wire and your own storage need; `Client::send_json`, whose JSON is easily printed,
+/// serializes it as `"<redacted>"`.
 ///
 /// ```
 /// use answering_agent::Secret;
@@ -53,9 +54,27 @@ impl From<&str> for Secret {
     }
 }
 
+thread_local! {
+    /// Set while `redacting` runs: a `Secret` then serializes as `"<redacted>"`.
+    static REDACTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with every `Secret` it serializes written as `"<redacted>"`.
+#[allow(dead_code)] // The xtask's copy of this file (verify's round trip) never redacts.
+pub(crate) fn redacting<R>(f: impl FnOnce() -> R) -> R {
+    let before = REDACTING.with(|r| r.replace(true));
+    let result = f();
+    REDACTING.with(|r| r.set(before));
+    result
+}
+
 impl Serialize for Secret {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        if REDACTING.with(std::cell::Cell::get) {
+            serializer.serialize_str("<redacted>")
+        } else {
+            serializer.serialize_str(&self.0)
+        }
     }
 }
 

@@ -524,3 +524,39 @@ async fn send_json_calls_any_operation_with_arguments_as_json() {
     );
     assert_eq!(fake.calls("createOrganization"), 1);
 }
+
+#[tokio::test]
+async fn send_json_redacts_embed_tokens_unless_asked_to_reveal_them() {
+    let fake = Fake::start().await.unwrap();
+    let client = Client::builder().fake(&fake).build().unwrap();
+    let arguments = |value: serde_json::Value| value.as_object().unwrap().clone();
+    client
+        .send_json(
+            Operation::CreateOrganization,
+            &arguments(serde_json::json!({"body": {
+                "name": "Token Inc",
+                "owner": {"external_id": "token_1", "email": "token@example.com"}
+            }})),
+        )
+        .await
+        .unwrap();
+    let user = arguments(serde_json::json!({"external_id": "token_1"}));
+    let redacted = client
+        .send_json(Operation::GetEmbedToken, &user)
+        .await
+        .unwrap();
+    assert_eq!(redacted.as_ref()["embed_token"], "<redacted>");
+    let revealed = client
+        .send_json_revealing_secrets(Operation::GetEmbedToken, &user)
+        .await
+        .unwrap();
+    let typed = client.get_embed_token("token_1").send().await.unwrap();
+    assert_eq!(
+        revealed.as_ref()["embed_token"],
+        typed.embed_token.expose_secret()
+    );
+    assert_ne!(typed.embed_token.expose_secret(), "<redacted>");
+    // The typed value still serializes as the wire needs it.
+    let json = serde_json::to_value(&*typed).unwrap();
+    assert_eq!(json["embed_token"], typed.embed_token.expose_secret());
+}

@@ -727,7 +727,7 @@ fn send_json_source(operations: &[OperationModel], found: &[GeneratedOperation])
         arms.push_str(&format!(
             "            Operation::{} => {{\n\
              \x20               let request = self.{}({});\n{setters}\
-             \x20               json_call::response(request.send().await?)\n\
+             \x20               json_call::response(request.send().await?, secrets)\n\
              \x20           }}\n",
             op.type_name(),
             generated.method,
@@ -735,24 +735,19 @@ fn send_json_source(operations: &[OperationModel], found: &[GeneratedOperation])
         ));
     }
     let body = if operations.is_empty() {
-        "        let _ = arguments;\n        match operation {}\n".to_string()
+        "        let _ = (arguments, secrets);\n        match operation {}\n".to_string()
     } else {
         format!("        match operation {{\n{arms}        }}\n")
     };
     format!(
         "\nimpl Client {{\n\
-         \x20   /// Sends `operation` with its arguments given as JSON, and answers with the response\n\
-         \x20   /// body as JSON: for tools that choose the operation at run time, such as the\n\
-         \x20   /// command-line client. Everywhere else the typed methods are the better choice.\n\
-         \x20   ///\n\
-         \x20   /// `arguments` holds the operation's parameters under their names in the spec\n\
-         \x20   /// (`organization_id`) and the request body under `body`. Each is converted to the\n\
-         \x20   /// spec's type first; one that does not convert is [`Error::InvalidRequest`], and\n\
-         \x20   /// nothing is sent. A missing required one is too. Unknown names are ignored.\n\
-         \x20   pub async fn send_json(\n\
+         \x20   /// [`Client::send_json`] and [`Client::send_json_revealing_secrets`]: `secrets`\n\
+         \x20   /// says what a [`Secret`](crate::Secret) in the answer becomes.\n\
+         \x20   pub(crate) async fn send_json_as(\n\
          \x20       &self,\n\
          \x20       operation: Operation,\n\
          \x20       arguments: &serde_json::Map<String, serde_json::Value>,\n\
+         \x20       secrets: json_call::Secrets,\n\
          \x20   ) -> Result<Response<serde_json::Value>, Error> {{\n{body}    }}\n}}\n"
     )
 }
