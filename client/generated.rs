@@ -2528,6 +2528,288 @@ one: it is optional here.
             self.0 == *other
         }
     }
+    impl CreatedOrganization {
+        ///A value with its required fields (`organization`, `owner`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            organization: impl ::std::convert::Into<Organization>,
+            owner: impl ::std::convert::Into<User>,
+        ) -> Self {
+            Self {
+                organization: organization.into(),
+                owner: owner.into(),
+            }
+        }
+    }
+    impl CreatedUser {
+        ///A value with its required fields (`embed_token`, `user`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            embed_token: impl ::std::convert::Into<crate::secret::Secret>,
+            user: impl ::std::convert::Into<User>,
+        ) -> Self {
+            Self {
+                embed_token: embed_token.into(),
+                user: user.into(),
+                locations: ::std::default::Default::default(),
+                team: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl Deleted {
+        ///A value with every field empty; set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                message: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl EmbedTokenInvalidated {
+        ///A value with its required fields (`user_id`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(user_id: impl ::std::convert::Into<ExternalId>) -> Self {
+            Self {
+                user_id: user_id.into(),
+                message: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl EmbedTokenResponse {
+        ///A value with its required fields (`embed_token`, `user_id`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            embed_token: impl ::std::convert::Into<crate::secret::Secret>,
+            user_id: impl ::std::convert::Into<ExternalId>,
+        ) -> Self {
+            Self {
+                embed_token: embed_token.into(),
+                user_id: user_id.into(),
+                message: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl ErrorBody {
+        ///A value with every field empty; set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                errors: ::std::default::Default::default(),
+                message: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl Location {
+        ///A value with its required fields (`id`, `name`, `status`, `created_at`, `updated_at`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            id: impl ::std::convert::Into<LocationId>,
+            name: impl ::std::convert::Into<::std::string::String>,
+            status: impl ::std::convert::Into<LocationStatus>,
+            created_at: impl ::std::convert::Into<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >,
+            updated_at: impl ::std::convert::Into<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                status: status.into(),
+                created_at: created_at.into(),
+                updated_at: updated_at.into(),
+                address: ::std::default::Default::default(),
+                google_place_id: ::std::default::Default::default(),
+                phone_number: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl LocationUpdate {
+        ///A value with every field empty; set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                address: ::std::default::Default::default(),
+                google_place_id: ::std::default::Default::default(),
+                name: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl Membership {
+        ///A value with its required fields (`id`, `name`, `role`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            id: impl ::std::convert::Into<OrganizationId>,
+            name: impl ::std::convert::Into<::std::string::String>,
+            role: impl ::std::convert::Into<Role>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                role: role.into(),
+            }
+        }
+    }
+    impl NewLocation {
+        ///A value with its required fields (`organization_id`, `name`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            organization_id: impl ::std::convert::Into<OrganizationId>,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                organization_id: organization_id.into(),
+                name: name.into(),
+                address: ::std::default::Default::default(),
+                area_code: ::std::default::Default::default(),
+                google_place_id: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl NewOrganization {
+        ///A value with its required fields (`name`, `owner`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            name: impl ::std::convert::Into<::std::string::String>,
+            owner: impl ::std::convert::Into<NewOwner>,
+        ) -> Self {
+            Self {
+                name: name.into(),
+                owner: owner.into(),
+                description: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl NewOwner {
+        ///A value with its required fields (`external_id`, `email`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            external_id: impl ::std::convert::Into<ExternalId>,
+            email: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                external_id: external_id.into(),
+                email: email.into(),
+                name: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl NewUser {
+        ///A value with its required fields (`external_id`, `email`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            external_id: impl ::std::convert::Into<ExternalId>,
+            email: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                external_id: external_id.into(),
+                email: email.into(),
+                name: ::std::default::Default::default(),
+                organization_id: ::std::default::Default::default(),
+                role: ::std::default::Default::default(),
+                team_name: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl Organization {
+        ///A value with its required fields (`id`, `name`, `created_at`, `updated_at`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            id: impl ::std::convert::Into<OrganizationId>,
+            name: impl ::std::convert::Into<::std::string::String>,
+            created_at: impl ::std::convert::Into<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >,
+            updated_at: impl ::std::convert::Into<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+                created_at: created_at.into(),
+                updated_at: updated_at.into(),
+                description: ::std::default::Default::default(),
+                phone_numbers: ::std::default::Default::default(),
+                users: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl OrganizationUpdate {
+        ///A value with every field empty; set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                description: ::std::default::Default::default(),
+                name: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl Team {
+        ///A value with its required fields (`id`, `name`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            id: impl ::std::convert::Into<i64>,
+            name: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                name: name.into(),
+            }
+        }
+    }
+    impl User {
+        ///A value with its required fields (`id`, `external_id`, `email`, `created_at`, `updated_at`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            id: impl ::std::convert::Into<UserId>,
+            external_id: impl ::std::convert::Into<ExternalId>,
+            email: impl ::std::convert::Into<::std::string::String>,
+            created_at: impl ::std::convert::Into<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >,
+            updated_at: impl ::std::convert::Into<
+                ::chrono::DateTime<::chrono::offset::Utc>,
+            >,
+        ) -> Self {
+            Self {
+                id: id.into(),
+                external_id: external_id.into(),
+                email: email.into(),
+                created_at: created_at.into(),
+                updated_at: updated_at.into(),
+                name: ::std::default::Default::default(),
+                organizations: ::std::default::Default::default(),
+            }
+        }
+    }
+    impl UserLocation {
+        ///A value with its required fields (`location`, `phone_id`); the optional ones are empty: set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new(
+            location: impl ::std::convert::Into<::std::string::String>,
+            phone_id: impl ::std::convert::Into<i64>,
+        ) -> Self {
+            Self {
+                location: location.into(),
+                phone_id: phone_id.into(),
+            }
+        }
+    }
+    impl UserUpdate {
+        ///A value with every field empty; set them on it (they are public).
+        #[allow(clippy::new_without_default)]
+        pub fn new() -> Self {
+            Self {
+                email: ::std::default::Default::default(),
+                name: ::std::default::Default::default(),
+                organization_id: ::std::default::Default::default(),
+                role: ::std::default::Default::default(),
+                team_name: ::std::default::Default::default(),
+            }
+        }
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Answering Agent Partner API

@@ -48,6 +48,23 @@
 //! # }
 //! ```
 //!
+//! A body's own required fields are `new`'s arguments, in the order of the spec's `required`
+//! (the builders, `types::NewOrganization::builder()`, check them only when the value is
+//! built):
+//!
+//! ```no_run
+//! use answering_agent::types::{NewOrganization, NewOwner};
+//! # async fn demo(client: answering_agent::Client) -> Result<(), answering_agent::Error> {
+//! let mut owner = NewOwner::new("user_123", "john@acme.com"); // external_id, email
+//! owner.name = Some("John Doe".to_string());
+//! let created = client.create_organization(NewOrganization::new("Acme", owner)).send().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! ```compile_fail
+//! let body = answering_agent::types::NewOrganization::new("Acme"); // no owner
+//! ```
+//!
 //! Ids are typed (`types::OrganizationId`, `LocationId`, `UserId`, `ExternalId`: the
 //! spec's `x-id`), in paths, bodies and answers alike, so one kind cannot be passed for
 //! another. A plain integer or string still converts (`client.get_organization(7)`):

@@ -58,7 +58,7 @@ fn mark_serde_types(
 }
 
 /// `#[derive(.., Deserialize, ..)]`, by any path (`::serde::Deserialize`).
-fn derives_serde(attribute: &Attribute) -> bool {
+pub(super) fn derives_serde(attribute: &Attribute) -> bool {
     attribute.path().is_ident("derive")
         && attribute
             .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)

@@ -5,6 +5,7 @@
 
 pub mod base_url;
 pub mod call_state;
+pub mod constructors;
 pub mod derives;
 pub mod fingerprint;
 pub mod guess_table;
@@ -105,7 +106,7 @@ pub fn generate(file: &str, text: &str) -> Result<String, Vec<SpecError>> {
 /// Generates the client and its operations from a spec text.
 pub fn generate_all(file: &str, text: &str) -> Result<Generated, Vec<SpecError>> {
     let (spec, mut file_ast, model) = before_passes(file, text)?;
-    let passes = passes::run(&mut file_ast, &model, &ids::names(&spec))
+    let passes = passes::run(&mut file_ast, &model, &spec_facts(&spec))
         .map_err(|e| vec![spec.error("", e)])?;
     let operations_source = operations::source(&spec, &model, &file_ast)?;
     let operations_ast: syn::File = syn::parse_str(&operations_source)
@@ -197,6 +198,30 @@ pub fn generate_mock(file: &str, text: &str, crate_path: &str) -> Result<String,
 }
 
 /// The spec parsed and checked for everything progenitor cannot take.
+/// What the passes need to know of the spec besides its operations.
+fn spec_facts(spec: &Spec) -> passes::SpecFacts {
+    let required = spec
+        .get("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, schema)| {
+            let required = schema
+                .get("required")
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|r| Some(heck::ToSnakeCase::to_snake_case(r.as_str()?)))
+                .collect();
+            (type_name(name), required)
+        })
+        .collect();
+    passes::SpecFacts {
+        id_types: ids::names(spec),
+        required,
+    }
+}
+
 /// The checked spec and what progenitor reads: the spec with typed ids (client/codegen/ids.rs).
 fn prepare(file: &str, text: &str) -> Result<(Spec, openapiv3::OpenAPI), Vec<SpecError>> {
     let (spec, _) = prepare_plain(file, text)?;

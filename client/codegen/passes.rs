@@ -8,7 +8,9 @@
 use syn::{ImplItem, ImplItemFn, Item, Type};
 
 use super::operations::OperationModel;
-use super::{base_url, call_state, derives, ids, open_enums, rebuild, version_header};
+use super::{
+    base_url, call_state, constructors, derives, ids, open_enums, rebuild, version_header,
+};
 
 /// A pass over one generated `send`: the operation's builder method that makes the call.
 pub struct SendPass {
@@ -41,12 +43,20 @@ pub const SEND_PASSES: [SendPass; 4] = [
 /// What each pass rewrote: (pass, how many items).
 pub type Counts = Vec<(&'static str, usize)>;
 
-/// Runs every pass over `file`, progenitor's client for `operations`, whose spec names the
-/// id types `id_types` (`x-id`).
+/// What the passes need to know of the spec besides its operations.
+#[derive(Default)]
+pub struct SpecFacts {
+    /// The id types its `x-id` markers name.
+    pub id_types: Vec<String>,
+    /// Each component schema's `required` list, by type name.
+    pub required: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// Runs every pass over `file`, progenitor's client for `operations`.
 pub fn run(
     file: &mut syn::File,
     operations: &[OperationModel],
-    id_types: &[String],
+    facts: &SpecFacts,
 ) -> Result<Counts, String> {
     let mut counts = Counts::new();
     let enums = open_enums::open(file).map_err(|e| format!("the pass `open_enums`: {e}"))?;
@@ -56,8 +66,12 @@ pub fn run(
     let growing = derives::mark_non_exhaustive(file)
         .map_err(|e| format!("the pass `non_exhaustive`: {e}"))?;
     counts.push(("non_exhaustive", growing));
-    let ids = ids::complete(file, id_types).map_err(|e| format!("the pass `typed_ids`: {e}"))?;
+    let ids =
+        ids::complete(file, &facts.id_types).map_err(|e| format!("the pass `typed_ids`: {e}"))?;
     counts.push(("typed_ids", ids));
+    let made = constructors::add(file, &facts.required)
+        .map_err(|e| format!("the pass `constructors`: {e}"))?;
+    counts.push(("constructors", made));
     let mut sends = sends_by_builder(file);
     for operation in operations {
         let builder = operation.type_name();
