@@ -2529,7 +2529,7 @@ one: it is optional here.
         }
     }
     impl CreatedOrganization {
-        ///A value with its required fields (`organization`, `owner`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`organization`, `owner`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             organization: impl ::std::convert::Into<Organization>,
@@ -2542,7 +2542,7 @@ one: it is optional here.
         }
     }
     impl CreatedUser {
-        ///A value with its required fields (`embed_token`, `user`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`embed_token`, `user`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             embed_token: impl ::std::convert::Into<crate::secret::Secret>,
@@ -2555,18 +2555,39 @@ one: it is optional here.
                 team: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `locations`.
+        pub fn with_locations(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<UserLocation>>,
+        ) -> Self {
+            self.locations = value.into();
+            self
+        }
+        ///Sets the optional `team`.
+        pub fn with_team(mut self, value: impl ::std::convert::Into<Team>) -> Self {
+            self.team = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl Deleted {
-        ///A value with every field empty; set them on it (they are public).
+        ///A value with every field empty; set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new() -> Self {
             Self {
                 message: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `message`.
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl EmbedTokenInvalidated {
-        ///A value with its required fields (`user_id`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`user_id`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(user_id: impl ::std::convert::Into<ExternalId>) -> Self {
             Self {
@@ -2574,9 +2595,17 @@ one: it is optional here.
                 message: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `message`.
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl EmbedTokenResponse {
-        ///A value with its required fields (`embed_token`, `user_id`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`embed_token`, `user_id`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             embed_token: impl ::std::convert::Into<crate::secret::Secret>,
@@ -2588,9 +2617,17 @@ one: it is optional here.
                 message: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `message`.
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl ErrorBody {
-        ///A value with every field empty; set them on it (they are public).
+        ///A value with every field empty; set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new() -> Self {
             Self {
@@ -2598,9 +2635,30 @@ one: it is optional here.
                 message: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `errors`.
+        pub fn with_errors(
+            mut self,
+            value: impl ::std::convert::Into<
+                ::std::collections::HashMap<
+                    ::std::string::String,
+                    ::std::vec::Vec<::std::string::String>,
+                >,
+            >,
+        ) -> Self {
+            self.errors = value.into();
+            self
+        }
+        ///Sets the optional `message`.
+        pub fn with_message(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.message = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl Location {
-        ///A value with its required fields (`id`, `name`, `status`, `created_at`, `updated_at`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`id`, `name`, `status`, `created_at`, `updated_at`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             id: impl ::std::convert::Into<LocationId>,
@@ -2624,9 +2682,33 @@ one: it is optional here.
                 phone_number: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `address`.
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `google_place_id`.
+        pub fn with_google_place_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.google_place_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `phone_number`.
+        pub fn with_phone_number(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.phone_number = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl LocationUpdate {
-        ///A value with every field empty; set them on it (they are public).
+        ///A value with every field empty; set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new() -> Self {
             Self {
@@ -2635,9 +2717,33 @@ one: it is optional here.
                 name: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `address`.
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `google_place_id`.
+        pub fn with_google_place_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.google_place_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `name`.
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl Membership {
-        ///A value with its required fields (`id`, `name`, `role`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`id`, `name`, `role`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             id: impl ::std::convert::Into<OrganizationId>,
@@ -2652,7 +2758,7 @@ one: it is optional here.
         }
     }
     impl NewLocation {
-        ///A value with its required fields (`organization_id`, `name`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`organization_id`, `name`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             organization_id: impl ::std::convert::Into<OrganizationId>,
@@ -2666,9 +2772,33 @@ one: it is optional here.
                 google_place_id: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `address`.
+        pub fn with_address(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.address = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `area_code`.
+        pub fn with_area_code(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.area_code = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `google_place_id`.
+        pub fn with_google_place_id(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.google_place_id = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl NewOrganization {
-        ///A value with its required fields (`name`, `owner`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`name`, `owner`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             name: impl ::std::convert::Into<::std::string::String>,
@@ -2680,9 +2810,17 @@ one: it is optional here.
                 description: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `description`.
+        pub fn with_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl NewOwner {
-        ///A value with its required fields (`external_id`, `email`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`external_id`, `email`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             external_id: impl ::std::convert::Into<ExternalId>,
@@ -2694,9 +2832,17 @@ one: it is optional here.
                 name: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `name`.
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl NewUser {
-        ///A value with its required fields (`external_id`, `email`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`external_id`, `email`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             external_id: impl ::std::convert::Into<ExternalId>,
@@ -2711,9 +2857,38 @@ one: it is optional here.
                 team_name: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `name`.
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `organization_id`.
+        pub fn with_organization_id(
+            mut self,
+            value: impl ::std::convert::Into<OrganizationId>,
+        ) -> Self {
+            self.organization_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `role`.
+        pub fn with_role(mut self, value: impl ::std::convert::Into<Role>) -> Self {
+            self.role = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `team_name`.
+        pub fn with_team_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.team_name = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl Organization {
-        ///A value with its required fields (`id`, `name`, `created_at`, `updated_at`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`id`, `name`, `created_at`, `updated_at`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             id: impl ::std::convert::Into<OrganizationId>,
@@ -2735,9 +2910,33 @@ one: it is optional here.
                 users: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `description`.
+        pub fn with_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `phone_numbers`.
+        pub fn with_phone_numbers(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Location>>,
+        ) -> Self {
+            self.phone_numbers = value.into();
+            self
+        }
+        ///Sets the optional `users`.
+        pub fn with_users(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<User>>,
+        ) -> Self {
+            self.users = value.into();
+            self
+        }
     }
     impl OrganizationUpdate {
-        ///A value with every field empty; set them on it (they are public).
+        ///A value with every field empty; set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new() -> Self {
             Self {
@@ -2745,9 +2944,25 @@ one: it is optional here.
                 name: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `description`.
+        pub fn with_description(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.description = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `name`.
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(value.into());
+            self
+        }
     }
     impl Team {
-        ///A value with its required fields (`id`, `name`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`id`, `name`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             id: impl ::std::convert::Into<i64>,
@@ -2760,7 +2975,7 @@ one: it is optional here.
         }
     }
     impl User {
-        ///A value with its required fields (`id`, `external_id`, `email`, `created_at`, `updated_at`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`id`, `external_id`, `email`, `created_at`, `updated_at`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             id: impl ::std::convert::Into<UserId>,
@@ -2783,9 +2998,25 @@ one: it is optional here.
                 organizations: ::std::default::Default::default(),
             }
         }
+        ///Sets the optional `name`.
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `organizations`.
+        pub fn with_organizations(
+            mut self,
+            value: impl ::std::convert::Into<::std::vec::Vec<Membership>>,
+        ) -> Self {
+            self.organizations = value.into();
+            self
+        }
     }
     impl UserLocation {
-        ///A value with its required fields (`location`, `phone_id`); the optional ones are empty: set them on it (they are public).
+        ///A value with its required fields (`location`, `phone_id`); the optional ones are empty: set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new(
             location: impl ::std::convert::Into<::std::string::String>,
@@ -2798,7 +3029,7 @@ one: it is optional here.
         }
     }
     impl UserUpdate {
-        ///A value with every field empty; set them on it (they are public).
+        ///A value with every field empty; set them with the `with_…` methods.
         #[allow(clippy::new_without_default)]
         pub fn new() -> Self {
             Self {
@@ -2808,6 +3039,43 @@ one: it is optional here.
                 role: ::std::default::Default::default(),
                 team_name: ::std::default::Default::default(),
             }
+        }
+        ///Sets the optional `email`.
+        pub fn with_email(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.email = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `name`.
+        pub fn with_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.name = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `organization_id`.
+        pub fn with_organization_id(
+            mut self,
+            value: impl ::std::convert::Into<OrganizationId>,
+        ) -> Self {
+            self.organization_id = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `role`.
+        pub fn with_role(mut self, value: impl ::std::convert::Into<Role>) -> Self {
+            self.role = ::std::option::Option::Some(value.into());
+            self
+        }
+        ///Sets the optional `team_name`.
+        pub fn with_team_name(
+            mut self,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.team_name = ::std::option::Option::Some(value.into());
+            self
         }
     }
 }

@@ -48,16 +48,16 @@
 //! # }
 //! ```
 //!
-//! A body's own required fields are `new`'s arguments, in the order of the spec's `required`
-//! (the builders, `types::NewOrganization::builder()`, check them only when the value is
-//! built):
+//! A body's own required fields are `new`'s arguments, in the order of the spec's `required`,
+//! and each optional one has a `with_…` setter taking `impl Into<T>` (the builders,
+//! `types::NewOrganization::builder()`, check required fields only when the value is built):
 //!
 //! ```no_run
 //! use answering_agent::types::{NewOrganization, NewOwner};
 //! # async fn demo(client: answering_agent::Client) -> Result<(), answering_agent::Error> {
-//! let mut owner = NewOwner::new("user_123", "john@acme.com"); // external_id, email
-//! owner.name = Some("John Doe".to_string());
-//! let created = client.create_organization(NewOrganization::new("Acme", owner)).send().await?;
+//! let owner = NewOwner::new("user_123", "john@acme.com").with_name("John Doe"); // external_id, email
+//! let organization = NewOrganization::new("Acme", owner).with_description("Pizza");
+//! let created = client.create_organization(organization).send().await?;
 //! # Ok(()) }
 //! ```
 //!

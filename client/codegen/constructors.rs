@@ -1,5 +1,6 @@
 //! `new` for every generated struct: its required fields as arguments, so that a value
-//! without one does not compile. typify's builders check required fields only when the
+//! without one does not compile; and a `with_…` setter for each optional field, taking
+//! `impl Into<T>` (`.with_description("x")`, no `Some(..to_string())`). typify's builders check required fields only when the
 //! value is built (at run time), and the types are `#[non_exhaustive]`, so outside this
 //! crate no struct literal can make one either.
 
@@ -27,6 +28,7 @@ pub fn add(
         let mut arguments = Vec::new();
         let mut fields_init = Vec::new();
         let mut required = Vec::new();
+        let mut setters: Vec<syn::ImplItemFn> = Vec::new();
         let order = required_order.get(&item.ident.to_string());
         let rank = |field: &&syn::Field| {
             let name = field
@@ -45,6 +47,24 @@ pub fn add(
             let ty = &field.ty;
             if optional(field) {
                 fields_init.push(quote::quote!(#name: ::std::default::Default::default()));
+                let setter = quote::format_ident!("with_{}", name);
+                let doc = format!("Sets the optional `{name}`.");
+                setters.push(match option_inner(ty) {
+                    Some(inner) => syn::parse_quote! {
+                        #[doc = #doc]
+                        pub fn #setter(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                            self.#name = ::std::option::Option::Some(value.into());
+                            self
+                        }
+                    },
+                    None => syn::parse_quote! {
+                        #[doc = #doc]
+                        pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                            self.#name = value.into();
+                            self
+                        }
+                    },
+                });
             } else {
                 arguments.push(quote::quote!(#name: impl ::std::convert::Into<#ty>));
                 fields_init.push(quote::quote!(#name: #name.into()));
@@ -53,10 +73,10 @@ pub fn add(
         }
         let ident = &item.ident;
         let doc = if required.is_empty() {
-            "A value with every field empty; set them on it (they are public).".to_string()
+            "A value with every field empty; set them with the `with_…` methods.".to_string()
         } else {
             format!(
-                "A value with its required fields ({}); the optional ones are empty: set them on it (they are public).",
+                "A value with its required fields ({}); the optional ones are empty: set them with the `with_…` methods.",
                 required.join(", ")
             )
         };
@@ -67,12 +87,29 @@ pub fn add(
                 pub fn new(#(#arguments),*) -> Self {
                     Self { #(#fields_init),* }
                 }
+                #(#setters)*
             }
         });
     }
     let count = added.len();
     types.extend(added);
     Ok(count)
+}
+
+/// `T` of `Option<T>` (by any path to `Option`).
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
 }
 
 /// A field a value may leave empty: an `Option`, or one serde fills in when it is absent.
@@ -105,7 +142,7 @@ mod tests {
         assert_eq!(text.matches("pub fn new (").count(), count);
         // NewWidget: `name` is required, `color` optional (testdata/sample.yaml).
         assert!(
-            text.contains("impl NewWidget { # [doc = \"A value with its required fields (`name`); the optional ones are empty: set them on it (they are public).\"] # [allow (clippy :: new_without_default)] pub fn new (name : impl :: std :: convert :: Into < :: std :: string :: String >) -> Self { Self { color : :: std :: default :: Default :: default () , name : name . into () } } }"),
+            text.contains("impl NewWidget { # [doc = \"A value with its required fields (`name`); the optional ones are empty: set them with the `with_…` methods.\"] # [allow (clippy :: new_without_default)] pub fn new (name : impl :: std :: convert :: Into < :: std :: string :: String >) -> Self { Self { color : :: std :: default :: Default :: default () , name : name . into () } } # [doc = \"Sets the optional `color`.\"] pub fn with_color (mut self , value : impl :: std :: convert :: Into < Color >) -> Self { self . color = :: std :: option :: Option :: Some (value . into ()) ; self } }"),
             "{text}"
         );
     }
