@@ -18,8 +18,10 @@ use std::path::PathBuf;
 use crate::workspace;
 use answering_agent_spec::{Spec, pointer::escape};
 
-const PLAYGROUND: &str = "https://playground.answeringagent.com/api/v1";
-const PRODUCTION: &str = "https://answeringagent.com/api/v1";
+/// The vendor's playground, the default of `record` and `probe`.
+pub const PLAYGROUND: &str = "https://playground.answeringagent.com/api/v1";
+/// Production, which `record` and `probe` call only with `--production`.
+pub const PRODUCTION: &str = "https://answeringagent.com/api/v1";
 
 /// The command line of `record`.
 pub fn command() -> clap::Command {

@@ -27,16 +27,13 @@ use answering_agent_spec::rest::Kind;
 use answering_agent_spec::{Operation, Spec};
 
 use crate::decoders::Decoder;
-use crate::record::{redact, secrets_in};
+use crate::record::{PLAYGROUND, PRODUCTION, redact, secrets_in};
 use crate::verify::Verifier;
 use crate::workspace;
 use assess::{Contradiction, Touched};
 use journal::{Entry, Journal};
 use plan::{Brander, Created, Keys, Purpose};
 use render::{Call, Report};
-
-const PLAYGROUND: &str = "https://playground.answeringagent.com/api/v1";
-const PRODUCTION: &str = "https://answeringagent.com/api/v1";
 
 /// The command line of `probe`, shared by `xtask` (for help) and `xtask-verify`.
 pub fn command() -> clap::Command {
