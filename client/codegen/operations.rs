@@ -647,7 +647,7 @@ fn inputs(op: &OperationModel, generated: &GeneratedOperation) -> Vec<Input> {
 }
 
 /// The names of the per-call settings every builder has; a parameter of the same name
-/// would clash with one (see [`CALL_OPTIONS`]).
+/// would clash with one (the setters every builder gets).
 pub const CALL_OPTION_NAMES: [&str; 4] = ["timeout", "deadline", "retry", "header"];
 
 /// The per-call settings of every builder, the same for each operation.
