@@ -3,6 +3,7 @@
 //! `xtask-verify` (which also compiles the generated client, to decode examples into it).
 
 pub mod allow;
+pub mod changelog;
 #[path = "../../client/codegen/mod.rs"]
 pub mod codegen;
 pub mod decoders;

@@ -32,6 +32,7 @@ fn cli() -> Command {
         )
         .subcommand(xtask::verify::command())
         .subcommand(xtask::diff::command())
+        .subcommand(xtask::changelog::command())
         .subcommand(xtask::record::command())
         .subcommand(xtask::fuzz::command())
         .subcommand(xtask::guesses::command())
@@ -72,6 +73,7 @@ fn main() -> ExitCode {
             })
         }),
         Some(("diff", args)) => xtask::diff::run(args),
+        Some(("changelog", args)) => xtask::changelog::run(args),
         Some(("fuzz", args)) => xtask::fuzz::run(args),
         Some(("mock", args)) => mock(args),
         Some(("guesses", args)) => xtask::guesses::run(args),

@@ -2314,6 +2314,7 @@ fn markdown_of(base: &Spec, head: &Spec) -> (Vec<Change>, String) {
     let sides = xtask::diff::render::Sides {
         base: "base.yaml".into(),
         head: "head.yaml".into(),
+        release: None,
     };
     let markdown = xtask::diff::render::markdown(&sides, &changes, None);
     (changes, markdown)
@@ -2527,6 +2528,11 @@ fn the_default_compares_the_merge_base_with_the_working_tree() {
     );
     assert!(markdown.contains("Semver: major"), "{markdown}");
     assert!(markdown.contains("0.3.1 -> 0.4.0"), "{markdown}");
+    // No release tag yet: the spec's first commit, at 0.3.1, is the last release.
+    assert!(
+        markdown.contains("merging this needs 0.4.0: the spec changes since "),
+        "{markdown}"
+    );
     assert!(
         markdown.contains("`types::NewOwner.name` | changed | yes"),
         "{markdown}"

@@ -101,13 +101,24 @@ pub fn run(matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
         .unwrap_or_else(|| root.join(ACCEPTED_PATH));
     accept(&mut changes, &accepted_path)?;
     let rust = (!matches.get_flag("no-rust")).then(|| {
-        let current = crate_version(&root);
+        // The next version follows the last release (a `v*` tag), whatever Cargo.toml says
+        // already; outside a repository with one, Cargo.toml's version.
+        let current = crate::changelog::Release::last(&root)
+            .ok()
+            .map(|release| release.version.to_string())
+            .or_else(|| crate_version(&root));
         rust_impact::rust_impact((&base_name, &base_text), (&head_name, &head_text), current)
     });
 
+    // Against the working tree, the release this branch would make: the changes since
+    // the last release tag, not only this diff's, decide the version it needs.
+    let release = (rust.is_some() && files.is_empty() && head_ref.is_none())
+        .then(|| crate::changelog::merge_note(&root))
+        .flatten();
     let sides = Sides {
         base: base_name,
         head: head_name,
+        release,
     };
     let output = match matches.get_one::<String>("format").map(String::as_str) {
         Some("markdown") => render::markdown(&sides, &changes, rust.as_ref()),
@@ -160,7 +171,7 @@ fn read_file(side: &str, path: &Path) -> anyhow::Result<(String, String)> {
     Ok((path.display().to_string(), text))
 }
 
-fn git(root: &Path, args: &[&str]) -> anyhow::Result<String> {
+pub(crate) fn git(root: &Path, args: &[&str]) -> anyhow::Result<String> {
     let output = Command::new("git")
         .args(args)
         .current_dir(root)
@@ -217,13 +228,7 @@ fn at_revision(root: &Path, side: &str, reference: &str) -> anyhow::Result<(Stri
 
 /// The client crate's version, from the workspace's Cargo.toml.
 fn crate_version(root: &Path) -> Option<String> {
-    let manifest: toml::Table =
-        toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).ok()?).ok()?;
-    manifest
-        .get("package")?
-        .get("version")?
-        .as_str()
-        .map(str::to_string)
+    crate::changelog::crate_version(&std::fs::read_to_string(root.join("Cargo.toml")).ok()?)
 }
 
 /// `openapi/accepted-changes.toml`: breaking changes a reviewer accepted, each with a reason.
@@ -268,7 +273,7 @@ impl AcceptedChange {
 
 /// Marks the changes `openapi/accepted-changes.toml` accepts; an entry that accepts no
 /// change is reported on standard error (it may be stale), and a malformed one is an error.
-fn accept(changes: &mut [Change], path: &Path) -> anyhow::Result<()> {
+pub(crate) fn accept(changes: &mut [Change], path: &Path) -> anyhow::Result<()> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),

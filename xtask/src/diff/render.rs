@@ -16,6 +16,9 @@ pub struct Sides {
     pub base: String,
     /// `working tree`, a revision or a file.
     pub head: String,
+    /// `merging this needs 0.3.0 (...)`, when the head's version is lower than the spec
+    /// changes since the last release need (`changelog::merge_note`).
+    pub release: Option<String>,
 }
 
 const LEVELS: [Level; 3] = [
@@ -108,6 +111,9 @@ pub fn text(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) -> Str
                     );
                 }
                 let _ = writeln!(out, "  semver: {}", bump_text(rust));
+                if let Some(note) = &sides.release {
+                    let _ = writeln!(out, "  {note}");
+                }
             }
         }
     }
@@ -144,10 +150,15 @@ pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) ->
                 let breaking = rust.changes.iter().filter(|c| c.breaking).count();
                 let _ = writeln!(
                     out,
-                    "\n**Rust client:** {} public item{} changed, {breaking} breaking. **Semver: {}**",
+                    "\n**Rust client:** {} public item{} changed, {breaking} breaking. **Semver: {}**{}",
                     rust.changes.len(),
                     if rust.changes.len() == 1 { "" } else { "s" },
-                    bump_text(rust)
+                    bump_text(rust),
+                    sides
+                        .release
+                        .as_ref()
+                        .map(|note| format!(" — **{note}**"))
+                        .unwrap_or_default()
                 );
             }
         }
