@@ -81,6 +81,10 @@
 //! # }
 //! ```
 //! - `fake` (feature `fake`): a stateful fake of the whole API to run your tests against.
+//!
+//! The crate's README (what crates.io shows; `client/README.md` in the repository) has the
+//! rest of a user's guide: configuration, the errors and retries in full, per-call options,
+//! the fake and the typed mocks for tests, features and TLS, and migrating from 0.1.
 
 #![deny(missing_docs)]
 
@@ -191,7 +195,8 @@ pub mod types {
     pub use crate::generated::types::*;
 }
 
-/// The README's Rust examples, compiled as doctests so they cannot rot.
+/// The Rust examples of the crate's README (client/README.md), compiled as doctests so they
+/// cannot rot.
 #[cfg(doctest)]
-#[doc = include_str!("../README.md")]
+#[doc = include_str!("README.md")]
 pub struct ReadmeDoctests;

@@ -2,8 +2,9 @@
 //! platform's certificate verifier.
 //!
 //! reqwest's own rustls feature uses aws-lc-rs, whose C build costs a clean build far more
-//! than ring (README, "TLS"). We hand reqwest a finished configuration instead of installing
-//! a process-wide default provider, so an application that installs its own is unaffected.
+//! than ring (client/README.md, "TLS"). We hand reqwest a finished configuration instead of
+//! installing a process-wide default provider, so an application that installs its own is
+//! unaffected.
 
 use std::sync::Arc;
 

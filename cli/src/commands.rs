@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use crate::exit::Failure;
 use crate::spec::{self, Command, Kind};
 
-/// The exit codes, for `--help` (the README has the same table).
+/// The exit codes, for `--help` (cli/README.md has the same table).
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0   success

@@ -1,5 +1,5 @@
 //! How the command ends: an exit code per class of error (the table in `--help` and the
-//! README), and one clear sentence on standard error, never a debug dump or the key.
+//! cli/README.md), and one clear sentence on standard error, never a debug dump or the key.
 
 use answering_agent::{ConfigError, Error};
 

@@ -2,7 +2,7 @@
 //! line, one subcommand each, built from the spec; and `organizations import`, a bulk
 //! onboarding that can be interrupted and run again without creating anyone twice.
 //!
-//! The exit codes are in `--help` (`commands::EXIT_CODES`) and the README.
+//! The exit codes are in `--help` (`commands::EXIT_CODES`) and cli/README.md.
 
 mod commands;
 mod exit;
