@@ -314,3 +314,8 @@ fn load(file: &str, text: &str) -> Result<Api, Error> {
     }
     Api::new(spec).map_err(Error)
 }
+
+/// The README's Rust examples, compiled as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

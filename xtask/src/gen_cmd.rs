@@ -1,6 +1,6 @@
 //! `cargo xtask gen [--check]`: regenerate every file the spec decides (the client, its
 //! operations, the typed mocks, verify's decoder table, the raw progenitor client of the
-//! benchmark, the README's table of operations), or prove them fresh.
+//! benchmark, the tables of operations and of guesses in the docs), or prove them fresh.
 
 use std::process::ExitCode;
 
@@ -19,32 +19,33 @@ pub fn run(check: bool) -> anyhow::Result<ExitCode> {
     let spec_text = workspace::read(&root.join(codegen::SPEC_PATH))?;
     let outputs = gen_cache::outputs(&spec_text, || generate(&spec_text))?;
 
-    let readme_path = xtask::README_PATH;
-    let readme_now = workspace::read(&root.join(readme_path))?.replace("\r\n", "\n");
-    let mut readme = readme_now;
-    for (what, markers, table) in [
-        (
-            "operations",
-            (
-                codegen::operations::README_BEGIN,
-                codegen::operations::README_END,
-            ),
-            &outputs.readme_table,
-        ),
-        (
-            "guesses",
-            (codegen::guess_table::BEGIN, codegen::guess_table::END),
-            &outputs.readme_guesses,
-        ),
-    ] {
-        readme = codegen::operations::splice(&readme, markers, table).ok_or_else(|| {
+    // The tables live in documents written by hand around them: each only between its
+    // markers.
+    let splice = |path: &str, what: &str, markers: (&str, &str), table: &str| {
+        let now = workspace::read(&root.join(path))?.replace("\r\n", "\n");
+        codegen::operations::splice(&now, markers, table).ok_or_else(|| {
             anyhow::anyhow!(
-                "{readme_path}: no table of {what} to update: it needs the lines\n  {}  {}",
+                "{path}: no table of {what} to update: it needs the lines\n  {}  {}",
                 markers.0,
                 markers.1
             )
-        })?;
-    }
+        })
+    };
+    let operations_table = splice(
+        xtask::OPERATIONS_TABLE_PATH,
+        "operations",
+        (
+            codegen::operations::README_BEGIN,
+            codegen::operations::README_END,
+        ),
+        &outputs.readme_table,
+    )?;
+    let guesses_table = splice(
+        xtask::GUESSES_TABLE_PATH,
+        "guesses",
+        (codegen::guess_table::BEGIN, codegen::guess_table::END),
+        &outputs.readme_guesses,
+    )?;
     let mut stale = false;
     let texts = [
         &outputs.client,
@@ -52,7 +53,8 @@ pub fn run(check: bool) -> anyhow::Result<ExitCode> {
         &outputs.mock,
         &outputs.decoder_table,
         &outputs.raw_progenitor,
-        &readme,
+        &operations_table,
+        &guesses_table,
     ];
     for (path, fresh) in xtask::GENERATED_FILES.into_iter().zip(texts) {
         let target = root.join(path);

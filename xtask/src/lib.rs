@@ -21,16 +21,20 @@ pub mod verify;
 pub mod workspace;
 
 /// Every file `cargo xtask gen` writes from the spec, relative to the workspace root, in the
-/// order it writes them (README.md only between its markers): the tests that check what gen
-/// writes, and gen itself, take the list from here.
-pub const GENERATED_FILES: [&str; 6] = [
+/// order it writes them (the two documents only between their markers): the tests that
+/// check what gen writes, and gen itself, take the list from here.
+pub const GENERATED_FILES: [&str; 7] = [
     codegen::GENERATED_PATH,
     codegen::OPERATIONS_PATH,
     codegen::MOCK_PATH,
     decoders::TABLE_PATH,
     codegen::RAW_PROGENITOR_PATH,
-    README_PATH,
+    OPERATIONS_TABLE_PATH,
+    GUESSES_TABLE_PATH,
 ];
 
-/// The README, whose table of operations gen keeps.
-pub const README_PATH: &str = "README.md";
+/// The client crate's README, for its users: gen keeps its table of operations.
+pub const OPERATIONS_TABLE_PATH: &str = "client/README.md";
+
+/// The maintainers' document: gen keeps its table of the spec's guesses.
+pub const GUESSES_TABLE_PATH: &str = "ARCHITECTURE.md";

@@ -11,10 +11,11 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use fastrand::Rng;
+use xtask::codegen::guess_table;
 use xtask::codegen::operations::{README_BEGIN, README_END};
 
 /// What `cargo xtask gen` writes, relative to the workspace root.
-const GENERATED: [&str; 6] = xtask::GENERATED_FILES;
+const GENERATED: [&str; 7] = xtask::GENERATED_FILES;
 
 const KILLS: usize = 40;
 
@@ -32,16 +33,24 @@ fn xtask(root: &Path, args: &[&str]) -> Command {
     command
 }
 
-/// The texts before a run: every generated file stale, the README's table of operations too.
+/// The texts before a run: every generated file stale, the docs' tables too.
 fn old_texts() -> Vec<String> {
-    let readme = include_str!("../../README.md");
-    let start = readme.find(README_BEGIN).unwrap() + README_BEGIN.len();
-    let end = readme.find(README_END).unwrap();
-    let stale_readme = format!("{}| a stale table |\n{}", &readme[..start], &readme[end..]);
+    let stale = |text: &str, (begin, end): (&str, &str)| {
+        let start = text.find(begin).unwrap() + begin.len();
+        let stop = text.find(end).unwrap();
+        format!("{}| a stale table |\n{}", &text[..start], &text[stop..])
+    };
     GENERATED
         .iter()
         .map(|file| match *file {
-            "README.md" => stale_readme.clone(),
+            xtask::OPERATIONS_TABLE_PATH => stale(
+                include_str!("../../client/README.md"),
+                (README_BEGIN, README_END),
+            ),
+            xtask::GUESSES_TABLE_PATH => stale(
+                include_str!("../../ARCHITECTURE.md"),
+                (guess_table::BEGIN, guess_table::END),
+            ),
             other => format!("// {other}: an old version, as a spec edit leaves it\n"),
         })
         .collect()
