@@ -140,7 +140,12 @@ fn a_spec_change_is_regenerated_and_summarized_and_check_shows_the_diff() {
     leftovers.sort();
     assert_eq!(
         leftovers,
-        ["README.md", "generated.rs", "generated_mock.rs", "operations.rs"],
+        [
+            "README.md",
+            "generated.rs",
+            "generated_mock.rs",
+            "operations.rs"
+        ],
         "a temporary file was left behind"
     );
 }
