@@ -55,8 +55,20 @@ pub mod schema;
 pub use document::{Location, Spec, SpecError, walk, yaml_text};
 pub use operations::{METHODS, Node, Operation, Parameter, Response};
 
+// Through spec/answering-agent.yaml, a symlink to ../openapi/answering-agent.yaml: a
+// published crate holds only the files under its own folder, and `cargo package` stores a
+// symlinked file as a plain file with the target's contents, so the packaged crate carries
+// the spec while the repository keeps one copy of it (no second file to keep in sync).
 /// The project's spec, compiled in: what the client is generated from, the fake serves and
 /// the command line reads.
-pub const SPEC: &str = include_str!("../../openapi/answering-agent.yaml");
+pub const SPEC: &str = include_str!("../answering-agent.yaml");
+// A checkout without symlinks (git's `core.symlinks = false`, the default on Windows without
+// developer mode) writes the link as a one-line file holding its target's path: stop the
+// build there, rather than compile that path in as the spec.
+const _: () = assert!(
+    SPEC.len() > 1000,
+    "spec/answering-agent.yaml is not the spec: check it out with symlinks (git config core.symlinks true), it links to ../openapi/answering-agent.yaml"
+);
+
 /// Its path in the repository, for messages.
 pub const SPEC_PATH: &str = "openapi/answering-agent.yaml";
