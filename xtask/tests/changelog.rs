@@ -2,32 +2,15 @@
 //! the check naming the version it needs, the command writes a section that names the
 //! change, hand-written prose survives reruns, and bumping to the named version passes.
 
+#[path = "support/repository.rs"]
+mod repository;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
+
+use repository::{git, xtask};
 
 const SPEC: &str = include_str!("../../openapi/answering-agent.yaml");
-
-fn xtask(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .env("XTASK_ROOT", root)
-        .output()
-        .unwrap()
-}
-
-fn git(root: &Path, args: &[&str]) {
-    let output = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
 
 fn manifest(version: &str) -> String {
     format!(

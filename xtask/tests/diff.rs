@@ -2,11 +2,13 @@
 //! levels it reports; identical, reordered and reformatted specs report nothing; and the
 //! command itself on git revisions, files and bad input.
 
+#[path = "support/repository.rs"]
+mod repository;
+
 use std::collections::BTreeSet;
-use std::path::Path;
-use std::process::Command;
 
 use answering_agent_spec::Spec;
+use repository::{git, xtask};
 use xtask::diff::compare::{Change, compare};
 use xtask::diff::rules::{Level, RULES};
 
@@ -2459,28 +2461,6 @@ fn a_side_the_generator_cannot_take_is_one_line_in_the_report() {
 }
 
 // The command -------------------------------------------------------------------------
-
-fn xtask(root: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .env("XTASK_ROOT", root)
-        .output()
-        .unwrap()
-}
-
-fn git(root: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(root)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-}
 
 /// A git repository whose `main` has the project's spec, and whose working tree adds a
 /// required request property.
