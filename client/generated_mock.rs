@@ -1372,7 +1372,10 @@ pub mod operations {
 /// An extension trait for [`MockServer`](::httpmock::MockServer) that
 /// adds a method for each operation. These are the equivalent of
 /// type-checked [`mock()`](::httpmock::MockServer::mock) calls.
-pub trait MockServerExt {
+///
+/// Sealed: only this crate implements it, so an operation added to the spec is
+/// a new method here, not a breaking change.
+pub trait MockServerExt: sealed::Sealed {
     fn list_locations<F>(&self, config_fn: F) -> ::httpmock::Mock<'_>
     where
         F: FnOnce(operations::ListLocationsWhen, operations::ListLocationsThen);
@@ -1643,4 +1646,10 @@ impl MockServerExt for ::httpmock::MockServer {
             )
         })
     }
+}
+/// The supertrait that seals this module's extension traits: public, so that it may
+/// bound them, in a private module, so that no other crate can implement it.
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for ::httpmock::MockServer {}
 }

@@ -15,6 +15,7 @@ pub mod open_enums;
 pub mod operations;
 pub mod passes;
 pub mod rebuild;
+pub mod sealed;
 pub mod version_header;
 
 use std::panic;
@@ -180,21 +181,46 @@ pub fn type_name(schema: &str) -> String {
 /// `MockServerExt` method per operation, with `When`/`Then` builders that only take the
 /// spec's types. `crate_path` is where the client's `types` module is.
 pub fn generate_mock(file: &str, text: &str, crate_path: &str) -> Result<String, Vec<SpecError>> {
+    generate_mock_counted(file, text, crate_path).map(|(code, _)| code)
+}
+
+/// [`generate_mock`], with what each pass over progenitor's mock code rewrote
+/// ([`passes::run_mock`]).
+pub fn generate_mock_counted(
+    file: &str,
+    text: &str,
+    crate_path: &str,
+) -> Result<(String, passes::Counts), Vec<SpecError>> {
+    let (spec, mut file_ast) = mock_ast(file, text, crate_path)?;
+    let counts = passes::run_mock(&mut file_ast).map_err(|e| vec![spec.error("", e)])?;
+    Ok((
+        format!("{}{}", header(text), prettyplease::unparse(&file_ast)),
+        counts,
+    ))
+}
+
+/// progenitor's typed mocks for a spec text, before the passes: what the passes' unit
+/// tests run on.
+pub fn mock_before_passes(
+    file: &str,
+    text: &str,
+    crate_path: &str,
+) -> Result<syn::File, Vec<SpecError>> {
+    mock_ast(file, text, crate_path).map(|(_, file_ast)| file_ast)
+}
+
+fn mock_ast(file: &str, text: &str, crate_path: &str) -> Result<(Spec, syn::File), Vec<SpecError>> {
     let (spec, openapi) = prepare(file, text)?;
     let tokens = run_progenitor(&spec, || {
         Generator::new(&settings(&spec)).httpmock(&openapi, crate_path)
     })?;
-    let file_ast: syn::File = syn::parse2(tokens).map_err(|e| {
+    let file_ast = syn::parse2(tokens).map_err(|e| {
         vec![spec.error(
             "",
             format!("progenitor produced mock code that does not parse: {e}"),
         )]
     })?;
-    Ok(format!(
-        "{}{}",
-        header(text),
-        prettyplease::unparse(&file_ast)
-    ))
+    Ok((spec, file_ast))
 }
 
 /// The spec parsed and checked for everything progenitor cannot take.

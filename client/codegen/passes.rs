@@ -9,7 +9,7 @@ use syn::{ImplItem, ImplItemFn, Item, Type};
 
 use super::operations::OperationModel;
 use super::{
-    base_url, call_state, constructors, derives, ids, open_enums, rebuild, version_header,
+    base_url, call_state, constructors, derives, ids, open_enums, rebuild, sealed, version_header,
 };
 
 /// A pass over one generated `send`: the operation's builder method that makes the call.
@@ -95,6 +95,15 @@ pub fn run(
         counts.push((pass.name, sends.len()));
     }
     Ok(counts)
+}
+
+/// Runs every pass over `file`, progenitor's typed mocks (feature `mock`): `sealed`, which
+/// seals the extension traits so that an operation added to the spec is a new method that
+/// breaks no one.
+pub fn run_mock(file: &mut syn::File) -> Result<Counts, String> {
+    let traits = sealed::seal(file)
+        .map_err(|e| format!("the pass `sealed` (client/codegen/sealed.rs): {e}"))?;
+    Ok(vec![("sealed", traits.len())])
 }
 
 /// Every `send` of the generated `builder` module, with the name of its builder

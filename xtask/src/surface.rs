@@ -1,5 +1,5 @@
-//! The public surface of a generated client: its operations, types, fields and variants,
-//! each with a normalized text so two generations can be compared item by item.
+//! The public surface of a generated client: its operations, types, fields, variants and
+//! methods, each with a normalized text so two generations can be compared item by item.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +15,10 @@ pub struct Surface {
     pub types: BTreeMap<String, String>,
     /// `types::User.name` and `types::Role::Owner` -> the field or variant without docs.
     pub members: BTreeMap<String, String>,
+    /// Public inherent methods, by owner: a type's (`types::User::new`,
+    /// `types::User::with_name`) and, with [`Surface::of_crate`], an operation's builder's
+    /// (`ListUsers::organization_id`, `ListUsers::send`) -> the signature.
+    pub methods: BTreeMap<String, String>,
 }
 
 impl Surface {
@@ -43,12 +47,82 @@ impl Surface {
                 Item::Mod(module) if module.ident == "types" => {
                     for item in module.content.iter().flat_map(|(_, items)| items) {
                         surface.add_type(item);
+                        if let Item::Impl(block) = item
+                            && block.trait_.is_none()
+                        {
+                            let owner = format!("types::{}", text(&block.self_ty));
+                            surface.add_methods(&owner, &block.items);
+                        }
                     }
                 }
                 _ => {}
             }
         }
         Ok(surface)
+    }
+
+    /// The surface of the crate users call: [`Surface::of`] the generated client for its
+    /// types, and the generated operations (client/operations.rs) for the operations, as
+    /// the crate exports them: `Client`'s methods (the required inputs as arguments) and
+    /// their builders' methods (the optional inputs, `send` with the response's type).
+    /// progenitor's own `Client` is private to the crate, so its methods are not counted.
+    pub fn of_crate(client: &str, operations: &str) -> anyhow::Result<Surface> {
+        let mut surface = Surface::of(client)?;
+        surface.operations.clear();
+        let file = syn::parse_file(operations)
+            .map_err(|e| anyhow::anyhow!("the generated operations do not parse: {e}"))?;
+        let builders: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Struct(s) if matches!(s.vis, Visibility::Public(_)) => {
+                    Some(s.ident.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        for item in &file.items {
+            let Item::Impl(block) = item else { continue };
+            if block.trait_.is_some() {
+                continue;
+            }
+            let owner = text(&block.self_ty);
+            if owner == "Client" {
+                for member in &block.items {
+                    if let ImplItem::Fn(method) = member
+                        && matches!(method.vis, Visibility::Public(_))
+                    {
+                        surface
+                            .operations
+                            .insert(format!("Client::{}", method.sig.ident), text(&method.sig));
+                    }
+                }
+            } else if builders.contains(&owner) {
+                surface.add_methods(&owner, &block.items);
+            }
+        }
+        Ok(surface)
+    }
+
+    /// Whether a type (`types::User`) or a builder (`ListUsers`) of this surface has methods
+    /// or is a type.
+    pub fn has_owner(&self, owner: &str) -> bool {
+        self.types.contains_key(owner)
+            || self
+                .methods
+                .keys()
+                .any(|key| key.rsplit_once("::").is_some_and(|(o, _)| o == owner))
+    }
+
+    fn add_methods(&mut self, owner: &str, items: &[ImplItem]) {
+        for member in items {
+            if let ImplItem::Fn(method) = member
+                && matches!(method.vis, Visibility::Public(_))
+            {
+                self.methods
+                    .insert(format!("{owner}::{}", method.sig.ident), text(&method.sig));
+            }
+        }
     }
 
     fn add_type(&mut self, item: &Item) {
@@ -93,6 +167,7 @@ impl Surface {
     }
 }
 
+/// The tokens of a node as one line of text: what two generations' items are compared by.
 pub fn text(node: &impl ToTokens) -> String {
     node.to_token_stream().to_string()
 }
@@ -118,4 +193,69 @@ pub fn compare<'a>(
         .map(|(k, _)| k.as_str())
         .collect();
     (added, removed, changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLIENT: &str = r#"
+        pub struct Client {}
+        impl Client {
+            pub fn list_widgets(&self) -> builder::ListWidgets<'_> { todo!() }
+        }
+        pub mod types {
+            pub struct Widget { pub name: String, pub size: Option<i64> }
+            impl Widget {
+                pub fn new(name: impl Into<String>) -> Self { todo!() }
+                pub fn with_size(mut self, value: impl Into<i64>) -> Self { todo!() }
+                fn private(&self) {}
+            }
+            impl std::fmt::Display for Widget {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { todo!() }
+            }
+        }
+    "#;
+
+    const OPERATIONS: &str = r#"
+        impl Client {
+            pub fn list_widgets(&self, owner: impl Into<types::OwnerId>) -> ListWidgets { todo!() }
+        }
+        pub struct ListWidgets { client: Client }
+        impl ListWidgets {
+            pub fn limit(mut self, value: impl Into<u64>) -> Self { todo!() }
+            pub fn send(self) -> impl Future<Output = Result<Response<Vec<types::Widget>>, Error>> { async { todo!() } }
+            fn private(&self) {}
+        }
+        impl std::fmt::Debug for ListWidgets {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result { todo!() }
+        }
+    "#;
+
+    #[test]
+    fn the_crate_surface_has_the_exported_operations_and_every_public_method() {
+        let surface = Surface::of_crate(CLIENT, OPERATIONS).unwrap();
+        // The operations as the crate exports them: the required input is an argument.
+        assert_eq!(
+            surface.operations.keys().collect::<Vec<_>>(),
+            ["Client::list_widgets"]
+        );
+        assert!(surface.operations["Client::list_widgets"].contains("owner"));
+        assert_eq!(
+            surface.methods.keys().collect::<Vec<_>>(),
+            [
+                "ListWidgets::limit",
+                "ListWidgets::send",
+                "types::Widget::new",
+                "types::Widget::with_size"
+            ]
+        );
+        assert!(surface.methods["ListWidgets::send"].contains("types :: Widget"));
+        assert!(surface.has_owner("ListWidgets"));
+        assert!(surface.has_owner("types::Widget"));
+        assert!(!surface.has_owner("types::Gadget"));
+        // The client alone keeps progenitor's operations (what `gen` summarizes).
+        let client = Surface::of(CLIENT).unwrap();
+        assert!(client.operations["Client::list_widgets"].contains("builder ::"));
+    }
 }

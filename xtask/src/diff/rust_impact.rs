@@ -50,8 +50,9 @@ pub struct RustImpact {
 pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<String>) -> RustImpact {
     let generate = |(file, text): (&str, &str)| {
         let text = with_operation_ids(file, text);
-        let code = codegen::generate(file, &text).map_err(|errors| why_not(file, &errors))?;
-        Surface::of(&code).map_err(|e| e.to_string())
+        let generated =
+            codegen::generate_all(file, &text).map_err(|errors| why_not(file, &errors))?;
+        Surface::of_crate(&generated.client, &generated.operations).map_err(|e| e.to_string())
     };
     let (old, new) = match (generate(base), generate(head)) {
         (Ok(old), Ok(new)) => (old, new),
@@ -130,6 +131,37 @@ pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<Strin
             .iter()
             .map(|i| change(i, "changed", true, "its type or encoding changed")),
     );
+    // Methods of types (`new`, the `with_…` setters) and of operations' builders (their
+    // optional inputs, `send`). Those of an added or removed type or operation come and go
+    // with it, and a field's `with_…` setter with its field: those are reported already.
+    let reported: std::collections::BTreeSet<String> =
+        changes.iter().map(|c| c.item.clone()).collect();
+    let setter_of_reported_field = |item: &str| {
+        let (owner, name) = item.rsplit_once("::").unwrap_or(("", item));
+        name.strip_prefix("with_")
+            .is_some_and(|field| reported.contains(&format!("{owner}.{field}")))
+    };
+    let (added, removed, changed) = surface::compare(&old.methods, &new.methods);
+    for item in added {
+        if old.has_owner(method_owner(item)) && !setter_of_reported_field(item) {
+            changes.push(change(item, "added", false, "a new method"));
+        }
+    }
+    for item in removed {
+        if new.has_owner(method_owner(item)) && !setter_of_reported_field(item) {
+            changes.push(change(item, "removed", true, "calls to it stop compiling"));
+        }
+    }
+    for item in changed {
+        if !setter_of_reported_field(item) {
+            changes.push(change(
+                item,
+                "changed",
+                true,
+                "its signature changed: its arguments or what it returns",
+            ));
+        }
+    }
     // A type whose members are unchanged but which still differs (derives, attributes).
     let (_, _, changed_types) = surface::compare(&old.types, &new.types);
     for item in changed_types {
@@ -267,6 +299,11 @@ fn owner_of(item: &str) -> String {
     }
 }
 
+/// `types::User` for `types::User::new`, `ListUsers` for `ListUsers::send`.
+fn method_owner(item: &str) -> &str {
+    item.rsplit_once("::").map_or(item, |(owner, _)| owner)
+}
+
 /// The next version for a bump, with Cargo's rule for 0.x: a breaking change bumps the
 /// minor number, an addition the patch number.
 pub fn next_version(current: &str, bump: Bump) -> Option<String> {
@@ -303,5 +340,7 @@ mod tests {
         assert_eq!(owner_of("types::User.name"), "types::User");
         assert_eq!(owner_of("types::Role::Owner"), "types::Role");
         assert_eq!(owner_of("types::Role"), "types::Role");
+        assert_eq!(method_owner("types::User::new"), "types::User");
+        assert_eq!(method_owner("ListUsers::send"), "ListUsers");
     }
 }
