@@ -25,6 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let sides = render::Sides {
         base: "base.yaml".to_string(),
         head: "head.yaml".to_string(),
+        release: None,
     };
     let comment = render::markdown(&sides, &changes, None);
     assert!(
