@@ -90,11 +90,11 @@ pub struct Generated {
     pub client: String,
     /// The operations around it: client/operations.rs.
     pub operations: String,
-    /// The model of every operation, for the README's table.
+    /// The model of every operation, for the crate README's table.
     pub model: Vec<operations::OperationModel>,
     /// What each pass over progenitor's output rewrote.
     pub passes: passes::Counts,
-    /// The README's table of the spec's guesses.
+    /// ARCHITECTURE.md's table of the spec's guesses.
     pub guesses: String,
 }
 

@@ -1,6 +1,6 @@
 //! The spec's guesses as data: every `x-guess` marker, where the spec assumes what the
 //! vendor does not document: `{claim, evidence, copes}` beside the description that says
-//! GUESS in words. `cargo xtask guesses` lists them, the README's table is written from
+//! GUESS in words. `cargo xtask guesses` lists them, ARCHITECTURE.md's table is written from
 //! them, and a probe of the live API can tell which hold.
 
 use serde_json::Value;
