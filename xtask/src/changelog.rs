@@ -475,15 +475,13 @@ fn rust_lines(rust: &RustImpact) -> String {
     }
     let mut out = String::new();
     for change in &rust.changes {
-        let mark = if change.breaking {
-            "breaking"
-        } else {
-            "additive"
-        };
         let _ = writeln!(
             out,
-            "- {mark}: `{}` {}: {}",
-            change.item, change.change, change.note
+            "- {}: `{}` {}: {}",
+            change.mark(),
+            change.item,
+            change.change,
+            change.note
         );
     }
     out

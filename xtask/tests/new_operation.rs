@@ -7,6 +7,9 @@
 //! `cargo test --workspace`; `.ci/run` runs it with
 //! `cargo test -p xtask --test new_operation -- --ignored`.
 
+#[path = "support/nested_cargo.rs"]
+mod nested_cargo;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -146,20 +149,9 @@ fn copy_symlinks(root: &Path) {
     }
 }
 
-/// A cargo for the copy: none of the variables cargo set for this test (a nested build
-/// that inherits them rebuilds what it need not), the workspace's target folder.
+/// A cargo for the copy, building into the workspace's target folder.
 fn cargo(root: &Path) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().into_owned();
-        if (name.starts_with("CARGO") && name != "CARGO_HOME") || name.starts_with("RUST_TEST") {
-            command.env_remove(&name);
-        }
-    }
-    command
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", workspace().join("target"));
-    command
+    nested_cargo::cargo(root, &workspace().join("target"))
 }
 
 /// Gives the copy's packages artifacts of their own in the shared target folder. Cargo

@@ -11,6 +11,9 @@
 //! The listing runs in `cargo test --workspace` (about a second); the verifying build takes
 //! minutes and is ignored: `cargo test -p xtask --test package -- --ignored`.
 
+#[path = "support/nested_cargo.rs"]
+mod nested_cargo;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -47,20 +50,9 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| workspace().join("target"))
 }
 
-/// A cargo in the workspace, without the variables cargo set for this test (a nested build
-/// that inherits them rebuilds what it need not).
+/// A cargo in the workspace, building into its target folder.
 fn cargo() -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    for (name, _) in std::env::vars_os() {
-        let name = name.to_string_lossy().into_owned();
-        if (name.starts_with("CARGO") && name != "CARGO_HOME") || name.starts_with("RUST_TEST") {
-            command.env_remove(&name);
-        }
-    }
-    command
-        .current_dir(workspace())
-        .env("CARGO_TARGET_DIR", target_dir());
-    command
+    nested_cargo::cargo(&workspace(), &target_dir())
 }
 
 /// What `cargo package` would put in `package`'s `.crate`, as paths inside it.

@@ -15,6 +15,9 @@
 //! It prints the table of BENCHMARKS.md ("Rust impact vs cargo-semver-checks") and keeps it
 //! in target/semver-corpus/report.md. `SEMVER_CORPUS=name,name` runs only those cases.
 
+#[path = "support/nested_cargo.rs"]
+mod nested_cargo;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -208,21 +211,11 @@ fn every_case_applies_and_our_bump_is_the_recorded_one() {
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
-/// A cargo for the copy of the workspace: none of the variables cargo set for this test,
-/// and a target folder of its own inside the shared one (its `RUSTFLAGS` differ from the
-/// workspace's builds, which would otherwise rebuild each other's dependencies).
+/// A cargo for the copy of the workspace, with a target folder of its own inside the shared
+/// one (its `RUSTFLAGS` differ from the workspace's builds, which would otherwise rebuild
+/// each other's dependencies).
 fn cargo(root: &Path) -> Command {
-    let mut command = Command::new("cargo");
-    xtask::workspace::drop_cargo_variables(&mut command);
-    for (name, _) in std::env::vars_os() {
-        if name.to_string_lossy().starts_with("RUST_TEST") {
-            command.env_remove(&name);
-        }
-    }
-    command
-        .current_dir(root)
-        .env("CARGO_TARGET_DIR", target_dir());
-    command
+    nested_cargo::cargo(root, &target_dir())
 }
 
 fn target_dir() -> PathBuf {

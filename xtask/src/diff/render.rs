@@ -99,15 +99,13 @@ pub fn text(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) -> Str
             }
             None => {
                 for change in &rust.changes {
-                    let mark = if change.breaking {
-                        "breaking"
-                    } else {
-                        "additive"
-                    };
                     let _ = writeln!(
                         out,
                         "  {:<9} {} {}: {}",
-                        mark, change.item, change.change, change.note
+                        change.mark(),
+                        change.item,
+                        change.change,
+                        change.note
                     );
                 }
                 let _ = writeln!(out, "  semver: {}", bump_text(rust));

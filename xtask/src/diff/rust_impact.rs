@@ -19,6 +19,17 @@ pub struct RustChange {
     pub note: &'static str,
 }
 
+impl RustChange {
+    /// `breaking` or `additive`, for people.
+    pub fn mark(&self) -> &'static str {
+        if self.breaking {
+            "breaking"
+        } else {
+            "additive"
+        }
+    }
+}
+
 /// The semver bump a set of changes needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
