@@ -45,9 +45,26 @@ pub fn follow<'a>(
     node: &'a Value,
     pointer: &str,
 ) -> Result<(&'a Value, String), RefError> {
+    walk(root, node, pointer, &mut Vec::new())
+}
+
+/// Every place [`follow`] passes through from `node` (found at `pointer`): `pointer`, then
+/// the target of each `$ref` in turn, as far as the references can be followed.
+pub fn chain(root: &Value, node: &Value, pointer: &str) -> Vec<String> {
+    let mut seen = Vec::new();
+    let _ = walk(root, node, pointer, &mut seen);
+    std::iter::once(pointer.to_string()).chain(seen).collect()
+}
+
+/// [`follow`], noting in `seen` each target it reaches.
+fn walk<'a>(
+    root: &'a Value,
+    node: &'a Value,
+    pointer: &str,
+    seen: &mut Vec<String>,
+) -> Result<(&'a Value, String), RefError> {
     let mut node = node;
     let mut pointer = pointer.to_string();
-    let mut seen: Vec<String> = Vec::new();
     while let Some(reference) = node.get("$ref").and_then(Value::as_str) {
         let at = format!("{pointer}/$ref");
         let Some(target) = ref_target(reference) else {
@@ -114,5 +131,8 @@ mod tests {
         assert_eq!(dangling.pointer, "/z/$ref");
         let itself = follow(&root, &root["p%"], "/p%").unwrap_err();
         assert!(itself.message.contains("cycle"), "{itself:?}");
+        assert_eq!(chain(&root, &root["a"], "/a"), ["/a", "/b", "/c~1d"]);
+        assert_eq!(chain(&root, &root["z"], "/z"), ["/z"]);
+        assert_eq!(chain(&root, &root["x"], "/x"), ["/x", "/y", "/x"]);
     }
 }

@@ -286,19 +286,10 @@ fn describe_set(types: &BTreeSet<&str>) -> String {
     types.iter().copied().collect::<Vec<_>>().join(" or ")
 }
 
-/// Follows `$ref`s into the schema's `$defs` (schemars writes `#/$defs/Name`).
+/// Follows `$ref`s into the schema's `$defs` (schemars writes `#/$defs/Name`), with the
+/// spec's one `$ref` follower.
 fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
-    let mut node = node;
-    for _ in 0..32 {
-        let Some(target) = node.get("$ref").and_then(Value::as_str) else {
-            break;
-        };
-        match target.strip_prefix('#').and_then(|p| root.pointer(p)) {
-            Some(next) => node = next,
-            None => break,
-        }
-    }
-    node
+    answering_agent_spec::schema::deref(root, node, "").0
 }
 
 /// The JSON types a schemars schema accepts; `None` when it accepts anything.

@@ -12,7 +12,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use answering_agent_spec::guesses::Guess;
-use answering_agent_spec::pointer::{escape, ref_target};
+use answering_agent_spec::pointer::{chain, escape};
+use answering_agent_spec::schema;
 use answering_agent_spec::{Operation, Spec};
 
 use crate::report::Finding;
@@ -81,36 +82,17 @@ impl Touched {
             }
         }
         if let Some(response) = operation.response_for(status) {
-            let (target, pointer) = self.hops(spec, response.node.value, &response.node.pointer);
-            let schema_pointer = format!("{pointer}/content/application~1json/schema");
-            if let (Some(schema), Some(answer)) =
-                (target.pointer("/content/application~1json/schema"), answer)
-            {
-                self.node(spec, schema, &schema_pointer, Some(answer), 0);
+            self.0.insert(response.node.pointer.clone());
+            if let (Some(schema), Some(answer)) = (response.node.json_schema(), answer) {
+                self.node(spec, schema.value, &schema.pointer, Some(answer), 0);
             }
         }
     }
 
     /// Every pointer from `pointer` through its `$ref`s; the node at the end, and its pointer.
     fn hops<'s>(&mut self, spec: &'s Spec, node: &'s Value, pointer: &str) -> (&'s Value, String) {
-        let mut node = node;
-        let mut pointer = pointer.to_string();
-        for _ in 0..32 {
-            self.0.insert(pointer.clone());
-            let Some(target) = node
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(ref_target)
-            else {
-                break;
-            };
-            let Some(next) = spec.value.pointer(&target) else {
-                break;
-            };
-            node = next;
-            pointer = target;
-        }
-        (node, pointer)
+        self.0.extend(chain(&spec.value, node, pointer));
+        schema::deref(&spec.value, node, pointer)
     }
 
     /// A schema node and, with a value, the nodes the value goes through.
@@ -185,12 +167,7 @@ impl Touched {
 /// is written inline there); without a schema node, the response and the operation. A
 /// field wrong in a component schema is that schema's, not a guess about the response
 /// that shows it.
-pub fn places_of_finding(
-    spec: &Spec,
-    operation: &Operation<'_>,
-    status: u16,
-    finding: &Finding,
-) -> Vec<String> {
+pub fn places_of_finding(operation: &Operation<'_>, status: u16, finding: &Finding) -> Vec<String> {
     let mut places = Vec::new();
     match &finding.spec {
         Some(place) => {
@@ -204,35 +181,19 @@ pub fn places_of_finding(
             }
         }
         None => {
-            places.extend(response_places(spec, operation, status).into_iter().rev());
+            places.extend(response_places(operation, status).into_iter().rev());
             places.push(operation.node.pointer.clone());
         }
     }
     places
 }
 
-/// The response `status` is documented by, through its `$ref`s (the operation's own
-/// entry first).
-pub fn response_places(spec: &Spec, operation: &Operation<'_>, status: u16) -> Vec<String> {
-    let mut places = Vec::new();
-    if let Some(response) = operation.response_for(status) {
-        let mut node = response.node.value;
-        places.push(response.node.pointer.clone());
-        while let Some(target) = node
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(ref_target)
-        {
-            match spec.value.pointer(&target) {
-                Some(next) if !places.contains(&target) => {
-                    places.push(target);
-                    node = next;
-                }
-                _ => break,
-            }
-        }
-    }
-    places
+/// The response `status` is documented by (the model has followed its `$ref`s).
+pub fn response_places(operation: &Operation<'_>, status: u16) -> Vec<String> {
+    operation
+        .response_for(status)
+        .map(|response| vec![response.node.pointer.clone()])
+        .unwrap_or_default()
 }
 
 /// The places of a status that is not the one expected: for a refusal, the response it
@@ -249,13 +210,13 @@ pub fn places_of_status(
         Some(expected) => {
             // A refusal guessed on the operation (a duplicate) is about the operation.
             places.push(operation.node.pointer.clone());
-            places.extend(response_places(spec, operation, expected).into_iter().rev());
+            places.extend(response_places(operation, expected).into_iter().rev());
         }
         None => {
             if (200..300).contains(&status) {
                 for response in &operation.responses {
                     if let Some(code) = response.code().filter(|c| (200..300).contains(c)) {
-                        places.extend(response_places(spec, operation, code).into_iter().rev());
+                        places.extend(response_places(operation, code).into_iter().rev());
                     }
                 }
             } else if let Some(body) = &operation.request_body {

@@ -414,7 +414,7 @@ impl<'s> Probe<'_, 's> {
                 step,
                 &id,
                 format!("answered {status} with a body that is not JSON"),
-                assess::response_places(self.spec, operation, status),
+                assess::response_places(operation, status),
                 None,
             );
         }
@@ -522,7 +522,7 @@ impl<'s> Probe<'_, 's> {
                 step,
                 id,
                 message,
-                assess::response_places(self.spec, operation, status),
+                assess::response_places(operation, status),
                 None,
             );
             return None;
@@ -554,7 +554,7 @@ impl<'s> Probe<'_, 's> {
         // An undocumented status is reported once, by `check_status`.
         if operation.response_for(status).is_some() {
             for finding in self.verifier.check_bytes(&path, &relative, text.as_bytes()) {
-                let places = assess::places_of_finding(self.spec, operation, status, &finding);
+                let places = assess::places_of_finding(operation, status, &finding);
                 let message = format!("{}: {} {}", relative, finding.pointer, finding.message);
                 self.contradict(step, id, message, places, Some(finding));
             }
