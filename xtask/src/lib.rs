@@ -11,6 +11,7 @@ pub mod diff;
 pub mod examples;
 pub mod fuzz;
 pub mod guesses;
+pub mod http;
 pub mod probe;
 pub mod record;
 pub mod report;

@@ -15,8 +15,9 @@ use regex::Regex;
 use serde_json::Value;
 use std::path::PathBuf;
 
+use crate::http::Caller;
 use crate::workspace;
-use answering_agent_spec::{Spec, pointer::escape};
+use answering_agent_spec::{Operation, Spec, pointer::escape};
 
 /// The vendor's playground, the default of `record` and `probe`.
 pub const PLAYGROUND: &str = "https://playground.answeringagent.com/api/v1";
@@ -203,7 +204,9 @@ pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
     let spec_text = workspace::read(&root.join(crate::codegen::SPEC_PATH))?;
     let spec =
         Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let (method, template, pointer) = find_operation(&spec, &operation)?;
+    let operations = spec.operations()?;
+    let found = find_operation(&operations, &operation)?;
+    let (method, template) = (found.method.to_ascii_uppercase(), found.path);
     let parameters: Vec<&String> = args
         .get_many::<String>("param")
         .into_iter()
@@ -223,14 +226,15 @@ pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
     check_redaction_kinds(&spec)?;
 
     println!("calling {method} {base}{path} ({operation})");
-    let (status, bytes) = call(&base, &method, &path, &key, body.as_ref())?;
+    let answer = Caller::new(&base, &key, "record")?.call(&method, &path, body.as_ref(), None)?;
+    let (status, bytes) = (answer.status, answer.body);
     let mut value: Value = serde_json::from_slice(&bytes).map_err(|e| {
         anyhow::anyhow!(
             "the {status} response is not JSON ({e}); nothing was written. It starts: {:?}",
             preview(&bytes, &key)
         )
     })?;
-    let redacted = redact(&spec, &pointer, status, &mut value);
+    let redacted = redact(&spec, found, status, &mut value);
     let text = serde_json::to_string_pretty(&value).expect("JSON serializes") + "\n";
     let secrets = secrets_in(&text, &key);
     if !secrets.is_empty() {
@@ -286,19 +290,14 @@ pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
     Ok(target)
 }
 
-/// The method, path template and JSON pointer of an operation.
-fn find_operation(spec: &Spec, operation: &str) -> anyhow::Result<(String, String, String)> {
-    spec.operations()
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .into_iter()
+/// The operation with the id `operation`.
+fn find_operation<'o, 's>(
+    operations: &'o [Operation<'s>],
+    operation: &str,
+) -> anyhow::Result<&'o Operation<'s>> {
+    operations
+        .iter()
         .find(|op| op.id == Some(operation))
-        .map(|op| {
-            (
-                op.method.to_ascii_uppercase(),
-                op.path.to_string(),
-                op.node.pointer,
-            )
-        })
         .ok_or_else(|| {
             anyhow::anyhow!(
                 "no operation `{operation}` in {}",
@@ -343,21 +342,23 @@ pub const SECRET_PLACEHOLDER: &str = "redacted-secret";
 /// (pointer, kind), in document order.
 pub fn redact(
     spec: &Spec,
-    operation_pointer: &str,
+    operation: &Operation<'_>,
     status: u16,
     value: &mut Value,
 ) -> Vec<(String, String)> {
     let mut done = Vec::new();
-    let responses = format!("{operation_pointer}/responses");
-    let response = [status.to_string(), "default".to_string()]
-        .into_iter()
-        .find_map(|code| spec.resolve(&format!("{responses}/{code}")).ok());
-    let Some((_, response)) = response else {
-        return done;
-    };
-    let schema_pointer = format!("{response}/content/application~1json/schema");
-    if let Some(schema) = spec.get(&schema_pointer) {
-        redact_by_schema(&spec.value, schema, value, &mut String::new(), &mut done, 0);
+    let schema = operation
+        .response_for(status)
+        .and_then(|response| response.node.json_schema());
+    if let Some(schema) = schema {
+        redact_by_schema(
+            &spec.value,
+            schema.value,
+            value,
+            &mut String::new(),
+            &mut done,
+            0,
+        );
     }
     done
 }
@@ -417,55 +418,6 @@ fn redact_by_schema(
         }
         _ => {}
     }
-}
-
-/// Sends the request; the status and the raw body. The key goes out as a sensitive header.
-fn call(
-    base: &str,
-    method: &str,
-    path: &str,
-    key: &str,
-    body: Option<&Value>,
-) -> anyhow::Result<(u16, Vec<u8>)> {
-    // A CLI may install the process-wide provider; reqwest is built without one here.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!(
-                "answering-agent-xtask-record/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .timeout(std::time::Duration::from_secs(60))
-            .build()
-            .map_err(|e| anyhow::anyhow!("cannot build the HTTP client: {e}"))?;
-        let method =
-            reqwest::Method::from_bytes(method.as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let mut key_header = reqwest::header::HeaderValue::from_str(key)
-            .map_err(|_| anyhow::anyhow!("the API key cannot be sent as a header"))?;
-        key_header.set_sensitive(true);
-        let mut request = client
-            .request(method, format!("{base}{path}"))
-            .header("x-api-key", key_header)
-            .header("accept", "application/json");
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        // reqwest's errors name the URL, never the headers.
-        let response = request
-            .send()
-            .await
-            .map_err(|e| anyhow::anyhow!("the request failed: {e}"))?;
-        let status = response.status().as_u16();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| anyhow::anyhow!("reading the response failed: {e}"))?;
-        Ok((status, bytes.to_vec()))
-    })
 }
 
 /// The start of a body for an error message, with the key blanked out.
@@ -537,8 +489,9 @@ components:
 
     fn redacted(operation: &str, status: u16, mut value: Value) -> (Value, Vec<(String, String)>) {
         let spec = Spec::parse("t.yaml", SPEC).unwrap();
-        let (_, _, pointer) = find_operation(&spec, operation).unwrap();
-        let done = redact(&spec, &pointer, status, &mut value);
+        let operations = spec.operations().unwrap();
+        let found = find_operation(&operations, operation).unwrap();
+        let done = redact(&spec, found, status, &mut value);
         (value, done)
     }
 

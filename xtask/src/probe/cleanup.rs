@@ -11,9 +11,9 @@ use serde_json::Value;
 use answering_agent_spec::rest::{Kind, exercise_order};
 use answering_agent_spec::{Operation, Spec};
 
-use super::http::Caller;
 use super::journal::Entry;
 use super::plan::Keys;
+use crate::http::Caller;
 
 /// A record the cleanup could not remove.
 #[derive(Clone, Debug, Serialize)]

@@ -12,7 +12,6 @@
 
 mod assess;
 mod cleanup;
-mod http;
 mod journal;
 mod plan;
 mod render;
@@ -27,6 +26,7 @@ use answering_agent_spec::rest::Kind;
 use answering_agent_spec::{Operation, Spec};
 
 use crate::decoders::Decoder;
+use crate::http::Caller;
 use crate::record::{PLAYGROUND, PRODUCTION, redact, secrets_in};
 use crate::verify::Verifier;
 use crate::workspace;
@@ -131,7 +131,7 @@ pub fn run(matches: &clap::ArgMatches, decoders: &[Decoder]) -> anyhow::Result<E
             (Vec::new(), base)
         };
         let base = &base;
-        let caller = http::Caller::new(base, &key)?;
+        let caller = Caller::new(base, &key, "probe")?;
         let keys = Keys::of(&spec, &operations);
         let done = cleanup::clean(&spec, &operations, &keys, &caller, run, &entries);
         for (resource, keys) in &done.removed {
@@ -181,7 +181,7 @@ pub fn run(matches: &clap::ArgMatches, decoders: &[Decoder]) -> anyhow::Result<E
         }
     }
     let mut journal = Journal::create(&dir, &run, &base)?;
-    let caller = http::Caller::new(&base, &key)?;
+    let caller = Caller::new(&base, &key, "probe")?;
     let verifier = Verifier::new(&spec, decoders)?;
     let interrupted = on_ctrl_c();
     let mut probe = Probe {
@@ -316,7 +316,7 @@ struct Probe<'r, 's> {
     spec: &'s Spec,
     keys: Keys,
     brander: Brander<'s>,
-    caller: &'r http::Caller,
+    caller: &'r Caller,
     verifier: &'r Verifier<'s>,
     dir: &'r Path,
     run: &'r str,
@@ -510,7 +510,7 @@ impl<'s> Probe<'_, 's> {
         value: &mut Value,
     ) -> Option<String> {
         let operation = step.operation;
-        redact(self.spec, &operation.node.pointer, status, value);
+        redact(self.spec, operation, status, value);
         let text = serde_json::to_string_pretty(value).expect("JSON serializes") + "\n";
         let secrets = secrets_in(&text, self.key);
         if !secrets.is_empty() {

@@ -1,5 +1,6 @@
-//! The probe's calls: raw HTTP, so that whatever the server answers is seen as it is (the
-//! generated client would refuse what the spec does not describe, which is the point).
+//! Calls to the live API for `record` and `probe`: raw HTTP, so that whatever the server
+//! answers is seen as it is (the generated client would refuse what the spec does not
+//! describe, which is the point). The key travels as a sensitive header and no error names it.
 
 use std::time::{Duration, Instant};
 
@@ -25,8 +26,9 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// A caller of `base` (no trailing slash) with `key` in `X-API-KEY`.
-    pub fn new(base: &str, key: &str) -> anyhow::Result<Caller> {
+    /// A caller of `base` with `key` in `X-API-KEY`, for the xtask command `tool` (it is
+    /// named in the user agent).
+    pub fn new(base: &str, key: &str, tool: &str) -> anyhow::Result<Caller> {
         // A CLI may install the process-wide provider; reqwest is built without one here.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -34,8 +36,8 @@ impl Caller {
             .build()
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let client = reqwest::Client::builder()
-            .user_agent(concat!(
-                "answering-agent-xtask-probe/",
+            .user_agent(format!(
+                "answering-agent-xtask-{tool}/{}",
                 env!("CARGO_PKG_VERSION")
             ))
             .timeout(Duration::from_secs(60))
