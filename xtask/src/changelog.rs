@@ -25,7 +25,7 @@ use std::process::ExitCode;
 use crate::diff::causes::{self, Cause};
 use crate::diff::compare::{self, Change};
 use crate::diff::rules::Level;
-use crate::diff::rust_impact::{self, Bump, RustImpact};
+use crate::diff::rust_impact::{self, Bump, RustImpact, Version};
 use crate::workspace;
 
 /// The changelog, relative to the workspace root.
@@ -161,38 +161,6 @@ impl Release {
     }
 }
 
-/// A `MAJOR.MINOR.PATCH` version (pre-release and build suffixes are not used here).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Version(u64, u64, u64);
-
-impl Version {
-    /// `0.2.0`; `None` for anything else.
-    pub fn parse(text: &str) -> Option<Version> {
-        let mut parts = text.trim().split('.').map(|p| p.parse::<u64>().ok());
-        let version = Version(parts.next()??, parts.next()??, parts.next()??);
-        parts.next().is_none().then_some(version)
-    }
-
-    /// The version a change of this size needs after this one, by Cargo's rules: in 0.x a
-    /// breaking change bumps the minor number and anything else the patch number.
-    pub fn after(self, bump: Bump) -> Version {
-        let Version(major, minor, patch) = self;
-        match (major, bump) {
-            (_, Bump::None) => Version(major, minor, patch + 1),
-            (0, Bump::Major) => Version(0, minor + 1, 0),
-            (0, Bump::Minor) => Version(0, minor, patch + 1),
-            (_, Bump::Major) => Version(major + 1, 0, 0),
-            (_, Bump::Minor) => Version(major, minor + 1, 0),
-        }
-    }
-}
-
-impl std::fmt::Display for Version {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}.{}.{}", self.0, self.1, self.2)
-    }
-}
-
 /// The client crate's version in a Cargo.toml: `[package] version`, or the workspace's
 /// when the package inherits it.
 pub fn crate_version(manifest: &str) -> Option<String> {
@@ -273,13 +241,10 @@ impl Pending {
         if self.changes.is_empty() && self.rust.changes.is_empty() {
             return None;
         }
-        let wire = if self.changes.iter().any(|c| c.level == Level::Breaking) {
-            Bump::Major
-        } else if self.changes.is_empty() {
-            Bump::None
-        } else {
-            Bump::Minor
-        };
+        let wire = Bump::of(
+            self.changes.iter().any(|c| c.level == Level::Breaking),
+            self.changes.is_empty(),
+        );
         Some(wire.max(self.rust.bump))
     }
 

@@ -42,6 +42,50 @@ pub enum Bump {
     Major,
 }
 
+impl Bump {
+    /// What a list of changes needs: major with a breaking one, none when it is empty,
+    /// minor otherwise.
+    pub fn of(breaking: bool, empty: bool) -> Bump {
+        match (breaking, empty) {
+            (true, _) => Bump::Major,
+            (false, true) => Bump::None,
+            (false, false) => Bump::Minor,
+        }
+    }
+}
+
+/// A `MAJOR.MINOR.PATCH` version (pre-release and build suffixes are not used here).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version(u64, u64, u64);
+
+impl Version {
+    /// `0.2.0`; `None` for anything else.
+    pub fn parse(text: &str) -> Option<Version> {
+        let mut parts = text.trim().split('.').map(|p| p.parse::<u64>().ok());
+        let version = Version(parts.next()??, parts.next()??, parts.next()??);
+        parts.next().is_none().then_some(version)
+    }
+
+    /// The version a change of this size needs after this one, by Cargo's rules: in 0.x a
+    /// breaking change bumps the minor number and anything else the patch number.
+    pub fn after(self, bump: Bump) -> Version {
+        let Version(major, minor, patch) = self;
+        match (major, bump) {
+            (_, Bump::None) => Version(major, minor, patch + 1),
+            (0, Bump::Major) => Version(0, minor + 1, 0),
+            (0, Bump::Minor) => Version(0, minor, patch + 1),
+            (_, Bump::Major) => Version(major + 1, 0, 0),
+            (_, Bump::Minor) => Version(major, minor + 1, 0),
+        }
+    }
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}.{}", self.0, self.1, self.2)
+    }
+}
+
 /// The Rust side of a diff.
 #[derive(Clone, Debug, Serialize)]
 pub struct RustImpact {
@@ -186,13 +230,7 @@ pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<Strin
         }
     }
     changes.sort_by(|a, b| (!a.breaking, &a.item).cmp(&(!b.breaking, &b.item)));
-    let bump = if changes.iter().any(|c| c.breaking) {
-        Bump::Major
-    } else if changes.is_empty() {
-        Bump::None
-    } else {
-        Bump::Minor
-    };
+    let bump = Bump::of(changes.iter().any(|c| c.breaking), changes.is_empty());
     let next = current.as_deref().and_then(|v| next_version(v, bump));
     RustImpact {
         changes,
@@ -316,20 +354,12 @@ fn method_owner(item: &str) -> &str {
 }
 
 /// The next version for a bump, with Cargo's rule for 0.x: a breaking change bumps the
-/// minor number, an addition the patch number.
+/// minor number, an addition the patch number; no bump keeps `current`.
 pub fn next_version(current: &str, bump: Bump) -> Option<String> {
-    let mut parts = current
-        .split(['-', '+'])
-        .next()?
-        .split('.')
-        .map(|p| p.parse::<u64>().ok());
-    let (major, minor, patch) = (parts.next()??, parts.next()??, parts.next()??);
-    Some(match (major, bump) {
-        (_, Bump::None) => current.to_string(),
-        (0, Bump::Major) => format!("0.{}.0", minor + 1),
-        (0, Bump::Minor) => format!("0.{minor}.{}", patch + 1),
-        (_, Bump::Major) => format!("{}.0.0", major + 1),
-        (_, Bump::Minor) => format!("{major}.{}.0", minor + 1),
+    let version = Version::parse(current.split(['-', '+']).next()?)?;
+    Some(match bump {
+        Bump::None => current.to_string(),
+        _ => version.after(bump).to_string(),
     })
 }
 
