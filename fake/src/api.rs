@@ -89,12 +89,7 @@ pub(crate) struct Api {
 impl Api {
     /// The model of `spec`, ready to serve.
     pub fn new(spec: Spec) -> Result<Api, String> {
-        let base_path = spec
-            .value
-            .pointer("/servers/0/url")
-            .and_then(Value::as_str)
-            .map(url_path)
-            .unwrap_or_default();
+        let base_path = spec.base_path();
         let key_header = spec
             .value
             .pointer("/components/securitySchemes")
@@ -363,11 +358,4 @@ fn read_operation(
         filters,
         regenerates,
     })
-}
-
-/// The path of a server URL (`https://host/api/v1/` -> `/api/v1`).
-fn url_path(url: &str) -> String {
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
-    path.trim_end_matches('/').to_string()
 }

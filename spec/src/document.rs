@@ -129,6 +129,19 @@ impl Spec {
         pointer::follow(&self.value, node, pointer).map_err(|e| self.error(&e.pointer, e.message))
     }
 
+    /// The path of the first server's URL, where the API is served: `/api/v1` for
+    /// `https://host/api/v1/` and for a relative `/api/v1`; empty without a server.
+    pub fn base_path(&self) -> String {
+        let url = self
+            .value
+            .pointer("/servers/0/url")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+        path.trim_end_matches('/').to_string()
+    }
+
     /// Checks that the document says `openapi: 3.0.x`, the only version progenitor takes.
     pub fn check_openapi_30(&self) -> Result<(), SpecError> {
         match self.value.get("openapi") {
@@ -375,6 +388,18 @@ mod tests {
     use super::*;
 
     const DOC: &str = "openapi: 3.0.3\npaths:\n  /a/{b}:\n    get:\n      responses:\n        200:\n          description: ok\nlist: [x, {y: 1}]\n";
+
+    #[test]
+    fn the_base_path_is_the_first_server_s_path() {
+        let base = |servers: &str| Spec::parse("t.yaml", servers).unwrap().base_path();
+        assert_eq!(
+            base("servers: [{url: 'https://h.example/api/v1/'}]"),
+            "/api/v1"
+        );
+        assert_eq!(base("servers: [{url: /api/v1}, {url: /other}]"), "/api/v1");
+        assert_eq!(base("servers: [{url: 'https://h.example'}]"), "");
+        assert_eq!(base("openapi: 3.0.3"), "");
+    }
 
     #[test]
     fn pointers_map_to_the_key_line() {

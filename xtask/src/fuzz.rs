@@ -272,15 +272,8 @@ pub fn seeds(root: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
         }
     }
     let creates = creates(&operations);
-    // The path of the first server's URL (`/api/v1`), where the fake serves.
-    let base_path = spec.value["servers"][0]["url"]
-        .as_str()
-        .and_then(|url| url.split_once("://"))
-        .and_then(|(_, rest)| {
-            rest.find('/')
-                .map(|slash| rest[slash..].trim_end_matches('/').to_string())
-        })
-        .unwrap_or_default();
+    // Where the fake serves.
+    let base_path = spec.base_path();
     for op in &operations {
         seeds.push((
             "client".into(),
