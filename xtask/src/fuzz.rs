@@ -229,8 +229,7 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> anyhow::Result<Run> {
 
 /// Every seed: (target, file name, contents).
 pub fn seeds(root: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
-    let spec_text = workspace::read(&root.join(SPEC_PATH))?;
-    let spec = Spec::parse(SPEC_PATH, &spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let spec = workspace::spec(root)?;
     let operations = operations(&spec)?;
     let slices: Vec<(String, String)> = operations
         .iter()
@@ -332,7 +331,7 @@ impl Operation {
 pub fn operations(spec: &Spec) -> anyhow::Result<Vec<Operation>> {
     let resolved = |node: &Value| schema::deref(&spec.value, node, "").0.clone();
     let mut found = Vec::new();
-    for op in spec.operations().map_err(|e| anyhow::anyhow!("{e}"))? {
+    for op in spec.operations()? {
         let Some(id) = op.id else {
             continue;
         };
@@ -501,8 +500,7 @@ fn find(value: &Value, name: &str) -> Option<Value> {
 /// proportion, and the fuzzer runs ten times as many inputs).
 fn slice(spec: &Spec, op: &Operation) -> anyhow::Result<String> {
     let model = spec
-        .operations()
-        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .operations()?
         .into_iter()
         .find(|m| m.id == Some(op.id.as_str()))
         .ok_or_else(|| anyhow::anyhow!("no operation `{}` in {SPEC_PATH}", op.id))?;

@@ -103,8 +103,7 @@ fn generate(spec_text: &str) -> anyhow::Result<Outputs> {
         codegen::generate_all(codegen::SPEC_PATH, spec_text).map_err(|errors| render(&errors))?;
     let spec = answering_agent_spec::Spec::parse(codegen::SPEC_PATH, spec_text)
         .map_err(|e| render(&[e]))?;
-    let decoder_table =
-        decoders::table_source(&spec, &generated.client).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let decoder_table = decoders::table_source(&spec, &generated.client)?;
     let mock = codegen::generate_mock(codegen::SPEC_PATH, spec_text, "crate")
         .map_err(|errors| render(&errors))?;
     let raw_progenitor =

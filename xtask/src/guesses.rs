@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use answering_agent_spec::Spec;
 use clap::{Arg, Command};
 use serde_json::json;
 
@@ -27,8 +26,7 @@ pub fn command() -> Command {
 /// Prints the guesses; a spec whose markers are malformed, or with a GUESS in words and no
 /// marker, is an error naming each place.
 pub fn run(matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
-    let text = workspace::read(&workspace::root().join(SPEC_PATH))?;
-    let spec = Spec::parse(SPEC_PATH, &text)?;
+    let spec = workspace::spec(&workspace::root())?;
     let (guesses, mut problems) = spec.guesses();
     problems.extend(spec.unmarked_guesses());
     if !problems.is_empty() {

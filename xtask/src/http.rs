@@ -33,8 +33,7 @@ impl Caller {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
-            .build()
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+            .build()?;
         let client = reqwest::Client::builder()
             .user_agent(format!(
                 "answering-agent-xtask-{tool}/{}",
@@ -60,8 +59,7 @@ impl Caller {
         body: Option<&Value>,
         other_key: Option<&str>,
     ) -> anyhow::Result<Answer> {
-        let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let method = reqwest::Method::from_bytes(method.to_ascii_uppercase().as_bytes())?;
         let mut key = reqwest::header::HeaderValue::from_str(other_key.unwrap_or(&self.key))
             .map_err(|_| anyhow::anyhow!("the API key cannot be sent as a header"))?;
         key.set_sensitive(true);

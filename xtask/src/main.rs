@@ -155,7 +155,7 @@ fn mock(args: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     if let Some(key) = args.get_one::<String>("api-key") {
         builder = builder.api_key(key);
     }
-    let fake = builder.spawn().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let fake = builder.spawn()?;
     for injection in args
         .get_many::<answering_agent_fake::Injection>("fault")
         .into_iter()

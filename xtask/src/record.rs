@@ -201,9 +201,7 @@ pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
         (None, false) => PLAYGROUND.to_string(),
     };
 
-    let spec_text = workspace::read(&root.join(crate::codegen::SPEC_PATH))?;
-    let spec =
-        Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let spec = workspace::spec(&root)?;
     let operations = spec.operations()?;
     let found = find_operation(&operations, &operation)?;
     let (method, template) = (found.method.to_ascii_uppercase(), found.path);
@@ -267,8 +265,7 @@ pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
             target.display()
         ));
     }
-    std::fs::create_dir_all(target.parent().expect("a folder"))
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    std::fs::create_dir_all(target.parent().expect("a folder"))?;
     workspace::write_atomically(&target, &text)?;
     println!(
         "wrote {} ({status}, {} bytes)",

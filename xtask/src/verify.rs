@@ -79,20 +79,17 @@ pub fn run(
     types: &[crate::type_schemas::TypeSchema],
 ) -> anyhow::Result<ExitCode> {
     let root = workspace::root();
-    let spec_text = workspace::read(&root.join(crate::codegen::SPEC_PATH))?;
-    let spec =
-        Spec::parse(crate::codegen::SPEC_PATH, &spec_text).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let verifier = Verifier::new(&spec, decoders).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let spec = workspace::spec(&root)?;
+    let verifier = Verifier::new(&spec, decoders)?;
 
     // The project's examples folder may be empty; a folder the user names may not.
     let examples_dir = root.join(EXAMPLES_DIR);
     let mut files = if examples_dir.is_dir() {
-        examples::collect(std::slice::from_ref(&examples_dir), false)
-            .map_err(|e| anyhow::anyhow!("{e}"))?
+        examples::collect(std::slice::from_ref(&examples_dir), false)?
     } else {
         Vec::new()
     };
-    files.extend(examples::collect(&options.paths, true).map_err(|e| anyhow::anyhow!("{e}"))?);
+    files.extend(examples::collect(&options.paths, true)?);
     files.sort();
     files.dedup();
 

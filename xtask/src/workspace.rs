@@ -22,6 +22,16 @@ pub fn read(path: &Path) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", path.display()))
 }
 
+/// The project's spec (`openapi/answering-agent.yaml` under `root`), read and parsed; an
+/// error names the file, and for bad YAML the line and column.
+pub fn spec(root: &Path) -> anyhow::Result<answering_agent_spec::Spec> {
+    let path = crate::codegen::SPEC_PATH;
+    Ok(answering_agent_spec::Spec::parse(
+        path,
+        &read(&root.join(path))?,
+    )?)
+}
+
 /// A reader that stops early (`cargo xtask diff | head`) ends the process quietly, as it
 /// does any Unix tool: Rust ignores SIGPIPE, so the next `println!` would panic instead.
 /// Call it first thing in `main`.

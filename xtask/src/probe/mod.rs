@@ -95,8 +95,7 @@ pub fn run(matches: &clap::ArgMatches, decoders: &[Decoder]) -> anyhow::Result<E
     let environment = matches.get_one::<String>("environment");
     let production = matches.get_flag("production");
     let root = workspace::root();
-    let spec_text = workspace::read(&root.join(crate::codegen::SPEC_PATH))?;
-    let spec = Spec::parse(crate::codegen::SPEC_PATH, &spec_text)?;
+    let spec = workspace::spec(&root)?;
     let operations = spec.operations()?;
     if let Some(run) = matches.get_one::<String>("cleanup") {
         // The cleanup deletes what has the run id in a name: a short or made-up id could
