@@ -5,13 +5,14 @@
 //! documents at its top (fuzz/fuzz_targets/). Nothing here names an operation: the seeds
 //! come from whatever the spec and openapi/examples hold.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 
 use answering_agent_spec::{Spec, schema};
 use serde_json::{Map, Value};
 
 use crate::codegen::SPEC_PATH;
+use crate::examples::ExampleName;
 use crate::verify::EXAMPLES_DIR;
 use crate::workspace;
 
@@ -256,11 +257,12 @@ pub fn seeds(root: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
             format!("seed-{file}"),
             format!("{name}\n{body}"),
         ));
-        let (operation, file_name) = name.split_once('/').unwrap_or_default();
-        if let Some(status) = file_name
-            .split('-')
-            .next()
-            .and_then(|s| s.parse::<u16>().ok())
+        let example = ExampleName::parse(Path::new(&name));
+        if let Ok(ExampleName {
+            operation,
+            status: Some(status),
+            ..
+        }) = example
         {
             let head = format!("{operation} {status}\ncontent-type: application/json\n");
             seeds.push((
@@ -511,28 +513,13 @@ fn slice(spec: &Spec, op: &Operation) -> anyhow::Result<String> {
 /// Every example file: (`operationId/file.json`, contents).
 fn examples(root: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let dir = root.join(EXAMPLES_DIR);
-    let mut found = Vec::new();
-    let entries = |path: &PathBuf| -> anyhow::Result<Vec<PathBuf>> {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(path)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
-            .filter_map(|entry| entry.ok().map(|e| e.path()))
-            .collect();
-        paths.sort();
-        Ok(paths)
-    };
-    for operation in entries(&dir)?.into_iter().filter(|p| p.is_dir()) {
-        for file in entries(&operation)? {
-            if file.extension().is_some_and(|e| e == "json") {
-                let name = file
-                    .strip_prefix(&dir)
-                    .unwrap_or(&file)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                found.push((name, workspace::read(&file)?));
-            }
-        }
-    }
-    Ok(found)
+    crate::examples::collect(std::slice::from_ref(&dir), false)?
+        .into_iter()
+        .map(|file| {
+            let name = file.strip_prefix(&dir).unwrap_or(&file).to_string_lossy();
+            Ok((name.replace('\\', "/"), workspace::read(&file)?))
+        })
+        .collect()
 }
 
 /// `cargo` through the rustup proxy, so that `+nightly` works, as a nested cargo.
