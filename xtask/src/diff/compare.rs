@@ -46,11 +46,7 @@ impl Change {
 }
 
 /// Which way a schema's values travel.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Dir {
-    Request,
-    Response,
-}
+pub(super) use answering_agent_spec::schema::Direction as Dir;
 
 /// Every change from `base` to `head`, in a stable order.
 pub fn compare(base: &Spec, head: &Spec) -> Vec<Change> {
@@ -204,24 +200,28 @@ impl<'a> Diff<'a> {
                 self.new_place(&format!("{head_pointer}/operationId")),
             );
         }
-        self.parameters(labels, base_pointer, head_pointer);
+        self.parameters(labels);
         self.request_body(label, base_pointer, head_pointer);
         self.responses(label, base_pointer, head_pointer);
         self.operation_security(label, base_pointer, head_pointer);
     }
 
-    fn parameters(&mut self, labels: (&str, &str), base_pointer: &str, head_pointer: &str) {
+    fn parameters(&mut self, labels: (&str, &str)) {
         let (base_label, label) = labels;
         let base = parameters_of(&self.base_operations, base_label);
         let head = parameters_of(&self.head_operations, label);
         // A path parameter is its place in the template: `{group_id}` becoming `{groupId}`
         // at the same place is a rename, not a removal and an addition.
-        let renamed: BTreeMap<String, String> = path_parameters(&template_of(base_pointer))
-            .into_iter()
-            .zip(path_parameters(&template_of(head_pointer)))
-            .filter(|(old, new)| old != new)
-            .map(|(old, new)| (new, old))
-            .collect();
+        let template = |operations: &BTreeMap<String, Operation<'_>>, label: &str| {
+            operations.get(label).map_or("", |op| op.path).to_string()
+        };
+        let renamed: BTreeMap<String, String> =
+            path_parameters(&template(&self.base_operations, base_label))
+                .into_iter()
+                .zip(path_parameters(&template(&self.head_operations, label)))
+                .filter(|(old, new)| old != new)
+                .map(|(old, new)| (new, old))
+                .collect();
         let base_key = |place: &str, name: &str| {
             let name = match renamed.get(name) {
                 Some(old) if place == "path" => old.clone(),
@@ -852,16 +852,6 @@ fn parameters_of<'s>(
             )
         })
         .collect()
-}
-
-/// The path template of an operation's pointer (`/paths/~1items~1{id}/get`), empty when
-/// the operation is not under `/paths` (a `$ref`ed path item).
-fn template_of(pointer: &str) -> String {
-    pointer
-        .strip_prefix("/paths/")
-        .and_then(|rest| rest.rsplit_once('/'))
-        .map(|(path, _)| path.replace("~1", "/").replace("~0", "~"))
-        .unwrap_or_default()
 }
 
 /// The names of a template's parameters, in order: `["org", "id"]` for `/o/{org}/u/{id}`.
