@@ -268,3 +268,8 @@ fn github(out: &mut String, f: &Finding) {
     }
     let _ = writeln!(out, "::{level} {properties}::{}", escape_data(&message));
 }
+
+/// Text for a markdown table cell: its pipes escaped and its lines joined.
+pub fn markdown_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

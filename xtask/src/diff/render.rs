@@ -9,6 +9,7 @@ use super::causes::{self, Cause};
 use super::compare::Change;
 use super::rules::Level;
 use super::rust_impact::{Bump, RustChange, RustImpact};
+use crate::report::markdown_cell;
 
 /// What the two sides were.
 pub struct Sides {
@@ -141,7 +142,7 @@ pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) ->
                 let _ = writeln!(
                     out,
                     "\n**Rust client:** not computed ({})",
-                    escape_cell(error)
+                    markdown_cell(error)
                 );
             }
             None => {
@@ -292,7 +293,7 @@ fn cause_table(
     for cause in causes {
         let accepted = cause
             .accepted()
-            .map(|r| format!(" *(accepted: {})*", escape_cell(r)))
+            .map(|r| format!(" *(accepted: {})*", markdown_cell(r)))
             .unwrap_or_default();
         let items: Vec<String> = cause
             .rust(rust)
@@ -305,7 +306,7 @@ fn cause_table(
             let places: Vec<String> = cause
                 .places
                 .iter()
-                .map(|c| escape_cell(&c.place()))
+                .map(|c| markdown_cell(&c.place()))
                 .collect();
             format!(
                 "<details><summary>{}</summary>{}</details>",
@@ -316,10 +317,10 @@ fn cause_table(
         let row = format!(
             "| `{}` | `{}` | {}{accepted}{} | {reaches} | {} |\n",
             cause.rule,
-            escape_cell(&cause.name()),
-            escape_cell(&cause.sentence()),
+            markdown_cell(&cause.name()),
+            markdown_cell(&cause.sentence()),
             items.concat(),
-            escape_cell(&line_of(cause.places[0]))
+            markdown_cell(&line_of(cause.places[0]))
         );
         if row.len() > *budget {
             *left_out += 1;
@@ -352,8 +353,4 @@ pub fn json(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) -> Str
     let mut text = serde_json::to_string_pretty(&document).expect("a diff serializes");
     text.push('\n');
     text
-}
-
-fn escape_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }

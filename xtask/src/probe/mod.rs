@@ -131,7 +131,7 @@ pub fn run(matches: &clap::ArgMatches, decoders: &[Decoder]) -> anyhow::Result<E
         };
         let base = &base;
         let caller = Caller::new(base, &key, "probe")?;
-        let keys = Keys::of(&spec, &operations);
+        let keys = Keys::of(&operations);
         let done = cleanup::clean(&spec, &operations, &keys, &caller, run, &entries);
         for (resource, keys) in &done.removed {
             println!("removed {} {resource}", keys.len());
@@ -185,7 +185,7 @@ pub fn run(matches: &clap::ArgMatches, decoders: &[Decoder]) -> anyhow::Result<E
     let interrupted = on_ctrl_c();
     let mut probe = Probe {
         spec: &spec,
-        keys: Keys::of(&spec, &operations),
+        keys: Keys::of(&operations),
         brander: Brander::new(&spec, &run),
         caller: &caller,
         verifier: &verifier,

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use answering_agent_spec::rest::{Kind, exercise_order};
-use answering_agent_spec::schema::{composition_members, deref};
+use answering_agent_spec::schema::{child, composition_members, deref};
 use answering_agent_spec::{Operation, Spec};
 
 /// Why a call is made, and so which answer the spec leads one to expect.
@@ -98,8 +98,8 @@ fn refusals<'o, 'a>(spec: &Spec, order: &[&'o Operation<'a>]) -> Vec<Step<'o, 'a
         // server that accepts the body anyway makes a record the cleanup can find.
         let required = required_of(spec, schema, &pointer);
         let marks = |name: &str| {
-            let (property, _) = property(spec, schema, &pointer, name);
-            property.is_some_and(|p| p.get("x-redact").is_some())
+            child(&spec.value, (schema, &pointer), name, false)
+                .is_some_and(|(property, _)| property.get("x-redact").is_some())
         };
         if let Some(field) = required
             .iter()
@@ -158,17 +158,6 @@ fn required_of(spec: &Spec, schema: &Value, pointer: &str) -> Vec<String> {
         names.extend(required_of(spec, member, pointer));
     }
     names
-}
-
-/// A property's schema (resolved) and pointer, also through `allOf`.
-fn property<'a>(
-    spec: &'a Spec,
-    schema: &'a Value,
-    pointer: &str,
-    name: &str,
-) -> (Option<&'a Value>, String) {
-    answering_agent_spec::schema::child(&spec.value, (schema, pointer), name, false)
-        .map_or((None, String::new()), |(s, p)| (Some(s), p))
 }
 
 fn carries_external_id(spec: &Spec, schema: &Value, pointer: &str, depth: usize) -> bool {
@@ -434,7 +423,7 @@ pub struct Keys {
 
 impl Keys {
     /// For every resource with an item path.
-    pub fn of(spec: &Spec, operations: &[Operation<'_>]) -> Keys {
+    pub fn of(operations: &[Operation<'_>]) -> Keys {
         let mut by_resource = BTreeMap::new();
         for operation in operations {
             if !matches!(
@@ -454,7 +443,7 @@ impl Keys {
             let read_schema = operations
                 .iter()
                 .find(|op| op.resource() == operation.resource() && op.kind() == Kind::Read)
-                .and_then(|read| success_schema_ref(spec, read));
+                .and_then(|read| success_schema_ref(read));
             by_resource
                 .entry(operation.resource().to_string())
                 .or_insert((parameter.to_string(), read_schema));
@@ -517,17 +506,14 @@ fn refers_to(schema: &Value, reference: &str) -> bool {
 }
 
 /// The `$ref` of an operation's documented success body (`#/components/schemas/User`).
-fn success_schema_ref(spec: &Spec, operation: &Operation<'_>) -> Option<String> {
+fn success_schema_ref(operation: &Operation<'_>) -> Option<String> {
     operation
         .responses
         .iter()
         .filter(|r| r.code().is_some_and(|c| (200..300).contains(&c)))
         .find_map(|r| {
-            let (response, _) = spec.follow(r.node.value, &r.node.pointer).ok()?;
-            response
-                .pointer("/content/application~1json/schema/$ref")
-                .and_then(Value::as_str)
-                .map(str::to_string)
+            let schema = r.node.json_schema()?;
+            schema.value.get("$ref")?.as_str().map(str::to_string)
         })
 }
 

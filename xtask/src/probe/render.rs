@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::assess::{Assessed, Contradiction, Verdict};
 use super::cleanup::Cleanup;
+use crate::report::markdown_cell;
 
 /// One call the plan made (or skipped).
 #[derive(Clone, Debug, Serialize)]
@@ -194,10 +195,10 @@ impl Report {
             out,
             "## Probe `{}`\n\n{}\n",
             self.run,
-            escape(&self.headline())
+            markdown_cell(&self.headline())
         );
         if let Some(why) = &self.stopped {
-            let _ = writeln!(out, "**Stopped early:** {}\n", escape(why));
+            let _ = writeln!(out, "**Stopped early:** {}\n", markdown_cell(why));
         }
         let contradicted: Vec<&Assessed> = self
             .guesses
@@ -213,13 +214,13 @@ impl Report {
                 let seen: Vec<String> = guess
                     .evidence
                     .iter()
-                    .map(|i| escape(&self.evidence(*i)))
+                    .map(|i| markdown_cell(&self.evidence(*i)))
                     .collect();
                 let _ = writeln!(
                     out,
                     "| `{}` | {} | {} |",
                     self.spec_line(&guess.pointer, guess.line),
-                    escape(&guess.claim),
+                    markdown_cell(&guess.claim),
                     seen.join("<br>")
                 );
             }
@@ -233,7 +234,7 @@ impl Report {
                     out,
                     "| `{}` | (stated, not guessed) | {} |",
                     self.spec_line(place, lines_of(place)),
-                    escape(&self.evidence(*index))
+                    markdown_cell(&self.evidence(*index))
                 );
             }
             out.push('\n');
@@ -245,16 +246,16 @@ impl Report {
         for call in &self.calls {
             let status = match (call.status, &call.skipped) {
                 (Some(s), _) => s.to_string(),
-                (None, Some(why)) => format!("skipped: {}", escape(why)),
+                (None, Some(why)) => format!("skipped: {}", markdown_cell(why)),
                 (None, None) => "no answer".to_string(),
             };
             let _ = writeln!(
                 out,
                 "| `{}` {} | {} | {status} | {} | {} |",
                 call.operation,
-                escape(&call.route),
-                escape(&call.purpose),
-                escape(&call.expected),
+                markdown_cell(&call.route),
+                markdown_cell(&call.purpose),
+                markdown_cell(&call.expected),
                 call.shape
                     .as_deref()
                     .map(|s| format!("`{}`", s.replace('|', "\\|")))
@@ -271,7 +272,7 @@ impl Report {
                 "| {} | `{}` | {} |",
                 guess.verdict.name(),
                 self.spec_line(&guess.pointer, guess.line),
-                escape(&guess.claim)
+                markdown_cell(&guess.claim)
             );
         }
         let _ = writeln!(out, "\n### Cleanup\n");
@@ -280,7 +281,7 @@ impl Report {
                 out,
                 "- removed {} {resource}: {}",
                 keys.len(),
-                escape(&keys_text(keys))
+                markdown_cell(&keys_text(keys))
             );
         }
         for (resource, keys) in &self.cleanup.gone {
@@ -288,7 +289,7 @@ impl Report {
                 out,
                 "- already deleted {} {resource}: {}",
                 keys.len(),
-                escape(&keys_text(keys))
+                markdown_cell(&keys_text(keys))
             );
         }
         for left in &self.cleanup.left {
@@ -297,7 +298,7 @@ impl Report {
                 "- **left** {} `{}`: {}",
                 left.resource,
                 left.key,
-                escape(&left.why)
+                markdown_cell(&left.why)
             );
         }
         out
@@ -314,11 +315,6 @@ fn keys_text(keys: &[Value]) -> String {
         .map(Value::to_string)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Table cells: no pipes or newlines from the server's text.
-fn escape(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }
 
 /// The shape of a JSON value: its types and field names, two levels deep.
