@@ -8,7 +8,7 @@ use answering_agent_spec::schema;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Value, json};
 
-use crate::state::attribute;
+use crate::state::{attribute, dotted};
 
 /// `{"message": message}`.
 pub(crate) fn message(message: &str) -> Value {
@@ -47,22 +47,18 @@ pub(crate) fn blank_required(
         return;
     };
     for (name, field) in fields {
-        let dotted = if at.is_empty() {
-            name.clone()
-        } else {
-            format!("{at}.{name}")
-        };
+        let field_name = dotted(at, name);
         match field {
             Value::String(text)
                 if text.trim().is_empty() && schema::requires(spec, schema, name) =>
             {
                 // Its other rules (`email`, ...) are not run on an empty value.
-                let message = format!("The {} field is required.", attribute(&dotted));
-                errors.insert(dotted, vec![message]);
+                let message = format!("The {} field is required.", attribute(&field_name));
+                errors.insert(field_name, vec![message]);
             }
             Value::Object(_) => {
                 if let Some((child, _)) = schema::child(spec, (schema, ""), name, false) {
-                    blank_required(spec, child, field, &dotted, errors);
+                    blank_required(spec, child, field, &field_name, errors);
                 }
             }
             _ => {}
@@ -87,11 +83,7 @@ pub(crate) fn field_errors(
         let (field, message) = match error.kind() {
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
-                let field = if at.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{at}.{name}")
-                };
+                let field = dotted(&at, name);
                 let message = format!("The {} field is required.", attribute(&field));
                 (field, message)
             }

@@ -201,7 +201,7 @@ impl Shared {
             }
             _ => {}
         }
-        let mut reply = self.carry_out(route, operation, uri, body);
+        let mut reply = self.carry_out(route, operation, &segments, uri.query(), body);
         *self
             .outcomes
             .lock()
@@ -231,20 +231,13 @@ impl Shared {
         &self,
         route: &crate::api::Route,
         operation: &crate::api::Operation,
-        uri: &hyper::Uri,
+        segments: &[&str],
+        query: Option<&str>,
         body: &[u8],
     ) -> Reply {
         let id = operation.id.as_str();
         let api = &self.api;
         // Path parameters: a value that cannot be the parameter's type names no record.
-        let segments: Vec<String> = uri
-            .path()
-            .strip_prefix(api.base_path.as_str())
-            .unwrap_or_default()
-            .trim_matches('/')
-            .split('/')
-            .map(percent_decode)
-            .collect();
         let mut path = Vec::new();
         for (segment, template) in segments.iter().zip(&route.segments) {
             if template.is_some() {
@@ -259,8 +252,11 @@ impl Shared {
                     path.push((parameter.name.clone(), value))
                 }
                 _ => {
-                    let message =
-                        state::not_found(api, &operation.resource, &Value::String(segment.clone()));
+                    let message = state::not_found(
+                        api,
+                        &operation.resource,
+                        &Value::String(segment.to_string()),
+                    );
                     return Reply::json(
                         404,
                         Some(&laravel::message(&message)),
@@ -270,7 +266,7 @@ impl Shared {
             }
         }
         let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let sent = query_pairs(uri.query().unwrap_or_default());
+        let sent = query_pairs(query.unwrap_or_default());
         let mut query = Map::new();
         for parameter in &operation.query {
             match sent.get(&parameter.name) {

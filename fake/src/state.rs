@@ -389,7 +389,7 @@ fn cascade(api: &Api, store: &mut Store, resource: &str, record: &Record) {
     }
 }
 
-fn dotted(prefix: &str, name: &str) -> String {
+pub(crate) fn dotted(prefix: &str, name: &str) -> String {
     if prefix.is_empty() {
         name.to_string()
     } else {
