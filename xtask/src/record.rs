@@ -210,7 +210,7 @@ pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
         .into_iter()
         .flatten()
         .collect();
-    let path = fill_path(&template, &parameters)?;
+    let path = fill_path(template, &parameters)?;
     let body = match args.get_one::<String>("body") {
         Some(file) => {
             let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
