@@ -9,10 +9,13 @@
 
 #[path = "support/nested_cargo.rs"]
 mod nested_cargo;
+#[path = "support/workspace_copy.rs"]
+mod workspace_copy;
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
+
+use workspace_copy::{tracked, workspace};
 
 const SPEC: &str = "openapi/answering-agent.yaml";
 /// What `cargo xtask gen` writes, relative to the workspace root.
@@ -94,61 +97,6 @@ fn main() {
 }
 "#;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// The paths git tracks.
-fn ls_files() -> Vec<String> {
-    let listed = Command::new("git")
-        .args(["ls-files", "-z"])
-        .current_dir(workspace())
-        .output()
-        .expect("git runs");
-    assert!(listed.status.success());
-    listed
-        .stdout
-        .split(|b| *b == 0)
-        .filter(|name| !name.is_empty())
-        .map(|name| String::from_utf8(name.to_vec()).unwrap())
-        .collect()
-}
-
-fn is_symlink(path: &Path) -> bool {
-    std::fs::symlink_metadata(path).is_ok_and(|meta| meta.file_type().is_symlink())
-}
-
-/// Every file git tracks, with its contents; not the symlinks (whose contents are their
-/// targets', tracked on their own).
-fn tracked(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    ls_files()
-        .into_iter()
-        .filter(|name| !is_symlink(&root.join(name)))
-        .filter_map(|name| {
-            let bytes = std::fs::read(root.join(&name)).ok()?;
-            Some((name, bytes))
-        })
-        .collect()
-}
-
-/// The symlinks git tracks, made again in the copy: spec/answering-agent.yaml links to
-/// ../openapi/answering-agent.yaml (so that the packaged spec crate carries the spec), and
-/// must read the copy's edited spec, not a snapshot of the workspace's.
-#[cfg(unix)]
-fn copy_symlinks(root: &Path) {
-    for name in ls_files() {
-        let from = workspace().join(&name);
-        if is_symlink(&from) {
-            let to = root.join(&name);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::os::unix::fs::symlink(std::fs::read_link(&from).unwrap(), to).unwrap();
-        }
-    }
-}
-
 /// A cargo for the copy, building into the workspace's target folder.
 fn cargo(root: &Path) -> Command {
     nested_cargo::cargo(root, &workspace().join("target"))
@@ -194,13 +142,7 @@ fn an_operation_added_to_the_spec_needs_no_hand_written_line() {
     let root = &scratch.path().join("copy");
     own_artifacts(scratch.path());
     let before = tracked(&workspace());
-    for (name, bytes) in &before {
-        let to = root.join(name);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::write(to, bytes).unwrap();
-    }
-    #[cfg(unix)]
-    copy_symlinks(root);
+    workspace_copy::copy(&before, root);
 
     // The spec edit, and nothing else by hand.
     let spec = std::fs::read_to_string(root.join(SPEC)).unwrap();

@@ -17,12 +17,15 @@
 
 #[path = "support/nested_cargo.rs"]
 mod nested_cargo;
+#[path = "support/workspace_copy.rs"]
+mod workspace_copy;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
+use workspace_copy::workspace;
 use xtask::diff::rust_impact::{Bump, rust_impact};
 
 const CASES: &str = include_str!("semver-corpus/cases.toml");
@@ -84,13 +87,6 @@ impl From<Bump> for Verdict {
 /// our "minor".
 fn agree(ours: Verdict, theirs: Verdict) -> bool {
     (ours == Verdict::Major) == (theirs == Verdict::Major)
-}
-
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
 }
 
 fn base_spec() -> String {
@@ -245,25 +241,6 @@ fn target_dir() -> PathBuf {
     workspace().join("target/semver-corpus")
 }
 
-/// Copies every file git tracks into `root`.
-fn copy_workspace(root: &Path) {
-    let listed = Command::new("git")
-        .args(["ls-files", "-z"])
-        .current_dir(workspace())
-        .output()
-        .expect("git runs");
-    assert!(listed.status.success());
-    for name in listed.stdout.split(|b| *b == 0).filter(|n| !n.is_empty()) {
-        let name = String::from_utf8(name.to_vec()).unwrap();
-        let Ok(bytes) = std::fs::read(workspace().join(&name)) else {
-            continue;
-        };
-        let to = root.join(&name);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::write(to, bytes).unwrap();
-    }
-}
-
 /// Writes the spec and the client files generated from it into the copy.
 fn generate_into(root: &Path, spec: &str) {
     let path = xtask::codegen::SPEC_PATH;
@@ -401,7 +378,7 @@ fn cargo_semver_checks_agrees_with_our_rust_impact() {
     let started = Instant::now();
     let scratch = tempfile::tempdir().unwrap();
     let root = &scratch.path().join("copy");
-    copy_workspace(root);
+    workspace_copy::copy(&workspace_copy::tracked(&workspace()), root);
 
     let base = base_spec();
     let baseline = scratch.path().join("base.json");
