@@ -181,19 +181,18 @@ pub fn places_of_finding(operation: &Operation<'_>, status: u16, finding: &Findi
             }
         }
         None => {
-            places.extend(response_places(operation, status).into_iter().rev());
+            places.extend(response_place(operation, status));
             places.push(operation.node.pointer.clone());
         }
     }
     places
 }
 
-/// The response `status` is documented by (the model has followed its `$ref`s).
-pub fn response_places(operation: &Operation<'_>, status: u16) -> Vec<String> {
+/// Where the response `status` is documented (the model has followed its `$ref`s).
+pub fn response_place(operation: &Operation<'_>, status: u16) -> Option<String> {
     operation
         .response_for(status)
-        .map(|response| vec![response.node.pointer.clone()])
-        .unwrap_or_default()
+        .map(|response| response.node.pointer.clone())
 }
 
 /// The places of a status that is not the one expected: for a refusal, the response it
@@ -210,13 +209,13 @@ pub fn places_of_status(
         Some(expected) => {
             // A refusal guessed on the operation (a duplicate) is about the operation.
             places.push(operation.node.pointer.clone());
-            places.extend(response_places(operation, expected).into_iter().rev());
+            places.extend(response_place(operation, expected));
         }
         None => {
             if (200..300).contains(&status) {
                 for response in &operation.responses {
                     if let Some(code) = response.code().filter(|c| (200..300).contains(c)) {
-                        places.extend(response_places(operation, code).into_iter().rev());
+                        places.extend(response_place(operation, code));
                     }
                 }
             } else if let Some(body) = &operation.request_body {

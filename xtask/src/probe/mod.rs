@@ -413,7 +413,9 @@ impl<'s> Probe<'_, 's> {
                 step,
                 &id,
                 format!("answered {status} with a body that is not JSON"),
-                assess::response_places(operation, status),
+                assess::response_place(operation, status)
+                    .into_iter()
+                    .collect(),
                 None,
             );
         }
@@ -521,7 +523,9 @@ impl<'s> Probe<'_, 's> {
                 step,
                 id,
                 message,
-                assess::response_places(operation, status),
+                assess::response_place(operation, status)
+                    .into_iter()
+                    .collect(),
                 None,
             );
             return None;
