@@ -221,6 +221,72 @@ fn the_fake_and_cli_packages_have_their_code_and_no_tests() {
     }
 }
 
+/// Whether a folder named `name` is cargo's unpacking of `package` (`NAME-VERSION`).
+fn is_unpacked(name: &str, package: &str) -> bool {
+    name.strip_prefix(package)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Makes cargo unpack and build our packages' `.crate`s again.
+///
+/// Cargo unpacks an overlaid `.crate` into `$CARGO_HOME/registry/src/<overlay>/NAME-VERSION`
+/// and builds it into the target folder. It takes a registry package of one name and version
+/// to be immutable, and packages stamp every file with one fixed time: when that folder or
+/// that build exists, from a checkout whose code changed since but whose version did not, it
+/// verifies the old code. Both are caches cargo refills from the `.crate`s.
+fn forget_earlier_verification() {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")))
+        .expect("CARGO_HOME or HOME is set");
+    for source in entries(&cargo_home.join("registry/src")) {
+        for unpacked in entries(&source) {
+            let name = file_name(&unpacked);
+            if PACKAGES.iter().any(|package| is_unpacked(&name, package)) {
+                remove(&unpacked);
+            }
+        }
+    }
+
+    // A build's dep-info (deps/CRATE-HASH.d) names the files it was built from; without its
+    // fingerprint (.fingerprint/NAME-HASH) cargo builds it again.
+    let debug = target_dir().join("debug");
+    for dep_info in entries(&debug.join("deps")) {
+        let name = file_name(&dep_info);
+        for package in PACKAGES {
+            let prefix = format!("{}-", package.replace('-', "_"));
+            let Some(hash) = name
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.strip_suffix(".d"))
+            else {
+                continue;
+            };
+            let from_registry = std::fs::read_to_string(&dep_info)
+                .is_ok_and(|text| text.contains(&*cargo_home.join("registry").to_string_lossy()));
+            let fingerprint = debug.join(".fingerprint").join(format!("{package}-{hash}"));
+            if from_registry && fingerprint.exists() {
+                remove(&fingerprint);
+            }
+        }
+    }
+}
+
+/// The entries of `dir`, or none when it does not exist.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
+        .unwrap_or_default()
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+fn remove(path: &Path) {
+    std::fs::remove_dir_all(path).unwrap_or_else(|e| panic!("removing {}: {e}", path.display()));
+}
+
 /// The verifying `cargo package` of the four crates together: each `.crate` is unpacked
 /// into target/package/ and built there, the others resolved from their own `.crate`s
 /// (cargo's local overlay of a registry), so a file the build needs from outside the
@@ -228,6 +294,7 @@ fn the_fake_and_cli_packages_have_their_code_and_no_tests() {
 #[test]
 #[ignore = "builds the four packaged crates (minutes); cargo test -p xtask --test package -- --ignored"]
 fn every_packaged_crate_builds_on_its_own() {
+    forget_earlier_verification();
     let mut command = cargo();
     command.args(["package", "--allow-dirty"]);
     for package in PACKAGES {
@@ -255,16 +322,9 @@ fn every_packaged_crate_builds_on_its_own() {
     // The packaged manifests declare no target whose file was left out: cargo drops them
     // (with a warning for each test, bench and example it drops).
     for package in PACKAGES {
-        let unpacked = std::fs::read_dir(target_dir().join("package"))
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .filter(|path| path.is_dir())
-            .filter(|path| {
-                let name = path.file_name().unwrap().to_string_lossy().into_owned();
-                name.strip_prefix(package)
-                    .and_then(|rest| rest.strip_prefix('-'))
-                    .is_some_and(|version| version.starts_with(|c: char| c.is_ascii_digit()))
-            })
+        let unpacked = entries(&target_dir().join("package"))
+            .into_iter()
+            .filter(|path| path.is_dir() && is_unpacked(&file_name(path), package))
             .max_by_key(|path| std::fs::metadata(path).and_then(|m| m.modified()).ok())
             .unwrap_or_else(|| panic!("{package} was not unpacked into target/package/"));
         let manifest = std::fs::read_to_string(unpacked.join("Cargo.toml")).unwrap();
