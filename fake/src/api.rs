@@ -129,16 +129,14 @@ impl Api {
                 });
             }
             let route = api.routes.last_mut().expect("pushed above");
-            let resource = operation.resource().to_string();
-            let kind = operation.kind();
-            let served = read_operation(&spec.value, &operation, id, kind, &resource)
+            let served = read_operation(&spec.value, &operation, id)
                 .map_err(|e| spec.error(&operation.node.pointer, e).to_string())?;
+            let entry = api.resources.entry(served.resource.clone()).or_default();
             if matches!(
-                kind,
+                served.kind,
                 Kind::Read | Kind::Update | Kind::Delete | Kind::Replace
             ) {
-                let entry = api.resources.entry(resource.clone()).or_default();
-                if kind == Kind::Read
+                if served.kind == Kind::Read
                     && let Some(reference) = served
                         .success
                         .1
@@ -153,7 +151,6 @@ impl Api {
                     entry.key = parameter.name.clone();
                 }
             }
-            api.resources.entry(resource.clone()).or_default();
             route
                 .methods
                 .insert(operation.method.to_ascii_uppercase(), served);
@@ -181,30 +178,39 @@ impl Api {
     /// Every (resource, dotted path) an `x-fake-related` of a resource's schema declares:
     /// the relations the store indexes.
     pub fn relations(&self) -> Vec<(String, String)> {
-        let mut relations = Vec::new();
-        for resource in self.resources.values() {
-            let Some(reference) = &resource.schema_ref else {
-                continue;
-            };
-            let schema = self
-                .deref(&serde_json::json!({ "$ref": reference }))
-                .clone();
-            for property in schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .map(|(_, p)| p)
-            {
-                if let Some(related) = property.get("x-fake-related")
-                    && let (Some(target), Some(path)) =
-                        (related["resource"].as_str(), related["where"].as_str())
-                {
-                    relations.push((target.to_string(), path.to_string()));
-                }
-            }
-        }
-        relations
+        self.resources
+            .keys()
+            .flat_map(|resource| self.related(resource))
+            .map(|(target, path, _)| (target.to_string(), path.to_string()))
+            .collect()
+    }
+
+    /// The `x-fake-related` of each property of `resource`'s schema that names its
+    /// `resource` and `where`: (that resource, the dotted path, the whole declaration).
+    pub fn related(&self, resource: &str) -> Vec<(&str, &str, &Value)> {
+        let schema = self
+            .resources
+            .get(resource)
+            .and_then(|r| ref_target(r.schema_ref.as_deref()?))
+            .and_then(|pointer| self.spec.pointer(&pointer))
+            .map(|schema| self.deref(schema));
+        schema
+            .and_then(|s| s.get("properties")?.as_object())
+            .into_iter()
+            .flatten()
+            .filter_map(|(_, property)| {
+                let related = property.get("x-fake-related")?;
+                let target = related.get("resource")?.as_str()?;
+                Some((target, related.get("where")?.as_str()?, related))
+            })
+            .collect()
+    }
+
+    /// The record field that keys `resource` (`id` for one the spec does not serve).
+    pub fn key(&self, resource: &str) -> &str {
+        self.resources
+            .get(resource)
+            .map_or("id", |r| r.key.as_str())
     }
 
     /// Follows `$ref`s.
@@ -259,9 +265,8 @@ fn read_operation(
     spec: &Value,
     operation: &answering_agent_spec::Operation<'_>,
     id: &str,
-    kind: Kind,
-    resource: &str,
 ) -> Result<Operation, String> {
+    let kind = operation.kind();
     let deref = |node: Node<'_>| schema::deref(spec, node.value, &node.pointer).0.clone();
     let mut path_parameters = Vec::new();
     let mut query = Vec::new();
@@ -320,22 +325,18 @@ fn read_operation(
     let filters = operation
         .get("x-fake-filter")
         .and_then(Value::as_object)
-        .map(|map| {
-            map.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default();
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+        .collect();
     let regenerates = operation
         .get("x-fake-regenerates")
         .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_string)
+        .collect();
     let security = operation.get("security").or_else(|| spec.get("security"));
     let secured = security
         .and_then(Value::as_array)
@@ -348,7 +349,7 @@ fn read_operation(
     Ok(Operation {
         id: id.to_string(),
         kind,
-        resource: resource.to_string(),
+        resource: operation.resource().to_string(),
         secured,
         path_parameters,
         query,

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use answering_agent_spec::pointer::unescape;
 use answering_agent_spec::schema;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Value, json};
@@ -73,71 +74,49 @@ pub(crate) fn field_errors(
 ) -> BTreeMap<String, Vec<String>> {
     let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for error in schema::errors(validator, value) {
-        let at = error
-            .instance_path()
-            .as_str()
-            .trim_start_matches('/')
-            .replace('/', ".")
-            .replace("~1", "/")
-            .replace("~0", "~");
-        let (field, message) = match error.kind() {
+        let at = unescape(
+            &error
+                .instance_path()
+                .as_str()
+                .trim_start_matches('/')
+                .replace('/', "."),
+        );
+        let field = match error.kind() {
             ValidationErrorKind::Required { property } => {
-                let name = property.as_str().unwrap_or_default();
-                let field = dotted(&at, name);
-                let message = format!("The {} field is required.", attribute(&field));
-                (field, message)
+                dotted(&at, property.as_str().unwrap_or_default())
             }
+            _ => at,
+        };
+        let name = attribute(&field);
+        let message = match error.kind() {
+            ValidationErrorKind::Required { .. } => format!("The {name} field is required."),
             ValidationErrorKind::Type { kind } => {
-                let expected = format!("{kind:?}").to_lowercase();
-                let expected = if expected.contains("string") {
-                    "a string"
-                } else if expected.contains("integer") {
-                    "an integer"
-                } else if expected.contains("number") {
-                    "a number"
-                } else if expected.contains("boolean") {
-                    "true or false"
-                } else {
-                    "an array"
-                };
-                (
-                    at.clone(),
-                    format!("The {} field must be {expected}.", attribute(&at)),
-                )
+                let kind = format!("{kind:?}").to_lowercase();
+                let expected = [
+                    ("string", "a string"),
+                    ("integer", "an integer"),
+                    ("number", "a number"),
+                    ("boolean", "true or false"),
+                ]
+                .into_iter()
+                .find(|(type_name, _)| kind.contains(type_name))
+                .map_or("an array", |(_, expected)| expected);
+                format!("The {name} field must be {expected}.")
             }
-            ValidationErrorKind::Format { format } if format == "email" => (
-                at.clone(),
-                format!(
-                    "The {} field must be a valid email address.",
-                    attribute(&at)
-                ),
-            ),
-            ValidationErrorKind::Format { format } => (
-                at.clone(),
-                format!("The {} field must be a valid {format}.", attribute(&at)),
-            ),
-            ValidationErrorKind::Enum { .. } => (
-                at.clone(),
-                format!("The selected {} is invalid.", attribute(&at)),
-            ),
-            ValidationErrorKind::MaxLength { limit } => (
-                at.clone(),
-                format!(
-                    "The {} field must not be greater than {limit} characters.",
-                    attribute(&at)
-                ),
-            ),
-            ValidationErrorKind::MinLength { limit } => (
-                at.clone(),
-                format!(
-                    "The {} field must be at least {limit} characters.",
-                    attribute(&at)
-                ),
-            ),
-            _ => (
-                at.clone(),
-                format!("The {} field format is invalid.", attribute(&at)),
-            ),
+            ValidationErrorKind::Format { format } if format == "email" => {
+                format!("The {name} field must be a valid email address.")
+            }
+            ValidationErrorKind::Format { format } => {
+                format!("The {name} field must be a valid {format}.")
+            }
+            ValidationErrorKind::Enum { .. } => format!("The selected {name} is invalid."),
+            ValidationErrorKind::MaxLength { limit } => {
+                format!("The {name} field must not be greater than {limit} characters.")
+            }
+            ValidationErrorKind::MinLength { limit } => {
+                format!("The {name} field must be at least {limit} characters.")
+            }
+            _ => format!("The {name} field format is invalid."),
         };
         let field = if field.is_empty() {
             "body".to_string()

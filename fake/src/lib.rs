@@ -43,18 +43,15 @@ mod serve;
 mod state;
 mod store;
 
-use std::collections::BTreeMap;
 use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
 pub use faults::{Fault, Injection};
 
 use api::Api;
-use serve::Shared;
-use store::Store;
+use serve::{Shared, lock};
 
 /// The spec the client is generated from, served unless [`FakeBuilder::spec`] says
 /// otherwise; and its path in the repository, for messages.
@@ -115,20 +112,20 @@ impl Fake {
     /// Makes the next matching request(s) fail: `fake.inject(Fault::Unavailable.times(2))`.
     /// Injections apply in the order they were made.
     pub fn inject(&self, injection: impl Into<Injection>) {
-        let mut faults = self.shared.faults.lock().unwrap_or_else(|e| e.into_inner());
-        faults.push(injection.into());
+        lock(&self.shared.faults).push(injection.into());
     }
 
     /// Drops the injections not used up yet: the server and the network are well again.
     pub fn clear_faults(&self) {
-        let mut faults = self.shared.faults.lock().unwrap_or_else(|e| e.into_inner());
-        faults.clear();
+        lock(&self.shared.faults).clear();
     }
 
     /// How many requests reached the operation `operation_id` (refused ones included).
     pub fn calls(&self, operation_id: &str) -> usize {
-        let calls = self.shared.calls.lock().unwrap_or_else(|e| e.into_inner());
-        calls.get(operation_id).copied().unwrap_or(0)
+        lock(&self.shared.calls)
+            .get(operation_id)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// How many requests of the operation `operation_id` were carried out with this status
@@ -136,12 +133,7 @@ impl Fake {
     /// also when an injected fault then sent the caller something else (a 502, a delay).
     /// Requests refused before the operation (a 401, an injected 429) are not counted.
     pub fn outcomes(&self, operation_id: &str, status: u16) -> usize {
-        let outcomes = self
-            .shared
-            .outcomes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        outcomes
+        lock(&self.shared.outcomes)
             .get(&(operation_id.to_string(), status))
             .copied()
             .unwrap_or(0)
@@ -246,17 +238,7 @@ impl FakeBuilder {
             .enable_all()
             .build()
             .map_err(|e| Error(format!("cannot start the fake's runtime: {e}")))?;
-        let store = Store::new(api.relations());
-        let shared = Arc::new(Shared {
-            api,
-            keys: keys.clone(),
-            store: Mutex::new(store),
-            faults: Mutex::new(Vec::new()),
-            calls: Mutex::new(BTreeMap::new()),
-            outcomes: Mutex::new(BTreeMap::new()),
-            requests: AtomicU64::new(0),
-            log: self.log,
-        });
+        let shared = Arc::new(Shared::new(api, keys.clone(), self.log));
         let stop = Arc::new(tokio::sync::Notify::new());
         let thread = {
             let (shared, stop) = (shared.clone(), stop.clone());

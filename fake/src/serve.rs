@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use answering_agent_spec::schema;
@@ -34,6 +34,11 @@ pub(crate) struct Shared {
     pub log: bool,
 }
 
+/// A lock whose holder may have panicked: the fake's state stays usable for the others.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The answer to one request, before it is written.
 pub(crate) struct Reply {
     pub(crate) status: u16,
@@ -60,9 +65,29 @@ impl Reply {
             delay: None,
         }
     }
+
+    fn with_header(mut self, name: &'static str, value: String) -> Reply {
+        self.headers.push((name, value));
+        self
+    }
 }
 
 impl Shared {
+    /// The shared state of a fake of `api` with an empty store.
+    pub fn new(api: Arc<Api>, keys: Vec<String>, log: bool) -> Shared {
+        let store = Mutex::new(Store::new(api.relations()));
+        Shared {
+            api,
+            keys,
+            store,
+            faults: Mutex::default(),
+            calls: Mutex::default(),
+            outcomes: Mutex::default(),
+            requests: AtomicU64::new(0),
+            log,
+        }
+    }
+
     /// Serves one request; an `Err` closes the connection without an answer.
     pub async fn serve(
         self: Arc<Shared>,
@@ -138,33 +163,31 @@ impl Shared {
         else {
             return not_found();
         };
+        // Each segment percent-decoded (bytes that are not UTF-8 replaced).
         let segments: Vec<String> = rest
             .trim_matches('/')
             .split('/')
-            .map(percent_decode)
+            .map(|s| {
+                percent_encoding::percent_decode_str(s)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
             .collect();
         let segments: Vec<&str> = segments.iter().map(String::as_str).collect();
         let (route, operation) = match api.route(method, &segments) {
             Ok(found) => found,
             Err(None) => return not_found(),
             Err(Some(allowed)) => {
+                let allowed = allowed.join(", ");
                 let message = format!(
-                    "The {method} method is not supported for route {route_name}. Supported methods: {}.",
-                    allowed.join(", ")
+                    "The {method} method is not supported for route {route_name}. Supported methods: {allowed}."
                 );
-                let mut reply =
-                    Reply::json(405, Some(&laravel::message(&message)), "method not allowed");
-                reply.headers.push(("allow", allowed.join(", ")));
-                return reply;
+                return Reply::json(405, Some(&laravel::message(&message)), "method not allowed")
+                    .with_header("allow", allowed);
             }
         };
         let id = operation.id.as_str();
-        *self
-            .calls
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .entry(id.to_string())
-            .or_default() += 1;
+        *lock(&self.calls).entry(id.to_string()).or_default() += 1;
         if operation.secured {
             let sent = api
                 .key_header
@@ -178,46 +201,35 @@ impl Shared {
         let fault = self.take_fault(id);
         match fault {
             Some(Fault::TooManyRequests { retry_after }) => {
-                let mut reply = Reply::json(
-                    429,
-                    Some(&laravel::message("Too Many Attempts.")),
-                    format!("{id}: injected 429"),
-                );
                 let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-                reply.headers.push(("retry-after", seconds.to_string()));
-                reply
-                    .headers
-                    .push(("x-ratelimit-remaining", "0".to_string()));
-                return reply;
+                let body = laravel::message("Too Many Attempts.");
+                return Reply::json(429, Some(&body), format!("{id}: injected 429"))
+                    .with_header("retry-after", seconds.to_string())
+                    .with_header("x-ratelimit-remaining", "0".to_string());
             }
             Some(Fault::Unavailable) => {
                 let body = laravel::message("Service Unavailable");
                 return Reply::json(503, Some(&body), format!("{id}: injected 503"));
             }
             Some(Fault::ResetAfterBody) => {
-                let mut reply = Reply::json(0, None, format!("{id}: injected reset, nothing done"));
-                reply.reset = true;
-                return reply;
+                return Reply {
+                    reset: true,
+                    ..Reply::json(0, None, format!("{id}: injected reset, nothing done"))
+                };
             }
             _ => {}
         }
         let mut reply = self.carry_out(route, operation, &segments, uri.query(), body);
-        *self
-            .outcomes
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+        *lock(&self.outcomes)
             .entry((id.to_string(), reply.status))
             .or_default() += 1;
         match fault {
             Some(Fault::BadGatewayAfterCommit) => {
+                let note = format!("{id}: done, then an injected 502 (was {})", reply.status);
                 reply = Reply {
-                    status: 502,
                     body: Some(Bytes::from_static(BAD_GATEWAY.as_bytes())),
                     content_type: "text/html",
-                    headers: Vec::new(),
-                    note: format!("{id}: done, then an injected 502 (was {})", reply.status),
-                    reset: false,
-                    delay: None,
+                    ..Reply::json(502, None, note)
                 };
             }
             Some(Fault::Delay(delay)) => reply.delay = Some(delay),
@@ -239,14 +251,11 @@ impl Shared {
         let api = &self.api;
         // Path parameters: a value that cannot be the parameter's type names no record.
         let mut path = Vec::new();
-        for (segment, template) in segments.iter().zip(&route.segments) {
-            if template.is_some() {
-                continue;
-            }
-            let index = path.len();
-            let Some(parameter) = operation.path_parameters.get(index) else {
-                continue;
-            };
+        let values = segments
+            .iter()
+            .zip(&route.segments)
+            .filter(|(_, template)| template.is_none());
+        for ((segment, _), parameter) in values.zip(&operation.path_parameters) {
             match typed(parameter, segment) {
                 Some(value) if parameter.validator.is_valid(&value) => {
                     path.push((parameter.name.clone(), value))
@@ -266,32 +275,29 @@ impl Shared {
             }
         }
         let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let sent = query_pairs(query.unwrap_or_default());
+        // The last of repeated names wins.
+        let sent: BTreeMap<String, String> =
+            form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect();
         let mut query = Map::new();
         for parameter in &operation.query {
-            match sent.get(&parameter.name) {
+            let name = attribute(&parameter.name);
+            let message = match sent.get(&parameter.name) {
                 Some(text) => match typed(parameter, text) {
                     Some(value) if parameter.validator.is_valid(&value) => {
                         query.insert(parameter.name.clone(), value);
+                        continue;
                     }
-                    _ => errors
-                        .entry(parameter.name.clone())
-                        .or_default()
-                        .push(format!(
-                            "The {} field must be {}.",
-                            attribute(&parameter.name),
-                            expected(&parameter.schema)
-                        )),
+                    _ => format!("The {name} field must be {}.", expected(&parameter.schema)),
                 },
-                None if parameter.required => errors
-                    .entry(parameter.name.clone())
-                    .or_default()
-                    .push(format!(
-                        "The {} field is required.",
-                        attribute(&parameter.name)
-                    )),
-                None => {}
-            }
+                None if parameter.required => format!("The {name} field is required."),
+                None => continue,
+            };
+            errors
+                .entry(parameter.name.clone())
+                .or_default()
+                .push(message);
         }
         let mut fields = None;
         if let Some(schema) = &operation.body {
@@ -316,10 +322,7 @@ impl Shared {
             fields = value.and_then(|v| v.as_object().cloned());
         }
         if !errors.is_empty() {
-            let note = format!(
-                "{id}: invalid {}",
-                errors.keys().cloned().collect::<Vec<_>>().join(", ")
-            );
+            let note = format!("{id}: invalid {}", field_names(&errors));
             return Reply::json(422, Some(&laravel::validation_failed(&errors)), note);
         }
         let call = Call {
@@ -328,10 +331,7 @@ impl Shared {
             query,
             body: fields,
         };
-        let outcome = {
-            let mut store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-            state::execute(api, &mut store, &call)
-        };
+        let outcome = state::execute(api, &mut lock(&self.store), &call);
         let (status, body, note) = match outcome {
             Outcome::Done(status, body) => (status, body, id.to_string()),
             Outcome::NotFound(message) => (
@@ -340,10 +340,7 @@ impl Shared {
                 format!("{id}: not found"),
             ),
             Outcome::Invalid(errors) => {
-                let note = format!(
-                    "{id}: refused {}",
-                    errors.keys().cloned().collect::<Vec<_>>().join(", ")
-                );
+                let note = format!("{id}: refused {}", field_names(&errors));
                 (422, Some(laravel::validation_failed(&errors)), note)
             }
         };
@@ -368,7 +365,7 @@ impl Shared {
     }
 
     fn take_fault(&self, operation: &str) -> Option<Fault> {
-        let mut faults = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        let mut faults = lock(&self.faults);
         let index = faults.iter().position(|i| i.applies_to(operation))?;
         let fault = faults[index].fault.clone();
         faults[index].times -= 1;
@@ -380,8 +377,7 @@ impl Shared {
 
     /// The records of `resource`, as stored.
     pub fn records(&self, resource: &str) -> Vec<Record> {
-        let store = self.store.lock().unwrap_or_else(|e| e.into_inner());
-        store.records(resource).cloned().collect()
+        lock(&self.store).records(resource).cloned().collect()
     }
 }
 
@@ -417,16 +413,7 @@ fn expected(schema: &Value) -> &'static str {
     }
 }
 
-/// `a=1&b=x%20y` -> {a: "1", b: "x y"}; the last of repeated names wins.
-fn query_pairs(query: &str) -> BTreeMap<String, String> {
-    form_urlencoded::parse(query.as_bytes())
-        .into_owned()
-        .collect()
-}
-
-/// One path segment, percent-decoded (bytes that are not UTF-8 replaced).
-fn percent_decode(segment: &str) -> String {
-    percent_encoding::percent_decode_str(segment)
-        .decode_utf8_lossy()
-        .into_owned()
+/// The fields named in a 422, for the log line.
+fn field_names(errors: &BTreeMap<String, Vec<String>>) -> String {
+    errors.keys().cloned().collect::<Vec<_>>().join(", ")
 }

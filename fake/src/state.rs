@@ -45,7 +45,7 @@ pub(crate) enum Outcome {
 pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
     let operation = call.operation;
     let resource = operation.resource.as_str();
-    let key = api.resources[resource].key.as_str();
+    let key = api.key(resource);
     let (status, schema) = (&operation.success.0, operation.success.1.as_ref());
     let tokens: Vec<String> = (0..4).map(|_| store.token(32)).collect();
     match operation.kind {
@@ -120,8 +120,7 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
                         }
                     }
                 }
-                let target_key = api.resources.get(target).map_or("id", |r| r.key.as_str());
-                let nested_id = store.insert(target, target_key, object);
+                let nested_id = store.insert(target, api.key(target), object);
                 let record = store.get(target, nested_id).cloned().unwrap_or_default();
                 source.insert(name, Value::Object(record));
             }
@@ -209,16 +208,11 @@ fn answer(
         (body, renderer.made_up.into_inner())
     };
     if !made_up.is_empty() {
-        store.update(
-            resource,
-            api.resources[resource].key.as_str(),
-            id,
-            |record| {
-                for (name, value) in made_up {
-                    record.entry(name).or_insert(value);
-                }
-            },
-        );
+        store.update(resource, api.key(resource), id, |record| {
+            for (name, value) in made_up {
+                record.entry(name).or_insert(value);
+            }
+        });
     }
     Outcome::Done(status, body)
 }
@@ -349,42 +343,20 @@ fn fill(template: &Value, fields: &Map<String, Value>) -> Option<Value> {
 
 /// `x-fake-related` with `cascade: true`: the related records go with the deleted one.
 fn cascade(api: &Api, store: &mut Store, resource: &str, record: &Record) {
-    let Some(reference) = api
-        .resources
-        .get(resource)
-        .and_then(|r| r.schema_ref.clone())
-    else {
-        return;
-    };
-    let schema = api.deref(&serde_json::json!({ "$ref": reference })).clone();
     let Some(id) = record.get("id") else {
         return;
     };
-    for (_, property) in properties(Some(&schema)) {
-        let Some(related) = property.get("x-fake-related") else {
-            continue;
-        };
+    for (target, path, related) in api.related(resource) {
         if related.get("cascade") != Some(&Value::Bool(true)) {
             continue;
         }
-        let (Some(target), Some(path)) = (
-            related.get("resource").and_then(Value::as_str),
-            related.get("where").and_then(Value::as_str),
-        ) else {
-            continue;
-        };
-        let target_key = api
-            .resources
-            .get(target)
-            .map_or("id", |r| r.key.as_str())
-            .to_string();
         let doomed: Vec<u64> = store
             .records(target)
             .filter(|r| values_at(&Value::Object((*r).clone()), path).contains(&id))
             .filter_map(|r| r.get("id")?.as_u64())
             .collect();
         for other in doomed {
-            store.remove(target, &target_key, other);
+            store.remove(target, api.key(target), other);
         }
     }
 }
