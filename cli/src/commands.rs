@@ -108,7 +108,11 @@ fn field_flag(command: &Command, dotted: &str) -> String {
 }
 
 fn operation_command(command: &Command) -> clap::Command {
-    let mut about = command.summary.clone();
+    let about = if command.summary.is_empty() {
+        command.operation.id()
+    } else {
+        &command.summary
+    };
     let long_about = format!(
         "{}\n\n{}\n\n`{}` ({} {})",
         command.summary,
@@ -117,11 +121,8 @@ fn operation_command(command: &Command) -> clap::Command {
         command.operation.method(),
         command.operation.path()
     );
-    if about.is_empty() {
-        about = command.operation.id().to_string();
-    }
     let mut sub = clap::Command::new(command.verb.clone())
-        .about(about)
+        .about(about.to_string())
         .long_about(long_about)
         .after_help(EXIT_CODES);
     for parameter in &command.parameters {
@@ -207,11 +208,9 @@ pub fn arguments(command: &Command, matches: &ArgMatches) -> Result<Map<String, 
     let Some(body) = &command.body else {
         return Ok(arguments);
     };
-    let mut object = match matches.get_one::<PathBuf>("body") {
-        Some(path) => read_body(path)?,
-        None => Map::new(),
-    };
-    let mut given = matches.get_one::<PathBuf>("body").is_some();
+    let file = matches.get_one::<PathBuf>("body");
+    let mut given = file.is_some();
+    let mut object = file.map(read_body).transpose()?.unwrap_or_default();
     for field in &body.fields {
         let Some(text) = matches.get_one::<String>(&field_id(&field.dotted())) else {
             continue;

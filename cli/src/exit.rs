@@ -53,17 +53,13 @@ pub fn code(error: &Error) -> u8 {
     }
 }
 
-/// The error in words: the client's sentence, which quotes the server's field errors and
-/// the request id to quote to support.
-pub fn describe(error: &Error) -> String {
-    error.to_string()
-}
-
 impl From<&Error> for Failure {
     fn from(error: &Error) -> Failure {
         Failure {
             code: code(error),
-            message: describe(error),
+            // The client's sentence quotes the server's field errors and the request id
+            // to quote to support.
+            message: error.to_string(),
         }
     }
 }

@@ -36,12 +36,7 @@ fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let commands = match spec::commands() {
         Ok(commands) => commands,
-        Err(message) => {
-            return fail(&Failure {
-                code: exit::USAGE,
-                message,
-            });
-        }
+        Err(message) => return fail(&Failure::usage(message)),
     };
     let matches = commands::cli(&commands, import::command()).get_matches();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -87,24 +82,20 @@ async fn run(commands: &[spec::Command], matches: &ArgMatches) -> Result<u8, Fai
             .map_or("json", String::as_str),
     );
     // The user asked for this answer, embed tokens included.
-    match client
+    let response = client
         .send_json_revealing_secrets(command.operation, &arguments)
         .await
-    {
-        Ok(response) => {
-            let text = output::render(response.as_ref(), format);
-            if text.is_empty() {
-                eprintln!("done: {} answered {}", command.operation, response.status());
-            }
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is not an error of ours.
-            let _ = stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush());
-            Ok(0)
-        }
-        Err(error) => Err(Failure::from(&error)),
+        .map_err(|error| Failure::from(&error))?;
+    let text = output::render(response.as_ref(), format);
+    if text.is_empty() {
+        eprintln!("done: {} answered {}", command.operation, response.status());
     }
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error of ours.
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+    Ok(0)
 }
 
 /// The client: the key from `--api-key-file` or the environment variable, never from an

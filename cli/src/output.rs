@@ -49,8 +49,7 @@ fn table(value: &Value) -> String {
         _ => None,
     };
     let Some(rows) = rows else {
-        let mut cells = Vec::new();
-        leaves(value, String::new(), &mut cells);
+        let cells = leaves(value, String::new());
         let width = cells
             .iter()
             .map(|(k, _)| k.chars().count())
@@ -61,14 +60,8 @@ fn table(value: &Value) -> String {
             .map(|(k, v)| format!("{k:width$}  {v}\n"))
             .collect();
     };
-    let flat: Vec<Vec<(String, String)>> = rows
-        .iter()
-        .map(|row| {
-            let mut cells = Vec::new();
-            leaves(row, String::new(), &mut cells);
-            cells
-        })
-        .collect();
+    let flat: Vec<Vec<(String, String)>> =
+        rows.iter().map(|row| leaves(row, String::new())).collect();
     let mut columns: Vec<String> = Vec::new();
     for row in &flat {
         for (name, _) in row {
@@ -121,7 +114,7 @@ fn table(value: &Value) -> String {
 }
 
 /// Every scalar under `value`, named by its dotted path; an array of scalars is one cell.
-fn leaves(value: &Value, prefix: String, out: &mut Vec<(String, String)>) {
+fn leaves(value: &Value, prefix: String) -> Vec<(String, String)> {
     let name = |key: &str| {
         if prefix.is_empty() {
             key.to_string()
@@ -130,21 +123,18 @@ fn leaves(value: &Value, prefix: String, out: &mut Vec<(String, String)>) {
         }
     };
     match value {
-        Value::Object(object) => {
-            for (key, child) in object {
-                leaves(child, name(key), out);
-            }
-        }
+        Value::Object(object) => object
+            .iter()
+            .flat_map(|(key, child)| leaves(child, name(key)))
+            .collect(),
         // A list inside a row (an organization's users) is its length: `--output json`
         // has the details, and a column per nested item would make rows unreadable.
         Value::Array(items) if items.iter().any(|i| i.is_object() || i.is_array()) => {
             let count = items.len();
-            out.push((
-                prefix,
-                format!("{count} item{}", if count == 1 { "" } else { "s" }),
-            ));
+            let plural = if count == 1 { "" } else { "s" };
+            vec![(prefix, format!("{count} item{plural}"))]
         }
-        other => out.push((prefix, cell(other))),
+        other => vec![(prefix, cell(other))],
     }
 }
 

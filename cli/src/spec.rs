@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use answering_agent::Operation;
+use answering_agent_spec::pointer::unescape;
 use answering_agent_spec::schema::{self, Direction};
 use answering_agent_spec::{SPEC, SPEC_PATH, Spec};
 use serde_json::{Map, Value};
@@ -121,7 +122,7 @@ impl Body {
                     .as_str()
                     .split('/')
                     .skip(1)
-                    .map(|s| s.replace("~1", "/").replace("~0", "~"))
+                    .map(unescape)
                     .collect();
                 if let jsonschema::error::ValidationErrorKind::Required { property } = error.kind()
                     && let Some(name) = property.as_str()
@@ -191,17 +192,14 @@ fn command(
     model: &answering_agent_spec::Operation<'_>,
 ) -> Result<Command, String> {
     let text = |key: &str| model.text(key).unwrap_or("").to_string();
-    let group = model.tags().first().map_or_else(
-        || {
-            model
-                .path
-                .split('/')
-                .find(|s| !s.is_empty())
-                .unwrap_or("api")
-                .to_string()
-        },
-        |tag| tag.to_string(),
-    );
+    let path_group = Some(model.resource()).filter(|r| !r.is_empty());
+    let group = model
+        .tags()
+        .first()
+        .copied()
+        .or(path_group)
+        .unwrap_or("api")
+        .to_string();
     let verb = verb(operation.id(), &group);
     let parameters = model
         .parameters
@@ -221,36 +219,29 @@ fn command(
             }
         })
         .collect();
-    let body = match &model.request_body {
-        None => None,
-        Some(request) => {
-            let Some(body_schema) = request.json_schema() else {
-                return Err(spec
-                    .error(
-                        &request.pointer,
-                        "the request body has no application/json schema",
-                    )
-                    .to_string());
-            };
-            let mut fields = Vec::new();
-            flatten(
-                &spec.value,
-                body_schema.value,
-                &mut Vec::new(),
-                true,
-                &mut fields,
-                0,
-            );
-            let validator =
-                schema::validator(&spec.value, body_schema.value, Direction::Request, false)
-                    .map_err(|e| spec.error(&request.pointer, e.to_string()).to_string())?;
-            Some(Body {
-                required: request.value.get("required") == Some(&Value::Bool(true)),
-                fields,
-                validator,
-            })
-        }
-    };
+    let body = model.request_body.as_ref().map(|request| {
+        let error = |message: String| spec.error(&request.pointer, message).to_string();
+        let body_schema = request
+            .json_schema()
+            .ok_or_else(|| error("the request body has no application/json schema".into()))?;
+        let mut fields = Vec::new();
+        flatten(
+            &spec.value,
+            body_schema.value,
+            &mut Vec::new(),
+            true,
+            &mut fields,
+            0,
+        );
+        let validator =
+            schema::validator(&spec.value, body_schema.value, Direction::Request, false)
+                .map_err(|e| error(e.to_string()))?;
+        Ok::<_, String>(Body {
+            required: request.value.get("required") == Some(&Value::Bool(true)),
+            fields,
+            validator,
+        })
+    });
     Ok(Command {
         operation,
         group,
@@ -258,7 +249,7 @@ fn command(
         summary: text("summary"),
         description: text("description"),
         parameters,
-        body,
+        body: body.transpose()?,
     })
 }
 

@@ -197,11 +197,7 @@ pub async fn run(
             Some(State::Failed(_)) | None => todo.push(row),
         }
     }
-    let client = if todo.is_empty() {
-        None
-    } else {
-        Some(client()?)
-    };
+    let client = (!todo.is_empty()).then(client).transpose()?;
 
     let halt = Arc::new(Halt::default());
     watch_for_ctrl_c(halt.clone());
@@ -430,11 +426,11 @@ async fn import_row(
                 Ok(Found::Absent) => look_up_first = false,
                 Ok(Found::Elsewhere(error)) => return end(Outcome::Failed(error)),
                 Err(error) if error.is_retryable() => {
-                    last_error = exit::describe(&error);
+                    last_error = error.to_string();
                     tokio::time::sleep(backoff(round, &error)).await;
                     continue;
                 }
-                Err(error) => return end(Outcome::Unknown(exit::describe(&error))),
+                Err(error) => return end(Outcome::Unknown(error.to_string())),
             }
         }
         if let Err(e) = journal.record(&row.key, row.line, &State::Sending) {
@@ -449,7 +445,7 @@ async fn import_row(
                 });
             }
             Err(error @ Error::OutcomeUnknown { .. }) => {
-                last_error = exit::describe(&error);
+                last_error = error.to_string();
                 look_up_first = true;
             }
             Err(Error::Validation(response))
@@ -457,15 +453,15 @@ async fn import_row(
                     && response.field_errors().contains_key(&KEY.join(".")) =>
             {
                 // Taken: by an earlier attempt of ours whose answer was lost, or by someone else.
-                last_error = exit::describe(&Error::Validation(response));
+                last_error = Error::Validation(response).to_string();
                 refused_as_duplicate = true;
                 look_up_first = true;
             }
             Err(error) if error.is_retryable() => {
-                last_error = exit::describe(&error);
+                last_error = error.to_string();
                 tokio::time::sleep(backoff(round, &error)).await;
             }
-            Err(error) => return end(Outcome::Failed(exit::describe(&error))),
+            Err(error) => return end(Outcome::Failed(error.to_string())),
         }
     }
     let error = format!(
@@ -625,11 +621,11 @@ fn watch_for_ctrl_c(halt: Arc<Halt>) {
 fn write_ids(path: &Path, created: &HashMap<String, (u64, i64, i64)>) -> Result<(), String> {
     let mut rows: Vec<(&String, &(u64, i64, i64))> = created.iter().collect();
     rows.sort_by_key(|(_, (line, _, _))| *line);
-    let mut text = format!("line,{},organization_id,owner_id\n", KEY.join("."));
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(["line", &KEY.join("."), "organization_id", "owner_id"])
+        .map_err(|e| e.to_string())?;
     for (key, (line, organization, owner)) in rows {
-        let mut writer = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::new());
         writer
             .write_record([
                 line.to_string(),
@@ -638,10 +634,8 @@ fn write_ids(path: &Path, created: &HashMap<String, (u64, i64, i64)>) -> Result<
                 owner.to_string(),
             ])
             .map_err(|e| e.to_string())?;
-        text.push_str(&String::from_utf8_lossy(
-            &writer.into_inner().map_err(|e| e.to_string())?,
-        ));
     }
+    let text = writer.into_inner().map_err(|e| e.to_string())?;
     let temporary = beside(path, "tmp");
     std::fs::write(&temporary, text)
         .and_then(|()| std::fs::rename(&temporary, path))

@@ -121,27 +121,15 @@ fn csv_rows(file: Lines<impl Read>, body: &Body) -> Result<Vec<Row>, String> {
         let start = reader.position().byte();
         let read = reader.read_byte_record(&mut record);
         let line = reader.get_mut().line_of(start);
-        match read {
+        let body = match read {
             Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => match e.kind() {
-                csv::ErrorKind::Io(_) => return Err(e.to_string()),
-                _ => {
-                    rows.push(Row {
-                        line,
-                        body: Err(without_position(&e)),
-                    });
-                    continue;
-                }
-            },
-        }
-        if record.iter().all(|cell| cell.is_empty()) && record.len() <= 1 {
-            continue; // a blank line
-        }
-        rows.push(Row {
-            line,
-            body: csv_body(&record, &columns),
-        });
+            Err(e) if matches!(e.kind(), csv::ErrorKind::Io(_)) => return Err(e.to_string()),
+            Err(e) => Err(without_position(&e)),
+            // A blank line.
+            Ok(true) if record.iter().all(|cell| cell.is_empty()) && record.len() <= 1 => continue,
+            Ok(true) => csv_body(&record, &columns),
+        };
+        rows.push(Row { line, body });
     }
     Ok(rows)
 }
@@ -202,35 +190,27 @@ fn json_lines(file: impl Read) -> Result<Vec<Row>, String> {
         let Some((bytes, too_long)) = bounded_line(&mut reader).map_err(|e| e.to_string())? else {
             break;
         };
-        if too_long {
-            rows.push(Row {
-                line,
-                body: Err(format!(
-                    "the line is over the limit of {MAX_ROW_BYTES} bytes"
-                )),
-            });
-            continue;
-        }
-        let Ok(text) = std::str::from_utf8(&bytes) else {
-            rows.push(Row {
-                line,
-                body: Err("not UTF-8".to_string()),
-            });
-            continue;
-        };
-        // A byte-order mark (what some editors save) is not part of the first row.
-        let text = if line == 1 {
-            text.trim_start_matches('\u{feff}')
+        let body = if too_long {
+            Err(format!(
+                "the line is over the limit of {MAX_ROW_BYTES} bytes"
+            ))
+        } else if let Ok(text) = std::str::from_utf8(&bytes) {
+            // A byte-order mark (what some editors save) is not part of the first row.
+            let text = if line == 1 {
+                text.trim_start_matches('\u{feff}')
+            } else {
+                text
+            };
+            if text.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<Value>(text) {
+                Ok(value @ Value::Object(_)) => Ok(value),
+                Ok(_) => Err("not a JSON object".to_string()),
+                Err(e) => Err(format!("not JSON: {e}")),
+            }
         } else {
-            text
-        };
-        if text.trim().is_empty() {
-            continue;
-        }
-        let body = match serde_json::from_str::<Value>(text) {
-            Ok(value @ Value::Object(_)) => Ok(value),
-            Ok(_) => Err("not a JSON object".to_string()),
-            Err(e) => Err(format!("not JSON: {e}")),
+            Err("not UTF-8".to_string())
         };
         rows.push(Row { line, body });
     }
