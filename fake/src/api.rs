@@ -99,13 +99,8 @@ impl Api {
             .find(|(_, s)| s["type"] == "apiKey" && s["in"] == "header")
             .and_then(|(_, s)| s["name"].as_str())
             .map(str::to_ascii_lowercase);
-        let mut api = Api {
-            spec: Value::Null,
-            base_path,
-            routes: Vec::new(),
-            resources: BTreeMap::new(),
-            key_header,
-        };
+        let mut routes: Vec<Route> = Vec::new();
+        let mut resources: BTreeMap<String, Resource> = BTreeMap::new();
         let operations = spec.operations().map_err(|e| e.to_string())?;
         if operations.is_empty() {
             return Err(spec
@@ -116,8 +111,8 @@ impl Api {
             let Some(id) = operation.id else {
                 continue;
             };
-            if api.routes.last().is_none_or(|r| r.path != operation.path) {
-                api.routes.push(Route {
+            if routes.last().is_none_or(|r| r.path != operation.path) {
+                routes.push(Route {
                     path: operation.path.to_string(),
                     segments: operation
                         .path
@@ -128,10 +123,9 @@ impl Api {
                     methods: BTreeMap::new(),
                 });
             }
-            let route = api.routes.last_mut().expect("pushed above");
             let served = read_operation(&spec.value, &operation, id)
                 .map_err(|e| spec.error(&operation.node.pointer, e).to_string())?;
-            let entry = api.resources.entry(served.resource.clone()).or_default();
+            let entry = resources.entry(served.resource.clone()).or_default();
             if matches!(
                 served.kind,
                 Kind::Read | Kind::Update | Kind::Delete | Kind::Replace
@@ -151,13 +145,14 @@ impl Api {
                     entry.key = parameter.name.clone();
                 }
             }
+            let route = routes.last_mut().expect("pushed above");
             route
                 .methods
                 .insert(operation.method.to_ascii_uppercase(), served);
         }
         let spec = spec.value;
         // A parameter names the record field of the same name if the records have one.
-        for resource in api.resources.values_mut() {
+        for resource in resources.values_mut() {
             let has_field = resource
                 .schema_ref
                 .as_deref()
@@ -171,8 +166,13 @@ impl Api {
                 resource.model = "Resource".to_string();
             }
         }
-        api.spec = spec;
-        Ok(api)
+        Ok(Api {
+            spec,
+            base_path,
+            routes,
+            resources,
+            key_header,
+        })
     }
 
     /// Every (resource, dotted path) an `x-fake-related` of a resource's schema declares:

@@ -123,11 +123,7 @@ fn fault(text: &str) -> Result<Fault, String> {
     };
     match name {
         "429" => Ok(Fault::TooManyRequests {
-            retry_after: Duration::from_secs(if value.is_some() {
-                number("the seconds")?
-            } else {
-                1
-            }),
+            retry_after: Duration::from_secs(value.map_or(Ok(1), |_| number("the seconds"))?),
         }),
         "503" if value.is_none() => Ok(Fault::Unavailable),
         "502-after-commit" if value.is_none() => Ok(Fault::BadGatewayAfterCommit),

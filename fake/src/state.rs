@@ -46,7 +46,7 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
     let operation = call.operation;
     let resource = operation.resource.as_str();
     let key = api.key(resource);
-    let (status, schema) = (&operation.success.0, operation.success.1.as_ref());
+    let (status, schema) = (operation.success.0, operation.success.1.as_ref());
     let tokens: Vec<String> = (0..4).map(|_| store.token(32)).collect();
     match operation.kind {
         Kind::List => {
@@ -72,7 +72,7 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
                 .collect();
             let renderer = Renderer::new(api, store, None, tokens);
             let body = schema.and_then(|s| renderer.render(s, Some(&Value::Array(records)), false));
-            Outcome::Done(*status, body)
+            Outcome::Done(status, body)
         }
         Kind::Create => {
             let body_schema = operation.body.as_ref().map(|b| api.deref(&b.schema));
@@ -124,7 +124,7 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
                 let record = store.get(target, nested_id).cloned().unwrap_or_default();
                 source.insert(name, Value::Object(record));
             }
-            answer(api, store, resource, id, schema, source, tokens, *status)
+            answer(api, store, operation, id, source, tokens)
         }
         Kind::Read | Kind::Update | Kind::Replace | Kind::Delete | Kind::Act => {
             let Some((_, value)) = call.path.first() else {
@@ -143,7 +143,7 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
                     let renderer = Renderer::new(api, store, None, tokens);
                     let body = schema
                         .and_then(|s| renderer.render(s, Some(&Value::Object(Map::new())), false));
-                    return Outcome::Done(*status, body);
+                    return Outcome::Done(status, body);
                 }
                 _ => {
                     let mut fields = with_query(call, body_schema);
@@ -179,25 +179,23 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
             for (name, value) in &call.path {
                 source.entry(name.clone()).or_insert_with(|| value.clone());
             }
-            answer(api, store, resource, id, schema, source, tokens, *status)
+            answer(api, store, operation, id, source, tokens)
         }
     }
 }
 
-/// Renders the answer about record `id` from `source`, and keeps what it made up.
-#[allow(clippy::too_many_arguments)]
+/// Renders the operation's answer about record `id` from `source`, and keeps what it made up.
 fn answer(
     api: &Api,
     store: &mut Store,
-    resource: &str,
+    operation: &Operation,
     id: u64,
-    schema: Option<&Value>,
     source: Record,
     tokens: Vec<String>,
-    status: u16,
 ) -> Outcome {
-    let Some(schema) = schema else {
-        return Outcome::Done(status, None);
+    let resource = operation.resource.as_str();
+    let (status, Some(schema)) = &operation.success else {
+        return Outcome::Done(operation.success.0, None);
     };
     let Some(record) = store.get(resource, id).cloned() else {
         return Outcome::NotFound(String::new());
@@ -214,7 +212,7 @@ fn answer(
             }
         });
     }
-    Outcome::Done(status, body)
+    Outcome::Done(*status, body)
 }
 
 /// The body's fields the schema declares (others are dropped, as Laravel's `validated()`

@@ -69,29 +69,25 @@ impl Store {
         }
     }
 
-    /// Changes record `id` of `resource` in place, keeping the key and the indexes right.
+    /// Changes record `id` of `resource`, keeping the key and the indexes right.
     pub fn update(&mut self, resource: &str, key: &str, id: u64, change: impl FnOnce(&mut Record)) {
-        let Some(old) = self.get(resource, id).cloned() else {
+        let Some(mut record) = self.remove(resource, key, id) else {
             return;
         };
-        self.index(resource, id, &old, false);
-        let Some(table) = self.tables.get_mut(resource) else {
-            return;
-        };
-        if let Some(record) = table.records.get_mut(&id) {
-            change(record);
-            if key != "id" {
-                if let Some(text) = old.get(key).map(key_text) {
-                    table.by_key.remove(&text);
-                }
-                if let Some(text) = record.get(key).map(key_text) {
-                    table.by_key.insert(text, id);
-                }
-            }
+        change(&mut record);
+        self.put(resource, key, id, record);
+    }
+
+    /// Stores `record` as record `id` of `resource`, and notes it in the key and the indexes.
+    fn put(&mut self, resource: &str, key: &str, id: u64, record: Record) {
+        self.index(resource, id, &record, true);
+        let table = self.tables.entry(resource.to_string()).or_default();
+        if key != "id"
+            && let Some(text) = record.get(key).map(key_text)
+        {
+            table.by_key.insert(text, id);
         }
-        if let Some(new) = self.get(resource, id).cloned() {
-            self.index(resource, id, &new, true);
-        }
+        table.records.insert(id, record);
     }
 
     /// The id of the record of `resource` whose `key` field is `text` (the path segment).
@@ -136,13 +132,7 @@ impl Store {
         fields.insert("id".into(), Value::from(id));
         fields.insert("created_at".into(), Value::String(now.clone()));
         fields.insert("updated_at".into(), Value::String(now));
-        if key != "id"
-            && let Some(text) = fields.get(key).map(key_text)
-        {
-            table.by_key.insert(text, id);
-        }
-        table.records.insert(id, fields.clone());
-        self.index(resource, id, &fields, true);
+        self.put(resource, key, id, fields);
         id
     }
 
