@@ -153,17 +153,11 @@ fn operation_command(command: &Command) -> clap::Command {
             if field.required {
                 help = format!("{help} [required, here or in --body]");
             }
+            let value_name = field.path.last().cloned().unwrap_or_default();
             sub = sub.arg(
                 Arg::new(field_id(&field.dotted()))
                     .long(flag)
-                    .value_name(
-                        field
-                            .path
-                            .last()
-                            .cloned()
-                            .unwrap_or_default()
-                            .to_uppercase(),
-                    )
+                    .value_name(value_name.to_uppercase())
                     .help(help)
                     .value_parser(value_parser(&field.kind))
                     .action(ArgAction::Set),

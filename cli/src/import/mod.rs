@@ -180,7 +180,6 @@ pub async fn run(
     let (journal, states) = Journal::open(&journal_path).map_err(Failure::usage)?;
     let mut todo = Vec::new();
     let mut created: HashMap<String, (u64, i64, i64)> = HashMap::new();
-    let mut before = 0;
     for mut row in pending {
         match states.get(&row.key) {
             Some(State::Created {
@@ -188,15 +187,14 @@ pub async fn run(
                 owner_id,
             }) => {
                 created.insert(row.key.clone(), (row.line, *organization_id, *owner_id));
-                before += 1;
             }
-            Some(State::Sending | State::Unknown(_)) => {
-                row.look_up_first = true;
+            state => {
+                row.look_up_first = matches!(state, Some(State::Sending | State::Unknown(_)));
                 todo.push(row);
             }
-            Some(State::Failed(_)) | None => todo.push(row),
         }
     }
+    let before = created.len();
     let client = (!todo.is_empty()).then(client).transpose()?;
 
     let halt = Arc::new(Halt::default());
@@ -206,13 +204,8 @@ pub async fn run(
     let limit = Arc::new(tokio::sync::Semaphore::new(jobs));
     let mut tasks = tokio::task::JoinSet::new();
     for row in todo {
-        let (client, journal, halt, limit, patience) = (
-            client.clone().expect("made when there are rows to send"),
-            journal.clone(),
-            halt.clone(),
-            limit.clone(),
-            patience,
-        );
+        let client = client.clone().expect("made when there are rows to send");
+        let (journal, halt, limit) = (journal.clone(), halt.clone(), limit.clone());
         tasks.spawn(async move {
             let _permit = limit.acquire_owned().await.expect("never closed");
             let outcome = if halt.halted() {
@@ -228,57 +221,45 @@ pub async fn run(
     while let Some(joined) = tasks.join_next().await {
         let (line, key, outcome) =
             joined.map_err(|e| Failure::usage(format!("a row's task failed: {e}")))?;
-        let message = match &outcome {
+        let (count, message) = match &outcome {
             Outcome::Created {
                 organization_id,
                 owner_id,
                 how,
             } => {
                 created.insert(key.clone(), (line, *organization_id, *owner_id));
-                Some(match how {
-                    How::Sent => {
-                        counts.created += 1;
-                        format!("line {line}: created organization {organization_id} (owner {key})")
-                    }
-                    How::Found => {
-                        counts.found += 1;
-                        format!(
-                            "line {line}: organization {organization_id} (owner {key}) was created by an earlier attempt"
-                        )
-                    }
-                    How::FoundAfterRefusal => {
-                        counts.found += 1;
-                        format!(
-                            "line {line}: organization {organization_id} (owner {key}) existed already: the server refused a duplicate"
-                        )
-                    }
-                })
+                let organization = format!("organization {organization_id} (owner {key})");
+                match how {
+                    How::Sent => (&mut counts.created, format!("created {organization}")),
+                    How::Found => (
+                        &mut counts.found,
+                        format!("{organization} was created by an earlier attempt"),
+                    ),
+                    How::FoundAfterRefusal => (
+                        &mut counts.found,
+                        format!("{organization} existed already: the server refused a duplicate"),
+                    ),
+                }
             }
-            Outcome::Failed(error) => {
-                counts.failed += 1;
-                Some(format!("line {line}: failed: {error}"))
-            }
-            Outcome::Unknown(error) => {
-                counts.unknown += 1;
-                Some(format!(
-                    "line {line}: outcome unknown, the next run checks it: {error}"
-                ))
-            }
+            Outcome::Failed(error) => (&mut counts.failed, format!("failed: {error}")),
+            Outcome::Unknown(error) => (
+                &mut counts.unknown,
+                format!("outcome unknown, the next run checks it: {error}"),
+            ),
             Outcome::Interrupted => {
                 counts.interrupted += 1;
-                None
+                continue;
             }
         };
-        if let Some(message) = message {
-            let quiet = matches!(outcome, Outcome::Created { .. });
-            match &progress {
-                Some(bar) if quiet => bar.inc(1),
-                Some(bar) => {
-                    bar.println(&message);
-                    bar.inc(1);
-                }
-                None => eprintln!("{message}"),
+        *count += 1;
+        let message = format!("line {line}: {message}");
+        match &progress {
+            Some(bar) if matches!(outcome, Outcome::Created { .. }) => bar.inc(1),
+            Some(bar) => {
+                bar.println(&message);
+                bar.inc(1);
             }
+            None => eprintln!("{message}"),
         }
     }
     if let Some(bar) = &progress {

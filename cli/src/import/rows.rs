@@ -2,7 +2,6 @@
 //! joined by dots, as the spec names them), or JSON Lines of request bodies. Each row is a
 //! body checked against the spec, or the reason it is not, with its line and field.
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
@@ -77,8 +76,6 @@ fn csv_rows(file: Lines<impl Read>, body: &Body) -> Result<Vec<Row>, String> {
         .byte_headers()
         .map_err(|e| format!("line 1 (the header): {e}"))?
         .clone();
-    let by_column: HashMap<String, &spec::Field> =
-        body.fields.iter().map(|f| (f.dotted(), f)).collect();
     let known = || {
         body.fields
             .iter()
@@ -92,7 +89,7 @@ fn csv_rows(file: Lines<impl Read>, body: &Body) -> Result<Vec<Row>, String> {
             .map_err(|_| format!("line 1 (the header), column {}: not UTF-8", index + 1))?
             .trim()
             .trim_start_matches('\u{feff}');
-        let Some(field) = by_column.get(name) else {
+        let Some(field) = body.fields.iter().find(|f| f.dotted() == name) else {
             return Err(format!(
                 "line 1 (the header): unknown column `{name}`; the columns are {}",
                 known()
@@ -103,7 +100,7 @@ fn csv_rows(file: Lines<impl Read>, body: &Body) -> Result<Vec<Row>, String> {
                 "line 1 (the header): column `{name}` is there twice"
             ));
         }
-        columns.push(*field);
+        columns.push(field);
     }
     for field in body.fields.iter().filter(|f| f.required) {
         if !columns.iter().any(|c| c.dotted() == field.dotted()) {
