@@ -142,9 +142,9 @@ impl Fake {
     /// The stored records of a resource (`"organizations"`), in the order of their ids: to
     /// check the state behind the API's answers.
     pub fn records(&self, resource: &str) -> Vec<Value> {
-        self.shared
+        lock(&self.shared.store)
             .records(resource)
-            .into_iter()
+            .cloned()
             .map(Value::Object)
             .collect()
     }

@@ -19,7 +19,7 @@ use crate::api::{Api, Parameter};
 use crate::faults::{Fault, Injection};
 use crate::laravel;
 use crate::state::{self, Call, Outcome, attribute};
-use crate::store::{Record, Store};
+use crate::store::Store;
 
 /// What every connection of one fake shares.
 pub(crate) struct Shared {
@@ -373,11 +373,6 @@ impl Shared {
             faults.remove(index);
         }
         Some(fault)
-    }
-
-    /// The records of `resource`, as stored.
-    pub fn records(&self, resource: &str) -> Vec<Record> {
-        lock(&self.store).records(resource).cloned().collect()
     }
 }
 

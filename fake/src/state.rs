@@ -113,13 +113,7 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
             let id = store.insert(resource, key, fields);
             let mut source = store.get(resource, id).cloned().unwrap_or_default();
             for (name, target, mut object, set) in nested {
-                if let Some(Value::Object(set)) = set {
-                    for (field, template) in set {
-                        if let Some(value) = fill(template, &source) {
-                            object.insert(field.clone(), value);
-                        }
-                    }
-                }
+                object.extend(filled(set, &source));
                 let nested_id = store.insert(target, api.key(target), object);
                 let record = store.get(target, nested_id).cloned().unwrap_or_default();
                 source.insert(name, Value::Object(record));
@@ -300,14 +294,18 @@ fn check_unique(
 
 /// `x-fake-set` of the body schema, applied to the fields about to be stored.
 fn apply_set(schema: Option<&Value>, fields: &mut Map<String, Value>) {
-    let Some(Value::Object(set)) = schema.and_then(|s| s.get("x-fake-set")) else {
-        return;
-    };
-    let values: Vec<(String, Value)> = set
-        .iter()
-        .filter_map(|(field, template)| Some((field.clone(), fill(template, fields)?)))
-        .collect();
+    let values = filled(schema.and_then(|s| s.get("x-fake-set")), fields);
     fields.extend(values);
+}
+
+/// The fields an `x-fake-set` (`{field: template}`) makes of `source`: those whose template
+/// [`fill`] can fill.
+fn filled(set: Option<&Value>, source: &Map<String, Value>) -> Vec<(String, Value)> {
+    set.and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(field, template)| Some((field.clone(), fill(template, source)?)))
+        .collect()
 }
 
 /// `template` with each `'{name}'` / `'{name|default}'` replaced by `fields[name]` (its JSON
