@@ -70,9 +70,9 @@ fn table(value: &Value) -> String {
             }
         }
     }
-    let grid: Vec<Vec<String>> = flat
-        .iter()
-        .map(|row| {
+    // The header, then a line per row.
+    let grid: Vec<Vec<String>> = std::iter::once(columns.clone())
+        .chain(flat.iter().map(|row| {
             columns
                 .iter()
                 .map(|c| {
@@ -82,35 +82,22 @@ fn table(value: &Value) -> String {
                         .unwrap_or_default()
                 })
                 .collect()
-        })
+        }))
         .collect();
-    let widths: Vec<usize> = columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            grid.iter()
-                .map(|r| r[i].chars().count())
-                .chain([c.chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
+    let widths: Vec<usize> = (0..columns.len())
+        .map(|i| grid.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
-    let line = |cells: &[String]| -> String {
-        let mut text = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:w$}"))
-            .collect::<Vec<_>>()
-            .join("  ");
-        text.truncate(text.trim_end().len());
-        text.push('\n');
-        text
-    };
-    let mut out = line(&columns);
-    for row in &grid {
-        out.push_str(&line(row));
-    }
-    out
+    grid.iter()
+        .map(|cells| {
+            let text = cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| format!("{c:w$}"))
+                .collect::<Vec<_>>()
+                .join("  ");
+            format!("{}\n", text.trim_end())
+        })
+        .collect()
 }
 
 /// Every scalar under `value`, named by its dotted path; an array of scalars is one cell.

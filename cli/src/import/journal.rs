@@ -12,7 +12,7 @@
 //! The file is locked while an import runs: two at once would send the same rows.
 
 use std::collections::HashMap;
-use std::fs::{File, OpenOptions};
+use std::fs::{File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -48,15 +48,12 @@ impl Journal {
             .read(true)
             .open(path)
             .map_err(|e| format!("{name}: {e}"))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(format!(
-                    "{name}: another import is using this journal; wait for it to end"
-                ));
+        file.try_lock().map_err(|e| match e {
+            TryLockError::WouldBlock => {
+                format!("{name}: another import is using this journal; wait for it to end")
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(format!("{name}: {e}")),
-        }
+            TryLockError::Error(e) => format!("{name}: {e}"),
+        })?;
         let (states, whole) = read(path)?;
         let length = file.metadata().map_err(|e| format!("{name}: {e}"))?.len();
         if whole < length {
