@@ -34,27 +34,24 @@ fn quiet_on_closed_pipe() {
 
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
-    let commands = match spec::commands() {
-        Ok(commands) => commands,
-        Err(message) => return fail(&Failure::usage(message)),
-    };
-    let matches = commands::cli(&commands, import::command()).get_matches();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => return fail(&Failure::usage(format!("cannot start: {e}"))),
-    };
-    match runtime.block_on(run(&commands, &matches)) {
+    match start() {
         Ok(code) => ExitCode::from(code),
-        Err(failure) => fail(&failure),
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
     }
 }
 
-fn fail(failure: &Failure) -> ExitCode {
-    eprintln!("error: {}", failure.message);
-    ExitCode::from(failure.code)
+/// The commands from the spec, the arguments, and the run, on a runtime of its own.
+fn start() -> Result<u8, Failure> {
+    let commands = spec::commands().map_err(Failure::usage)?;
+    let matches = commands::cli(&commands, import::command()).get_matches();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start: {e}")))?;
+    runtime.block_on(run(&commands, &matches))
 }
 
 async fn run(commands: &[spec::Command], matches: &ArgMatches) -> Result<u8, Failure> {

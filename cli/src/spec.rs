@@ -231,7 +231,6 @@ fn command(
             &mut Vec::new(),
             true,
             &mut fields,
-            0,
         );
         let validator =
             schema::validator(&spec.value, body_schema.value, Direction::Request, false)
@@ -253,19 +252,19 @@ fn command(
     })
 }
 
-/// The leaf fields of an object schema, depth first, in the spec's order.
+/// The leaf fields of an object schema, depth first, in the spec's order; `path` leads to
+/// `node`, so its length is the depth.
 fn flatten(
     spec: &Value,
     node: &Value,
     path: &mut Vec<String>,
     required: bool,
     out: &mut Vec<Field>,
-    depth: usize,
 ) {
     let (node, _) = schema::deref(spec, node, "");
     let properties = node.get("properties").and_then(Value::as_object);
     match properties {
-        Some(properties) if depth < 8 => {
+        Some(properties) if path.len() < 8 => {
             for (name, property) in properties {
                 let (property, _) = schema::deref(spec, property, "");
                 if property.get("readOnly") == Some(&Value::Bool(true)) {
@@ -273,7 +272,7 @@ fn flatten(
                 }
                 path.push(name.clone());
                 let required = required && schema::requires(spec, node, name);
-                flatten(spec, property, path, required, out, depth + 1);
+                flatten(spec, property, path, required, out);
                 path.pop();
             }
         }
