@@ -214,35 +214,23 @@ fn json_lines(file: impl Read) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-/// The next line without its end, keeping at most [`MAX_ROW_BYTES`] of it in memory (and
-/// whether there was more); `None` at the end of the file.
+/// The next line without its end, reading at most one byte more than [`MAX_ROW_BYTES`] of
+/// it into memory, and whether it is over that limit (its rest is skipped); `None` at the end
+/// of the file.
 fn bounded_line(reader: &mut impl BufRead) -> std::io::Result<Option<(Vec<u8>, bool)>> {
     let mut line = Vec::new();
-    let mut too_long = false;
-    let mut read_any = false;
-    loop {
-        let buffer = reader.fill_buf()?;
-        if buffer.is_empty() {
-            break;
-        }
-        read_any = true;
-        let (chunk, found_end) = match buffer.iter().position(|&b| b == b'\n') {
-            Some(end) => (&buffer[..end], true),
-            None => (buffer, false),
-        };
-        if line.len() + chunk.len() > MAX_ROW_BYTES {
-            too_long = true;
-        } else {
-            line.extend_from_slice(chunk);
-        }
-        let used = chunk.len() + usize::from(found_end);
-        reader.consume(used);
-        if found_end {
-            break;
-        }
-    }
-    if !read_any {
+    let limit = MAX_ROW_BYTES as u64 + 1;
+    if reader.take(limit).read_until(b'\n', &mut line)? == 0 {
         return Ok(None);
+    }
+    if line.last() == Some(&b'\n') {
+        line.pop();
+    }
+    // One byte past the limit read: the line is longer, and the rest of it is skipped.
+    let too_long = line.len() > MAX_ROW_BYTES;
+    if too_long {
+        line.truncate(MAX_ROW_BYTES);
+        reader.skip_until(b'\n')?;
     }
     if line.last() == Some(&b'\r') {
         line.pop();
