@@ -248,16 +248,14 @@ impl Api {
             .max_by_key(|route| route.segments.iter().filter(|s| s.is_some()).count())
             .ok_or(None)?;
         let wanted = if method == "HEAD" { "GET" } else { method };
-        match route.methods.get(wanted) {
-            Some(operation) => Ok((route, operation)),
-            None => {
-                let mut allowed: Vec<&str> = route.methods.keys().map(String::as_str).collect();
-                if allowed.contains(&"GET") {
-                    allowed.push("HEAD");
-                }
-                Err(Some(allowed))
-            }
+        if let Some(operation) = route.methods.get(wanted) {
+            return Ok((route, operation));
         }
+        let mut allowed: Vec<&str> = route.methods.keys().map(String::as_str).collect();
+        if allowed.contains(&"GET") {
+            allowed.push("HEAD");
+        }
+        Err(Some(allowed))
     }
 }
 
