@@ -126,16 +126,14 @@ fn operation_command(command: &Command) -> clap::Command {
         .long_about(long_about)
         .after_help(EXIT_CODES);
     for parameter in &command.parameters {
+        // A path parameter is positional, and always required.
         let mut arg = Arg::new(parameter_id(&parameter.name))
             .value_name(parameter.name.to_uppercase())
             .help(parameter.description.clone())
-            .value_parser(value_parser(&parameter.kind));
-        if parameter.in_path {
-            arg = arg.required(true);
-        } else {
-            arg = arg
-                .long(parameter.name.replace('_', "-"))
-                .required(parameter.required);
+            .value_parser(value_parser(&parameter.kind))
+            .required(parameter.required);
+        if !parameter.in_path {
+            arg = arg.long(parameter.name.replace('_', "-"));
         }
         sub = sub.arg(arg);
     }

@@ -23,13 +23,9 @@ pub enum Format {
 impl Format {
     /// `--format`, else the file's extension (`.jsonl`, `.ndjson`: JSON Lines), else CSV.
     pub fn of(path: &Path, flag: Option<&str>) -> Format {
-        match flag {
-            Some("jsonl") => Format::JsonLines,
-            Some(_) => Format::Csv,
-            None => match path.extension().and_then(|e| e.to_str()) {
-                Some("jsonl" | "ndjson") => Format::JsonLines,
-                _ => Format::Csv,
-            },
+        match flag.or_else(|| path.extension()?.to_str()) {
+            Some("jsonl" | "ndjson") => Format::JsonLines,
+            _ => Format::Csv,
         }
     }
 }
