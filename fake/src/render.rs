@@ -166,7 +166,7 @@ impl<'a> Renderer<'a> {
         let path = related.get("where")?.as_str()?;
         let id = key_text(fields?.get("id")?);
         // The store indexes every relation the spec declares (`Api::relations`).
-        let ids = self.store.related(resource, path, &id).unwrap_or_default();
+        let ids = self.store.related(resource, path, &id);
         let items = self
             .api
             .deref(property)

@@ -37,18 +37,12 @@ impl Store {
         }
     }
 
-    /// The ids of the records of `resource` whose `path` holds `value`; `None` if that
+    /// The ids of the records of `resource` whose `path` holds `value`; none if that
     /// relation is not indexed.
-    pub fn related(&self, resource: &str, path: &str, value: &str) -> Option<Vec<u64>> {
-        let index = self
-            .indexes
-            .get(&(resource.to_string(), path.to_string()))?;
-        Some(
-            index
-                .get(value)
-                .map(|ids| ids.iter().copied().collect())
-                .unwrap_or_default(),
-        )
+    pub fn related(&self, resource: &str, path: &str, value: &str) -> Vec<u64> {
+        let index = self.indexes.get(&(resource.to_string(), path.to_string()));
+        let ids = index.and_then(|index| index.get(value));
+        ids.into_iter().flatten().copied().collect()
     }
 
     /// Adds (or with `add` false removes) `record`'s entries in the indexes of `resource`.
