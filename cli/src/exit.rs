@@ -39,26 +39,22 @@ impl Failure {
     }
 }
 
-/// The exit code for an error of the client.
-pub fn code(error: &Error) -> u8 {
-    match error {
-        Error::InvalidRequest(_) => USAGE,
-        Error::Unauthorized(_) | Error::Forbidden(_) => AUTH,
-        Error::NotFound(_) | Error::NotFoundAfterRetry { .. } => NOT_FOUND,
-        Error::Validation(_) => REFUSED,
-        Error::RateLimited { .. } => RATE_LIMITED,
-        Error::Transport { .. } => NETWORK,
-        Error::OutcomeUnknown { .. } => OUTCOME_UNKNOWN,
-        _ => SERVER,
-    }
-}
-
+/// An error of the client: the exit code of its class, and the client's sentence, which
+/// quotes the server's field errors and the request id to quote to support.
 impl From<&Error> for Failure {
     fn from(error: &Error) -> Failure {
+        let code = match error {
+            Error::InvalidRequest(_) => USAGE,
+            Error::Unauthorized(_) | Error::Forbidden(_) => AUTH,
+            Error::NotFound(_) | Error::NotFoundAfterRetry { .. } => NOT_FOUND,
+            Error::Validation(_) => REFUSED,
+            Error::RateLimited { .. } => RATE_LIMITED,
+            Error::Transport { .. } => NETWORK,
+            Error::OutcomeUnknown { .. } => OUTCOME_UNKNOWN,
+            _ => SERVER,
+        };
         Failure {
-            code: code(error),
-            // The client's sentence quotes the server's field errors and the request id
-            // to quote to support.
+            code,
             message: error.to_string(),
         }
     }
