@@ -278,9 +278,8 @@ fn check_unique(
     prefix: &str,
     errors: &mut BTreeMap<String, Vec<String>>,
 ) {
-    let Some(key) = api.resources.get(resource).map(|r| r.key.as_str()) else {
-        return;
-    };
+    // Keyed by `id` (as a resource the spec does not serve is), nothing is ever taken.
+    let key = api.key(resource);
     if let Some(value) = fields.get(key)
         && store.taken(resource, key, &key_text(value), except)
     {
