@@ -66,6 +66,11 @@ impl Reply {
         }
     }
 
+    /// Laravel's `{"message": ...}` answer.
+    fn message(status: u16, message: &str, note: impl Into<String>) -> Reply {
+        Reply::json(status, Some(&laravel::message(message)), note)
+    }
+
     fn with_header(mut self, name: &'static str, value: String) -> Reply {
         self.headers.push((name, value));
         self
@@ -155,7 +160,7 @@ impl Shared {
         let route_name = path.trim_start_matches('/');
         let not_found = || {
             let message = format!("The route {route_name} could not be found.");
-            Reply::json(404, Some(&laravel::message(&message)), "no such route")
+            Reply::message(404, &message, "no such route")
         };
         let Some(rest) = path
             .strip_prefix(api.base_path.as_str())
@@ -182,7 +187,7 @@ impl Shared {
                 let message = format!(
                     "The {method} method is not supported for route {route_name}. Supported methods: {allowed}."
                 );
-                return Reply::json(405, Some(&laravel::message(&message)), "method not allowed")
+                return Reply::message(405, &message, "method not allowed")
                     .with_header("allow", allowed);
             }
         };
@@ -194,22 +199,19 @@ impl Shared {
                 .as_deref()
                 .and_then(|name| headers.get(name)?.to_str().ok());
             if !sent.is_some_and(|key| self.keys.iter().any(|k| k == key)) {
-                let body = laravel::message("Unauthenticated.");
-                return Reply::json(401, Some(&body), format!("{id}: no valid API key"));
+                return Reply::message(401, "Unauthenticated.", format!("{id}: no valid API key"));
             }
         }
         let fault = self.take_fault(id);
         match fault {
             Some(Fault::TooManyRequests { retry_after }) => {
                 let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-                let body = laravel::message("Too Many Attempts.");
-                return Reply::json(429, Some(&body), format!("{id}: injected 429"))
+                return Reply::message(429, "Too Many Attempts.", format!("{id}: injected 429"))
                     .with_header("retry-after", seconds.to_string())
                     .with_header("x-ratelimit-remaining", "0".to_string());
             }
             Some(Fault::Unavailable) => {
-                let body = laravel::message("Service Unavailable");
-                return Reply::json(503, Some(&body), format!("{id}: injected 503"));
+                return Reply::message(503, "Service Unavailable", format!("{id}: injected 503"));
             }
             Some(Fault::ResetAfterBody) => {
                 return Reply {
@@ -266,11 +268,7 @@ impl Shared {
                         &operation.resource,
                         &Value::String(segment.to_string()),
                     );
-                    return Reply::json(
-                        404,
-                        Some(&laravel::message(&message)),
-                        format!("{id}: bad {}", parameter.name),
-                    );
+                    return Reply::message(404, &message, format!("{id}: bad {}", parameter.name));
                 }
             }
         }
@@ -355,11 +353,7 @@ impl Shared {
                     error.instance_path().as_str()
                 }
             );
-            return Reply::json(
-                500,
-                Some(&laravel::message(&message)),
-                format!("{id}: answer off the spec"),
-            );
+            return Reply::message(500, &message, format!("{id}: answer off the spec"));
         }
         Reply::json(status, body.as_ref(), note)
     }
