@@ -48,7 +48,7 @@ impl AllowList {
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(anyhow::anyhow!("{name}: cannot read: {e}")),
+            Err(e) => anyhow::bail!("{name}: cannot read: {e}"),
         };
         let document: Document = toml::from_str(&text).map_err(|e| {
             let (line, column) = e
@@ -59,15 +59,15 @@ impl AllowList {
         for (index, entry) in document.allow.iter().enumerate() {
             let line = line_of_entry(&text, index);
             let drift = [Class::UnknownField, Class::UnknownEnumValue];
-            if !drift.iter().any(|c| c.name() == entry.class) {
-                return Err(anyhow::anyhow!(
-                    "{name}:{line}: class `{}` cannot be allowed; only drift can: `unknown-field`, `unknown-enum-value`",
-                    entry.class
-                ));
-            }
-            if entry.reason.trim().is_empty() {
-                return Err(anyhow::anyhow!("{name}:{line}: every entry needs a reason"));
-            }
+            anyhow::ensure!(
+                drift.iter().any(|c| c.name() == entry.class),
+                "{name}:{line}: class `{}` cannot be allowed; only drift can: `unknown-field`, `unknown-enum-value`",
+                entry.class
+            );
+            anyhow::ensure!(
+                !entry.reason.trim().is_empty(),
+                "{name}:{line}: every entry needs a reason"
+            );
         }
         Ok(AllowList {
             entries: document.allow,

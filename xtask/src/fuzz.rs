@@ -147,13 +147,11 @@ fn check_cargo_fuzz(root: &Path) -> anyhow::Result<()> {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    if works {
-        Ok(())
-    } else {
-        Err(anyhow::anyhow!(
-            "`cargo +nightly fuzz` does not run here: install cargo-fuzz with `cargo install cargo-fuzz` and a nightly toolchain with `rustup toolchain install nightly`"
-        ))
-    }
+    anyhow::ensure!(
+        works,
+        "`cargo +nightly fuzz` does not run here: install cargo-fuzz with `cargo install cargo-fuzz` and a nightly toolchain with `rustup toolchain install nightly`"
+    );
+    Ok(())
 }
 
 fn run_target(root: &Path, target: &str, seconds: u64) -> anyhow::Result<Run> {
@@ -208,15 +206,14 @@ fn run_target(root: &Path, target: &str, seconds: u64) -> anyhow::Result<Run> {
         })
     };
     let executions = stat("stat::number_of_executed_units");
-    if executions.is_none()
-        && !output.status.success()
-        && !log.contains("deadly signal")
-        && !log.contains("panicked")
-    {
-        return Err(anyhow::anyhow!(
-            "fuzz target `{target}` did not run (the build failed?): see above"
-        ));
-    }
+    // It ran when it counted executions, finished, or crashed.
+    anyhow::ensure!(
+        executions.is_some()
+            || output.status.success()
+            || log.contains("deadly signal")
+            || log.contains("panicked"),
+        "fuzz target `{target}` did not run (the build failed?): see above"
+    );
     Ok(Run {
         target: target.to_string(),
         executions: executions.unwrap_or(0),

@@ -101,11 +101,8 @@ pub fn check_redaction_kinds(spec: &Spec) -> anyhow::Result<()> {
             );
         }
     });
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        anyhow::bail!("{}", problems.join("\nerror: "))
-    }
+    anyhow::ensure!(problems.is_empty(), "{}", problems.join("\nerror: "));
+    Ok(())
 }
 
 /// A stable pseudonym of `value`: the same value always gives the same one.
@@ -186,17 +183,15 @@ pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
         args.get_flag("production"),
     ) {
         (Some(url), false) => url.trim_end_matches('/').to_string(),
-        (Some(_), true) => {
-            return Err(anyhow::anyhow!("give --base-url or --production, not both"));
-        }
+        (Some(_), true) => anyhow::bail!("give --base-url or --production, not both"),
         (None, true) => PRODUCTION.to_string(),
         (None, false)
             if environment.eq_ignore_ascii_case("production")
                 || environment.trim_end_matches('/') == PRODUCTION =>
         {
-            return Err(anyhow::anyhow!(
+            anyhow::bail!(
                 "ANSWERING_AGENT_ENVIRONMENT says production: recording from production needs --production"
-            ));
+            )
         }
         (None, false) => PLAYGROUND.to_string(),
     };
@@ -211,16 +206,14 @@ pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
         .flatten()
         .collect();
     let path = fill_path(template, &parameters)?;
-    let body = match args.get_one::<String>("body") {
-        Some(file) => {
+    let body = args
+        .get_one::<String>("body")
+        .map(|file| -> anyhow::Result<Value> {
             let text = std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-            let value: Value = serde_json::from_str(&text).map_err(|e| {
-                anyhow::anyhow!("{file}:{}:{}: not JSON: {e}", e.line(), e.column())
-            })?;
-            Some(value)
-        }
-        None => None,
-    };
+            serde_json::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{file}:{}:{}: not JSON: {e}", e.line(), e.column()))
+        })
+        .transpose()?;
     check_redaction_kinds(&spec)?;
 
     println!("calling {method} {base}{path} ({operation})");
@@ -235,36 +228,32 @@ pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
     let redacted = redact(&spec, found, status, &mut value);
     let text = serde_json::to_string_pretty(&value).expect("JSON serializes") + "\n";
     let secrets = secrets_in(&text, &key);
-    if !secrets.is_empty() {
-        return Err(anyhow::anyhow!(
-            "the {status} response still contains {} after redaction; nothing was written. Mark its schema `x-secret: true` (a credential) or `x-redact: <kind>` in {}.",
-            secrets.join(", "),
-            crate::codegen::SPEC_PATH
-        ));
-    }
+    anyhow::ensure!(
+        secrets.is_empty(),
+        "the {status} response still contains {} after redaction; nothing was written. Mark its schema `x-secret: true` (a credential) or `x-redact: <kind>` in {}.",
+        secrets.join(", "),
+        crate::codegen::SPEC_PATH
+    );
     let case = args
         .get_one::<String>("name")
         .cloned()
         .unwrap_or_else(|| format!("recorded-{}", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
-    if case.is_empty()
-        || !case
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(anyhow::anyhow!(
-            "the case name `{case}` must be letters, digits, `-` or `_`"
-        ));
-    }
+    anyhow::ensure!(
+        !case.is_empty()
+            && case
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+        "the case name `{case}` must be letters, digits, `-` or `_`"
+    );
     let target: PathBuf = root
         .join("openapi/examples")
         .join(&operation)
         .join(format!("{status}-{case}.json"));
-    if target.exists() && !args.get_flag("force") {
-        return Err(anyhow::anyhow!(
-            "{} exists; pick another --name or pass --force",
-            target.display()
-        ));
-    }
+    anyhow::ensure!(
+        !target.exists() || args.get_flag("force"),
+        "{} exists; pick another --name or pass --force",
+        target.display()
+    );
     std::fs::create_dir_all(target.parent().expect("a folder"))?;
     workspace::write_atomically(&target, &text)?;
     println!(
@@ -312,18 +301,15 @@ pub fn fill_path(template: &str, parameters: &[&String]) -> anyhow::Result<Strin
             .split_once('=')
             .ok_or_else(|| anyhow::anyhow!("--param {parameter}: write it as NAME=VALUE"))?;
         let placeholder = format!("{{{name}}}");
-        if !path.contains(&placeholder) {
-            return Err(anyhow::anyhow!(
-                "--param {name}: the path {template} has no parameter `{name}`"
-            ));
-        }
+        anyhow::ensure!(
+            path.contains(&placeholder),
+            "--param {name}: the path {template} has no parameter `{name}`"
+        );
         path = path.replace(&placeholder, &progenitor_client::encode_path(value));
     }
     if let Some(start) = path.find('{') {
         let name = &path[start + 1..path[start..].find('}').map_or(path.len(), |e| start + e)];
-        return Err(anyhow::anyhow!(
-            "the path {template} needs --param {name}=VALUE"
-        ));
+        anyhow::bail!("the path {template} needs --param {name}=VALUE");
     }
     Ok(path)
 }
