@@ -220,8 +220,7 @@ pub fn places_of_status(
                 }
             } else if let Some(body) = &operation.request_body {
                 if let Some(schema) = body.json_schema() {
-                    let mut touched = Touched::default();
-                    let (_, target) = touched.hops(spec, schema.value, &schema.pointer);
+                    let (_, target) = schema::deref(&spec.value, schema.value, &schema.pointer);
                     places.push(target);
                     places.push(schema.pointer.clone());
                 }

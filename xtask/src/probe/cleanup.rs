@@ -44,6 +44,12 @@ impl Cleanup {
             .iter()
             .any(|l| !l.why.starts_with("the spec has no delete"))
     }
+
+    /// What is gone, by resource: (`removed` or `already deleted`, resource, keys).
+    pub fn deleted(&self) -> impl Iterator<Item = (&'static str, &String, &Vec<Value>)> {
+        let removed = self.removed.iter().map(|(r, k)| ("removed", r, k));
+        removed.chain(self.gone.iter().map(|(r, k)| ("already deleted", r, k)))
+    }
 }
 
 /// Removes what run `run` made, as its journal says and the lists show.
@@ -72,12 +78,8 @@ pub fn clean(
         .filter(|op| op.kind() == Kind::List)
         .collect();
     for list in &lists {
-        for record in listed(caller, list) {
-            if mentions(&record, run)
-                && let Some(key) = keys.key_of(list.resource(), &record)
-            {
-                note(list.resource(), &key);
-            }
+        for key in run_keys(caller, keys, list, run) {
+            note(list.resource(), &key);
         }
     }
     let mut cleanup = Cleanup::default();
@@ -94,37 +96,31 @@ pub fn clean(
                 keys.parameter(delete.resource()).unwrap_or(""),
                 key,
             );
-            match caller.call(delete.method, &path, None, None) {
-                Ok(answer) if answer.status == 404 => {
-                    cleanup
-                        .gone
-                        .entry(delete.resource().to_string())
+            let why = match caller.call(delete.method, &path, None, None) {
+                Ok(answer) if answer.status == 404 || (200..300).contains(&answer.status) => {
+                    let done = if answer.status == 404 {
+                        &mut cleanup.gone
+                    } else {
+                        &mut cleanup.removed
+                    };
+                    done.entry(delete.resource().to_string())
                         .or_default()
                         .push(key.clone());
+                    continue;
                 }
-                Ok(answer) if (200..300).contains(&answer.status) => {
-                    cleanup
-                        .removed
-                        .entry(delete.resource().to_string())
-                        .or_default()
-                        .push(key.clone());
-                }
-                Ok(answer) => cleanup.left.push(Left {
-                    resource: delete.resource().to_string(),
-                    key: key.clone(),
-                    why: format!(
-                        "{} {} answered {}",
-                        delete.method.to_uppercase(),
-                        delete.path,
-                        answer.status
-                    ),
-                }),
-                Err(error) => cleanup.left.push(Left {
-                    resource: delete.resource().to_string(),
-                    key: key.clone(),
-                    why: format!("{error:#}"),
-                }),
-            }
+                Ok(answer) => format!(
+                    "{} {} answered {}",
+                    delete.method.to_uppercase(),
+                    delete.path,
+                    answer.status
+                ),
+                Err(error) => format!("{error:#}"),
+            };
+            cleanup.left.push(Left {
+                resource: delete.resource().to_string(),
+                key: key.clone(),
+                why,
+            });
         }
     }
     for (resource, texts) in &found {
@@ -144,20 +140,16 @@ pub fn clean(
         if !deletes.iter().any(|d| d.resource() == list.resource()) {
             continue;
         }
-        for record in listed(caller, list) {
-            if mentions(&record, run)
-                && let Some(key) = keys.key_of(list.resource(), &record)
-            {
-                let text = key_text(&key);
-                if let Some(removed) = cleanup.removed.get_mut(list.resource()) {
-                    removed.retain(|k| key_text(k) != text);
-                }
-                cleanup.left.push(Left {
-                    resource: list.resource().to_string(),
-                    key,
-                    why: "still listed after its delete".to_string(),
-                });
+        for key in run_keys(caller, keys, list, run) {
+            let text = key_text(&key);
+            if let Some(removed) = cleanup.removed.get_mut(list.resource()) {
+                removed.retain(|k| key_text(k) != text);
             }
+            cleanup.left.push(Left {
+                resource: list.resource().to_string(),
+                key,
+                why: "still listed after its delete".to_string(),
+            });
         }
     }
     cleanup
@@ -181,16 +173,25 @@ fn listed(caller: &Caller, list: &Operation<'_>) -> Vec<Value> {
     }
 }
 
-/// Whether a top-level text field of `record` carries the run id (names, `external_id`).
-fn mentions(record: &Value, run: &str) -> bool {
-    record
-        .as_object()
-        .into_iter()
-        .flatten()
-        .any(|(_, v)| v.as_str().is_some_and(|s| s.contains(run)))
+/// The keys of the records `list` answers whose top-level text fields carry the run id
+/// (names, `external_id`).
+fn run_keys(caller: &Caller, keys: &Keys, list: &Operation<'_>, run: &str) -> Vec<Value> {
+    let mentions = |record: &Value| {
+        record
+            .as_object()
+            .into_iter()
+            .flatten()
+            .any(|(_, v)| v.as_str().is_some_and(|s| s.contains(run)))
+    };
+    listed(caller, list)
+        .iter()
+        .filter(|record| mentions(record))
+        .filter_map(|record| keys.key_of(list.resource(), record))
+        .collect()
 }
 
-fn key_text(key: &Value) -> String {
+/// A key as it goes into a path or query: a string as itself, anything else as JSON.
+pub fn key_text(key: &Value) -> String {
     match key {
         Value::String(text) => text.clone(),
         other => other.to_string(),

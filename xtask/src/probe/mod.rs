@@ -133,11 +133,8 @@ pub fn run(matches: &clap::ArgMatches, decoders: &[Decoder]) -> anyhow::Result<E
         let caller = Caller::new(base, &key, "probe")?;
         let keys = Keys::of(&operations);
         let done = cleanup::clean(&spec, &operations, &keys, &caller, run, &entries);
-        for (resource, keys) in &done.removed {
-            println!("removed {} {resource}", keys.len());
-        }
-        for (resource, keys) in &done.gone {
-            println!("already deleted {} {resource}", keys.len());
+        for (deleted, resource, keys) in done.deleted() {
+            println!("{deleted} {} {resource}", keys.len());
         }
         for left in &done.left {
             println!("left {} {}: {}", left.resource, left.key, left.why);
@@ -448,7 +445,7 @@ impl<'s> Probe<'_, 's> {
                 ("query", Some(value)) => query.push(format!(
                     "{}={}",
                     parameter.name,
-                    progenitor_client::encode_path(&value_text(&value))
+                    progenitor_client::encode_path(&cleanup::key_text(&value))
                 )),
                 (_, None) if parameter.required => {
                     return Err(format!("nothing made gives `{}`", parameter.name));
@@ -611,12 +608,5 @@ fn documented_successes(operation: &Operation<'_>) -> String {
         "2xx".to_string()
     } else {
         codes.join(" or ")
-    }
-}
-
-fn value_text(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
     }
 }

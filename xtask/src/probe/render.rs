@@ -110,6 +110,15 @@ impl Report {
         }
     }
 
+    /// Where the spec states what contradiction `index` (which no guess covers) says is wrong.
+    fn stated_at(&self, index: usize, lines_of: &dyn Fn(&str) -> Option<usize>) -> String {
+        let place = self.contradictions[index]
+            .places
+            .first()
+            .map_or("", String::as_str);
+        self.spec_line(place, lines_of(place))
+    }
+
     fn evidence(&self, index: usize) -> String {
         let c = &self.contradictions[index];
         format!("{} ({}): {}", c.operation, c.purpose, c.message)
@@ -155,29 +164,19 @@ impl Report {
         if !self.unguessed.is_empty() {
             let _ = writeln!(out, "\ncontradicted where the spec does not guess:");
             for index in &self.unguessed {
-                let c = &self.contradictions[*index];
-                let place = c.places.first().map(String::as_str).unwrap_or("");
                 let _ = writeln!(
                     out,
                     "  {}\n      seen: {}",
-                    self.spec_line(place, lines_of(place)),
+                    self.stated_at(*index, lines_of),
                     self.evidence(*index)
                 );
             }
         }
         let _ = writeln!(out, "\ncleanup:");
-        for (resource, keys) in &self.cleanup.removed {
+        for (deleted, resource, keys) in self.cleanup.deleted() {
             let _ = writeln!(
                 out,
-                "  removed {} {resource}: {}",
-                keys.len(),
-                keys_text(keys)
-            );
-        }
-        for (resource, keys) in &self.cleanup.gone {
-            let _ = writeln!(
-                out,
-                "  already deleted {} {resource}: {}",
+                "  {deleted} {} {resource}: {}",
                 keys.len(),
                 keys_text(keys)
             );
@@ -225,15 +224,10 @@ impl Report {
                 );
             }
             for index in &self.unguessed {
-                let place = self.contradictions[*index]
-                    .places
-                    .first()
-                    .map(String::as_str)
-                    .unwrap_or("");
                 let _ = writeln!(
                     out,
                     "| `{}` | (stated, not guessed) | {} |",
-                    self.spec_line(place, lines_of(place)),
+                    self.stated_at(*index, lines_of),
                     markdown_cell(&self.evidence(*index))
                 );
             }
@@ -276,21 +270,10 @@ impl Report {
             );
         }
         let _ = writeln!(out, "\n### Cleanup\n");
-        for (resource, keys) in &self.cleanup.removed {
-            let _ = writeln!(
-                out,
-                "- removed {} {resource}: {}",
-                keys.len(),
-                markdown_cell(&keys_text(keys))
-            );
-        }
-        for (resource, keys) in &self.cleanup.gone {
-            let _ = writeln!(
-                out,
-                "- already deleted {} {resource}: {}",
-                keys.len(),
-                markdown_cell(&keys_text(keys))
-            );
+        for (deleted, resource, keys) in self.cleanup.deleted() {
+            let count = keys.len();
+            let keys = markdown_cell(&keys_text(keys));
+            let _ = writeln!(out, "- {deleted} {count} {resource}: {keys}");
         }
         for left in &self.cleanup.left {
             let _ = writeln!(
