@@ -179,30 +179,12 @@ fn compare(
                     &at,
                 );
             }
-            let wanted: BTreeSet<&str> = wanted
-                .iter()
-                .map(String::as_str)
-                .filter(|t| *t != "null")
-                .collect();
-            let accepted: BTreeSet<&str> = accepted
-                .iter()
-                .map(String::as_str)
-                .filter(|t| *t != "null")
-                .collect();
-            // A JSON integer is a number: a type for numbers takes integers too.
-            let covers = |types: &BTreeSet<&str>, kind: &str| {
-                types.contains(kind) || (kind == "integer" && types.contains("number"))
+            let not_null = |types: &BTreeSet<String>| -> BTreeSet<String> {
+                types.iter().filter(|t| *t != "null").cloned().collect()
             };
-            let widened: Vec<&str> = accepted
-                .iter()
-                .copied()
-                .filter(|t| !covers(&wanted, t))
-                .collect();
-            let narrowed: Vec<&str> = wanted
-                .iter()
-                .copied()
-                .filter(|t| !covers(&accepted, t))
-                .collect();
+            let (wanted, accepted) = (not_null(&wanted), not_null(&accepted));
+            let widened = not_covered(&accepted, &wanted);
+            let narrowed = not_covered(&wanted, &accepted);
             if !narrowed.is_empty() {
                 report(
                     &member,
@@ -211,8 +193,8 @@ fn compare(
                         place.rust_type,
                         narrowed.join(", ")
                     ),
-                    describe_set(&wanted),
-                    describe_set(&accepted),
+                    describe(&wanted),
+                    describe(&accepted),
                     &at,
                 );
             } else if !widened.is_empty() {
@@ -223,8 +205,8 @@ fn compare(
                         place.rust_type,
                         widened.join(", ")
                     ),
-                    describe_set(&wanted),
-                    describe_set(&accepted),
+                    describe(&wanted),
+                    describe(&accepted),
                     &at,
                 );
             }
@@ -278,12 +260,19 @@ fn names(list: Option<&Value>) -> BTreeSet<String> {
         .collect()
 }
 
-fn describe(types: &BTreeSet<String>) -> String {
-    types.iter().cloned().collect::<Vec<_>>().join(" or ")
+/// The types of `types` that `by` does not take. A JSON integer is a number: a type for
+/// numbers takes integers too.
+fn not_covered<'t>(types: &'t BTreeSet<String>, by: &BTreeSet<String>) -> Vec<&'t str> {
+    let covers = |kind: &str| by.contains(kind) || (kind == "integer" && by.contains("number"));
+    types
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !covers(t))
+        .collect()
 }
 
-fn describe_set(types: &BTreeSet<&str>) -> String {
-    types.iter().copied().collect::<Vec<_>>().join(" or ")
+fn describe(types: &BTreeSet<String>) -> String {
+    types.iter().cloned().collect::<Vec<_>>().join(" or ")
 }
 
 /// Follows `$ref`s into the schema's `$defs` (schemars writes `#/$defs/Name`), with the

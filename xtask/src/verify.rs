@@ -16,8 +16,9 @@ use crate::examples::{self, ExampleName, MAX_EXAMPLE_BYTES};
 use crate::report::{self, Class, Finding, Format, SpecPlace};
 use crate::roundtrip::PathIndex;
 use crate::{allow, workspace};
+use answering_agent_spec::pointer::{escape, unescape};
 use answering_agent_spec::schema::{self, Direction};
-use answering_agent_spec::{Operation, Spec, SpecError, pointer::escape};
+use answering_agent_spec::{Operation, Spec, SpecError};
 
 /// The folder of recorded examples, relative to the workspace root.
 pub const EXAMPLES_DIR: &str = "openapi/examples";
@@ -255,10 +256,9 @@ impl<'a> Verifier<'a> {
     /// Checks the contents of an example file named `path` (for its operation and status);
     /// `name` is how findings name it.
     pub fn check_bytes(&self, path: &Path, name: &str, bytes: &[u8]) -> Vec<Finding> {
-        let target = match ExampleName::parse(path) {
-            Ok(example) => self.cached_target(example),
-            Err(why) => Err(Box::new(Finding::new(Class::UnmappedFile, name, "", why))),
-        };
+        let target = ExampleName::parse(path)
+            .map_err(|why| Box::new(Finding::new(Class::UnmappedFile, name, "", why)))
+            .and_then(|example| self.cached_target(example));
         let target = match target {
             Ok(target) => target,
             Err(finding) => return vec![finding.with_file(name)],
@@ -364,19 +364,16 @@ impl<'a> Verifier<'a> {
                 continue;
             };
             let label = format!("{}#{schema_pointer}/example", self.spec.file);
-            let mut found = self.schema_findings(
-                &label,
-                example,
-                schema_pointer,
-                &self.validator(schema_pointer, Direction::Response),
+            let line = self
+                .spec
+                .locate(&format!("{schema_pointer}/example"))
+                .map(|l| l.line);
+            let validator = self.validator(schema_pointer, Direction::Response);
+            findings.extend(
+                self.schema_findings(&label, example, schema_pointer, &validator)
+                    .into_iter()
+                    .map(|finding| Finding { line, ..finding }),
             );
-            for finding in &mut found {
-                finding.line = self
-                    .spec
-                    .locate(&format!("{schema_pointer}/example"))
-                    .map(|l| l.line);
-            }
-            findings.extend(found);
             checked.insert((schema_pointer.clone(), String::new(), Slot::Success));
         }
         (checked.len(), findings)
@@ -776,11 +773,7 @@ impl<'a> Verifier<'a> {
             if let Some((parent, name)) = pointer.rsplit_once('/')
                 && let Some((parent_node, _)) = schema::at(&self.spec.value, root, value, parent)
             {
-                let required = schema::requires(
-                    &self.spec.value,
-                    parent_node,
-                    &name.replace("~1", "/").replace("~0", "~"),
-                );
+                let required = schema::requires(&self.spec.value, parent_node, &unescape(name));
                 said.push_str(if required { ", required" } else { ", optional" });
             }
             finding.expected = Some(said);
@@ -801,11 +794,7 @@ impl<'a> Verifier<'a> {
         }
     }
 
-    fn validator(
-        &self,
-        schema_pointer: &str,
-        direction: Direction,
-    ) -> Rc<Result<jsonschema::Validator, String>> {
+    fn validator(&self, schema_pointer: &str, direction: Direction) -> Compiled {
         let key = (schema_pointer.to_string(), direction);
         if let Some(found) = self.validators.borrow().get(&key) {
             return found.clone();
