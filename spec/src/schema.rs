@@ -47,16 +47,10 @@ pub fn validation_document(
             components.insert(name.clone(), translate(spec, schema, direction, closed));
         }
     }
-    let mut root = Map::new();
-    root.insert(
-        "allOf".into(),
-        Value::Array(vec![translate(spec, target, direction, closed)]),
-    );
-    root.insert(
-        "components".into(),
-        serde_json::json!({ "schemas": components }),
-    );
-    Value::Object(root)
+    serde_json::json!({
+        "allOf": [translate(spec, target, direction, closed)],
+        "components": { "schemas": components },
+    })
 }
 
 /// A validator of instances against the schema `target` (a schema object of `spec`):
@@ -134,7 +128,7 @@ pub fn translate(spec: &Value, schema: &Value, direction: Direction, closed: boo
     let composed = ["allOf", "anyOf", "oneOf"]
         .iter()
         .any(|k| object.contains_key(*k));
-    let nullable = object.get("nullable") == Some(&Value::Bool(true));
+    let nullable = nullable(schema);
     // Beside a composition (`nullable: true` + `allOf: [$ref]`, the OpenAPI 3.0 way to make a
     // referenced schema nullable), null is its own branch below: the members refuse it.
     if nullable && !composed {
@@ -276,26 +270,26 @@ pub fn child<'a>(
             &format!("{pointer}/properties/{}", escape(key)),
         ));
     }
-    if let Some(Value::Array(branches)) = schema.get("allOf") {
-        for (index, branch) in branches.iter().enumerate() {
-            if let Some(found) = child(
+    if let Some(Value::Array(branches)) = schema.get("allOf")
+        && let Some(found) = branches.iter().enumerate().find_map(|(index, branch)| {
+            child(
                 spec,
                 (branch, &format!("{pointer}/allOf/{index}")),
                 key,
                 false,
-            ) {
-                return Some(found);
-            }
-        }
+            )
+        })
+    {
+        return Some(found);
     }
-    match schema.get("additionalProperties") {
-        Some(extra @ Value::Object(_)) => Some(deref(
-            spec,
-            extra,
-            &format!("{pointer}/additionalProperties"),
-        )),
-        _ => None,
-    }
+    let extra = schema
+        .get("additionalProperties")
+        .filter(|extra| extra.is_object())?;
+    Some(deref(
+        spec,
+        extra,
+        &format!("{pointer}/additionalProperties"),
+    ))
 }
 
 /// The schema for the instance node at `instance_pointer`, walking down from `root`.
@@ -308,7 +302,7 @@ pub fn at<'a>(
     let mut current = deref(spec, root.0, root.1);
     let mut node = instance;
     for raw in instance_pointer.split('/').skip(1) {
-        let key = raw.replace("~1", "/").replace("~0", "~");
+        let key = pointer::unescape(raw);
         let array = node.is_array();
         current = child(spec, (current.0, &current.1), &key, array)?;
         node = if array {

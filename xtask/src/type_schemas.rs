@@ -339,7 +339,7 @@ fn spec_types(spec: &Value, node: &Value) -> Option<BTreeSet<String>> {
             return None;
         }
     }
-    if node.get("nullable") == Some(&Value::Bool(true)) {
+    if answering_agent_spec::schema::nullable(node) {
         types.insert("null".to_string());
     }
     Some(types)
