@@ -129,9 +129,7 @@ fn bench(build_cost: bool) -> anyhow::Result<ExitCode> {
         let status = command
             .status()
             .map_err(|e| anyhow::anyhow!("cannot run {name}: {e}"))?;
-        if !status.success() {
-            return Err(anyhow::anyhow!("{name} failed"));
-        }
+        anyhow::ensure!(status.success(), "{name} failed");
     }
     Ok(ExitCode::SUCCESS)
 }

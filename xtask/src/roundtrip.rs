@@ -449,10 +449,8 @@ impl ser::SerializeStruct for Struct<'_, '_, '_> {
                 }
                 let length = self.state.path.len();
                 push_segment(&mut self.state.path, key);
-                let droppable = match self.state.index.optional.get(&self.state.path) {
-                    Some(default) => value.is_null() || default.as_ref() == Some(value),
-                    None => false,
-                };
+                let droppable = (self.state.index.optional.get(&self.state.path))
+                    .is_some_and(|default| value.is_null() || default.as_ref() == Some(value));
                 self.state.path.truncate(length);
                 if !droppable {
                     result = Err(Differs);

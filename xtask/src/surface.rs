@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use quote::ToTokens;
-use syn::{Fields, ImplItem, Item, Visibility};
+use syn::{Attribute, Fields, ImplItem, ImplItemFn, Item, Visibility};
 
 /// One generation's public items, keyed by a readable path.
 #[derive(Default)]
@@ -30,17 +30,13 @@ impl Surface {
         for item in &file.items {
             match item {
                 Item::Impl(block) if block.trait_.is_none() && text(&block.self_ty) == "Client" => {
-                    for member in &block.items {
-                        if let ImplItem::Fn(method) = member {
-                            // Operations return their request builder; `new` and
-                            // `new_with_client` are constructors.
-                            let returns_builder = text(&method.sig.output).contains("builder ::");
-                            if matches!(method.vis, Visibility::Public(_)) && returns_builder {
-                                surface.operations.insert(
-                                    format!("Client::{}", method.sig.ident),
-                                    text(&method.sig),
-                                );
-                            }
+                    // Operations return their request builder; `new` and
+                    // `new_with_client` are constructors.
+                    for method in public_fns(&block.items) {
+                        if text(&method.sig.output).contains("builder ::") {
+                            surface
+                                .operations
+                                .insert(format!("Client::{}", method.sig.ident), text(&method.sig));
                         }
                     }
                 }
@@ -88,14 +84,10 @@ impl Surface {
             }
             let owner = text(&block.self_ty);
             if owner == "Client" {
-                for member in &block.items {
-                    if let ImplItem::Fn(method) = member
-                        && matches!(method.vis, Visibility::Public(_))
-                    {
-                        surface
-                            .operations
-                            .insert(format!("Client::{}", method.sig.ident), text(&method.sig));
-                    }
+                for method in public_fns(&block.items) {
+                    surface
+                        .operations
+                        .insert(format!("Client::{}", method.sig.ident), text(&method.sig));
                 }
             } else if builders.contains(&owner) {
                 surface.add_methods(&owner, &block.items);
@@ -115,13 +107,9 @@ impl Surface {
     }
 
     fn add_methods(&mut self, owner: &str, items: &[ImplItem]) {
-        for member in items {
-            if let ImplItem::Fn(method) = member
-                && matches!(method.vis, Visibility::Public(_))
-            {
-                self.methods
-                    .insert(format!("{owner}::{}", method.sig.ident), text(&method.sig));
-            }
+        for method in public_fns(items) {
+            self.methods
+                .insert(format!("{owner}::{}", method.sig.ident), text(&method.sig));
         }
     }
 
@@ -129,9 +117,9 @@ impl Surface {
         let mut item = item.clone();
         let name = match &mut item {
             Item::Struct(s) => {
-                s.attrs.retain(|a| !a.path().is_ident("doc"));
+                strip_docs(&mut s.attrs);
                 for (index, field) in s.fields.iter_mut().enumerate() {
-                    field.attrs.retain(|a| !a.path().is_ident("doc"));
+                    strip_docs(&mut field.attrs);
                     let field_name = field
                         .ident
                         .as_ref()
@@ -142,12 +130,12 @@ impl Surface {
                 s.ident.to_string()
             }
             Item::Enum(e) => {
-                e.attrs.retain(|a| !a.path().is_ident("doc"));
+                strip_docs(&mut e.attrs);
                 for variant in e.variants.iter_mut() {
-                    variant.attrs.retain(|a| !a.path().is_ident("doc"));
+                    strip_docs(&mut variant.attrs);
                     if let Fields::Named(fields) = &mut variant.fields {
                         for field in fields.named.iter_mut() {
-                            field.attrs.retain(|a| !a.path().is_ident("doc"));
+                            strip_docs(&mut field.attrs);
                         }
                     }
                     self.members.insert(
@@ -158,13 +146,25 @@ impl Surface {
                 e.ident.to_string()
             }
             Item::Type(t) => {
-                t.attrs.retain(|a| !a.path().is_ident("doc"));
+                strip_docs(&mut t.attrs);
                 t.ident.to_string()
             }
             _ => return,
         };
         self.types.insert(format!("types::{name}"), text(&item));
     }
+}
+
+/// The public methods among an impl block's items.
+fn public_fns(items: &[ImplItem]) -> impl Iterator<Item = &ImplItemFn> {
+    items.iter().filter_map(|member| match member {
+        ImplItem::Fn(method) if matches!(method.vis, Visibility::Public(_)) => Some(method),
+        _ => None,
+    })
+}
+
+fn strip_docs(attrs: &mut Vec<Attribute>) {
+    attrs.retain(|a| !a.path().is_ident("doc"));
 }
 
 /// The tokens of a node as one line of text: what two generations' items are compared by.

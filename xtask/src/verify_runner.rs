@@ -104,20 +104,7 @@ fn stamp(binary: &Path, started: SystemTime) {
 
 /// Whether `binary` is what cargo would build now from the workspace at `root`.
 fn is_fresh(binary: &Path, root: &Path) -> bool {
-    let Ok(stamp) = std::fs::read_to_string(stamp_path(binary)) else {
-        return false;
-    };
-    let mut lines = stamp.lines();
-    let (Some(started), Some(recorded)) = (
-        lines.next().and_then(|line| line.parse::<u128>().ok()),
-        lines.next(),
-    ) else {
-        return false;
-    };
-    if identity(binary).as_deref() != Some(recorded) {
-        return false;
-    }
-    let Ok(dep_info) = std::fs::read_to_string(binary.with_extension("d")) else {
+    let Some((started, dep_info)) = stamped(binary) else {
         return false;
     };
     let mut inputs = dep_info_inputs(&dep_info);
@@ -134,6 +121,21 @@ fn is_fresh(binary: &Path, root: &Path) -> bool {
             .and_then(nanos)
             .is_some_and(|modified| modified < started)
     })
+}
+
+/// When the cargo run that left `binary` started, and the `.d` file of that build; `None`
+/// when there is no stamp, or it records another binary.
+fn stamped(binary: &Path) -> Option<(u128, String)> {
+    let stamp = std::fs::read_to_string(stamp_path(binary)).ok()?;
+    let mut lines = stamp.lines();
+    let started = lines.next()?.parse::<u128>().ok()?;
+    if identity(binary).as_deref() != Some(lines.next()?) {
+        return None;
+    }
+    Some((
+        started,
+        std::fs::read_to_string(binary.with_extension("d")).ok()?,
+    ))
 }
 
 /// The inputs a make-style `.d` file lists after `target:`; spaces in paths are escaped.
