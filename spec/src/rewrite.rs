@@ -106,11 +106,7 @@ fn parameters_extracted(spec: &Spec) -> Value {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
-        let mut owners: Vec<(String, &mut Value)> = Vec::new();
-        for (key, value) in item.iter_mut() {
-            owners.push((key.clone(), value));
-        }
-        for (owner, node) in owners {
+        for (owner, node) in item.iter_mut() {
             let lists: Vec<&mut Value> = if owner == "parameters" {
                 vec![node]
             } else {

@@ -75,13 +75,11 @@ fn cached(
 /// running generator's identity; `None` when either cannot be known.
 fn location() -> Option<(PathBuf, String)> {
     let exe = std::env::current_exe().ok()?;
-    let meta = std::fs::metadata(&exe).ok()?;
-    let modified = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    let identity = format!("{} {} {}", exe.display(), meta.len(), modified.as_nanos());
+    let identity = format!(
+        "{} {}",
+        exe.display(),
+        crate::verify_runner::identity(&exe)?
+    );
     Some((exe.with_file_name("xtask-gen.cache.json"), identity))
 }
 

@@ -4,7 +4,7 @@
 
 use std::process::ExitCode;
 
-use similar::TextDiff;
+use similar::{ChangeTag, TextDiff};
 
 use crate::gen_cache::{self, Outputs};
 
@@ -61,7 +61,7 @@ pub fn run(check: bool) -> anyhow::Result<ExitCode> {
         let current = match std::fs::read_to_string(&target) {
             Ok(text) => text.replace("\r\n", "\n"),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(anyhow::anyhow!("{path}: cannot read: {e}")),
+            Err(e) => anyhow::bail!("{path}: cannot read: {e}"),
         };
         if current == *fresh {
             println!("{path} is up to date with {}", codegen::SPEC_PATH);
@@ -153,14 +153,8 @@ fn summary(old: &str, new: &str, diff: &TextDiff<'_, '_, str>) -> String {
             out.push('\n');
         }
     }
-    let (mut inserted, mut deleted) = (0, 0);
-    for change in diff.iter_all_changes() {
-        match change.tag() {
-            similar::ChangeTag::Insert => inserted += 1,
-            similar::ChangeTag::Delete => deleted += 1,
-            similar::ChangeTag::Equal => {}
-        }
-    }
+    let count = |tag| diff.iter_all_changes().filter(|c| c.tag() == tag).count();
+    let (inserted, deleted) = (count(ChangeTag::Insert), count(ChangeTag::Delete));
     out.push_str(&format!("  lines: +{inserted} -{deleted}\n"));
     out
 }

@@ -82,7 +82,7 @@ fn stamp_path(binary: &Path) -> PathBuf {
 }
 
 /// The binary's identity: size and modification time.
-fn identity(binary: &Path) -> Option<String> {
+pub fn identity(binary: &Path) -> Option<String> {
     let meta = std::fs::metadata(binary).ok()?;
     Some(format!("{} {}", meta.len(), nanos(meta.modified().ok()?)?))
 }

@@ -346,7 +346,7 @@ impl<'s> Probe<'_, 's> {
             skipped: None,
             millis: None,
         };
-        let request = match self.request(step) {
+        let (path, body) = match self.request(step) {
             Ok(request) => request,
             Err(why) => {
                 call.skipped = Some(why);
@@ -354,7 +354,6 @@ impl<'s> Probe<'_, 's> {
                 return Ok(());
             }
         };
-        let (path, body) = request;
         if operation.kind() == Kind::Create {
             journal.write(&Entry::Asking {
                 resource: operation.resource().to_string(),

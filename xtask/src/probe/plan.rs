@@ -303,13 +303,10 @@ impl<'s> Brander<'s> {
             (schema.get("x-redact").and_then(Value::as_str), &mut *value)
         {
             match kind {
-                "external_id" => {
+                "external_id" | "email" => {
                     self.counter += 1;
-                    *text = format!("{}-{}", self.run, self.counter);
-                }
-                "email" => {
-                    self.counter += 1;
-                    *text = format!("{}-{}@example.com", self.run, self.counter);
+                    let domain = if kind == "email" { "@example.com" } else { "" };
+                    *text = format!("{}-{}{domain}", self.run, self.counter);
                 }
                 "organization" | "person" | "text" => *text = format!("{} {kind}", self.run),
                 _ => {}
@@ -321,14 +318,11 @@ impl<'s> Brander<'s> {
         }
         match value {
             Value::Object(object) => {
-                for (name, child) in object.iter_mut() {
-                    if let Some((child_schema, child_pointer)) = answering_agent_spec::schema::child(
-                        &self.spec.value,
-                        (schema, &pointer),
-                        name,
-                        false,
-                    ) {
-                        self.brand(child_schema, &child_pointer, child, created, depth + 1);
+                for (name, field) in object.iter_mut() {
+                    if let Some((child_schema, child_pointer)) =
+                        child(&self.spec.value, (schema, &pointer), name, false)
+                    {
+                        self.brand(child_schema, &child_pointer, field, created, depth + 1);
                     }
                 }
             }
@@ -383,16 +377,11 @@ fn keep_external_ids(spec: &Spec, operation: &Operation<'_>, from: &Value, into:
         }
         if let (Value::Object(into), Value::Object(from)) = (into, from) {
             for (name, value) in into.iter_mut() {
-                if let (Some(source), Some((child, at))) = (
+                if let (Some(source), Some((property, at))) = (
                     from.get(name),
-                    answering_agent_spec::schema::child(
-                        &spec.value,
-                        (schema, &pointer),
-                        name,
-                        false,
-                    ),
+                    child(&spec.value, (schema, &pointer), name, false),
                 ) {
-                    copy(spec, child, &at, source, value, depth + 1);
+                    copy(spec, property, &at, source, value, depth + 1);
                 }
             }
         }
