@@ -530,11 +530,7 @@ impl Section<'_> {
     fn block(&self) -> Option<&str> {
         let start = self.body.find(BEGIN)?;
         let end = self.body[start..].find(END)? + start + END.len();
-        let end = if self.body[end..].starts_with('\n') {
-            end + 1
-        } else {
-            end
-        };
+        let end = end + usize::from(self.body[end..].starts_with('\n'));
         Some(&self.body[start..end])
     }
 
@@ -565,11 +561,10 @@ fn update(text: &str, pending: &Pending, today: &str) -> String {
             "## [Unreleased]\n".to_string()
         };
         out.push_str(&heading);
-        let block = if pending.required().is_some() {
-            pending.block()
-        } else {
-            String::new()
-        };
+        let block = pending
+            .required()
+            .map(|_| pending.block())
+            .unwrap_or_default();
         let body = match newest {
             Some(section) => match section.block() {
                 Some(old) => section.body.replacen(old, &block, 1),

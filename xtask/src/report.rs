@@ -196,15 +196,11 @@ fn text(out: &mut String, f: &Finding, colour: bool) {
         None if f.class.is_drift() => paint("33", f.class.name()),
         None => paint("31", f.class.name()),
     };
-    let pointer = if f.pointer.is_empty() {
-        "/".to_string()
-    } else {
-        f.pointer.clone()
-    };
     let _ = writeln!(
         out,
-        "{}: {label} at {pointer}: {}",
+        "{}: {label} at {}: {}",
         paint("1", &place),
+        shown_pointer(f),
         f.message
     );
     if let Some(actual) = &f.actual {
@@ -233,6 +229,15 @@ fn text(out: &mut String, f: &Finding, colour: bool) {
     }
 }
 
+/// The finding's pointer as printed: `/` for the whole document.
+fn shown_pointer(f: &Finding) -> &str {
+    if f.pointer.is_empty() {
+        "/"
+    } else {
+        &f.pointer
+    }
+}
+
 fn github(out: &mut String, f: &Finding) {
     // Workflow commands: properties escape `%`, CR, LF, `:` and `,`; the message `%`, CR, LF.
     let escape_data = |s: &str| {
@@ -254,15 +259,7 @@ fn github(out: &mut String, f: &Finding) {
         let _ = write!(properties, ",col={column}");
     }
     let _ = write!(properties, ",title={}", escape_property(f.class.name()));
-    let mut message = format!(
-        "{} at {}",
-        f.message,
-        if f.pointer.is_empty() {
-            "/"
-        } else {
-            &f.pointer
-        }
-    );
+    let mut message = format!("{} at {}", f.message, shown_pointer(f));
     if let Some(fix) = &f.fix {
         let _ = write!(message, "\nfix: {fix}");
     }

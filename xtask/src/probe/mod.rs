@@ -409,9 +409,7 @@ impl<'s> Probe<'_, 's> {
                 step,
                 &id,
                 format!("answered {status} with a body that is not JSON"),
-                assess::response_place(operation, status)
-                    .into_iter()
-                    .collect(),
+                assess::response_place(operation, status),
                 None,
             );
         }
@@ -519,9 +517,7 @@ impl<'s> Probe<'_, 's> {
                 step,
                 id,
                 message,
-                assess::response_place(operation, status)
-                    .into_iter()
-                    .collect(),
+                assess::response_place(operation, status),
                 None,
             );
             return None;
@@ -566,14 +562,14 @@ impl<'s> Probe<'_, 's> {
         step: &plan::Step<'_, 's>,
         id: &str,
         message: String,
-        places: Vec<String>,
+        places: impl IntoIterator<Item = String>,
         finding: Option<crate::report::Finding>,
     ) {
         self.contradictions.push(Contradiction {
             operation: id.to_string(),
             purpose: step.purpose.slug().to_string(),
             message,
-            places,
+            places: places.into_iter().collect(),
             finding,
         });
     }
