@@ -66,26 +66,22 @@ fn walk<'a>(
     let mut node = node;
     let mut pointer = pointer.to_string();
     while let Some(reference) = node.get("$ref").and_then(Value::as_str) {
-        let at = format!("{pointer}/$ref");
+        let fail = |message: String| {
+            let pointer = format!("{pointer}/$ref");
+            Err(RefError { pointer, message })
+        };
         let Some(target) = ref_target(reference) else {
-            return Err(RefError {
-                pointer: at,
-                message: format!(
-                    "`$ref: {reference}` points outside this document; only local references (`#/...`) are supported"
-                ),
-            });
+            return fail(format!(
+                "`$ref: {reference}` points outside this document; only local references (`#/...`) are supported"
+            ));
         };
         if seen.contains(&target) {
-            return Err(RefError {
-                pointer: at,
-                message: format!("`$ref: {reference}` is a cycle of references to itself"),
-            });
+            return fail(format!(
+                "`$ref: {reference}` is a cycle of references to itself"
+            ));
         }
         let Some(next) = root.pointer(&target) else {
-            return Err(RefError {
-                pointer: at,
-                message: format!("dangling `$ref: {reference}`: nothing at {target}"),
-            });
+            return fail(format!("dangling `$ref: {reference}`: nothing at {target}"));
         };
         seen.push(target.clone());
         node = next;

@@ -676,10 +676,9 @@ impl<'a> Verifier<'a> {
                             });
                             let default =
                                 property.as_ref().and_then(|(node, _)| node.get("default"));
-                            if (value.is_null() || default == Some(value)) && !required {
-                                // For an optional property, null and its default mean the
-                                // same as absent.
-                            } else {
+                            // For an optional property, null and its default mean the same
+                            // as absent.
+                            if required || !(value.is_null() || default == Some(value)) {
                                 let (class, message) = if value.is_null() {
                                     (
                                         Class::RoundTripChanged,
@@ -833,14 +832,9 @@ fn same_on_the_wire(a: &Value, b: &Value, schema: Option<&Value>) -> bool {
         },
         (Value::String(x), Value::String(y)) => {
             let format = schema.and_then(|s| s.get("format")).and_then(Value::as_str);
+            let parse = chrono::DateTime::parse_from_rfc3339;
             match format {
-                Some("date-time") => match (
-                    chrono::DateTime::parse_from_rfc3339(x),
-                    chrono::DateTime::parse_from_rfc3339(y),
-                ) {
-                    (Ok(x), Ok(y)) => x == y,
-                    _ => false,
-                },
+                Some("date-time") => matches!((parse(x), parse(y)), (Ok(x), Ok(y)) if x == y),
                 _ => x == y,
             }
         }
