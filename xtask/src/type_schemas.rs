@@ -149,6 +149,10 @@ fn compare(
             );
             continue;
         };
+        let mut mismatch = |words: &str, expected: String, actual: String| {
+            let message = format!("{}.{name} {words}", place.rust_type);
+            report(&member, message, expected, actual, &at);
+        };
         let (property, _) = answering_agent_spec::schema::deref(&spec.value, property, &at);
         let wanted = spec_types(&spec.value, property);
         let accepted = rust_types(rust_root, rust_property);
@@ -157,26 +161,16 @@ fn compare(
             let wanted_null = wanted.contains("null");
             let accepted_null = accepted.contains("null");
             if wanted_null && !accepted_null {
-                report(
-                    &member,
-                    format!(
-                        "{}.{name} refuses null, which the spec allows (a nullable was lost)",
-                        place.rust_type
-                    ),
+                mismatch(
+                    "refuses null, which the spec allows (a nullable was lost)",
                     describe(&wanted),
                     describe(&accepted),
-                    &at,
                 );
             } else if !wanted_null && accepted_null && required {
-                report(
-                    &member,
-                    format!(
-                        "{}.{name} accepts null, which the spec does not (widened)",
-                        place.rust_type
-                    ),
+                mismatch(
+                    "accepts null, which the spec does not (widened)",
                     describe(&wanted),
                     describe(&accepted),
-                    &at,
                 );
             }
             let not_null = |types: &BTreeSet<String>| -> BTreeSet<String> {
@@ -186,52 +180,36 @@ fn compare(
             let widened = not_covered(&accepted, &wanted);
             let narrowed = not_covered(&wanted, &accepted);
             if !narrowed.is_empty() {
-                report(
-                    &member,
-                    format!(
-                        "{}.{name} refuses {} that the spec allows (narrowed)",
-                        place.rust_type,
+                mismatch(
+                    &format!(
+                        "refuses {} that the spec allows (narrowed)",
                         narrowed.join(", ")
                     ),
                     describe(&wanted),
                     describe(&accepted),
-                    &at,
                 );
             } else if !widened.is_empty() {
-                report(
-                    &member,
-                    format!(
-                        "{}.{name} accepts {} that the spec does not (widened)",
-                        place.rust_type,
+                mismatch(
+                    &format!(
+                        "accepts {} that the spec does not (widened)",
                         widened.join(", ")
                     ),
                     describe(&wanted),
                     describe(&accepted),
-                    &at,
                 );
             }
         }
         let has_default = property.get("default").is_some();
         match (required, rust_required.contains(name)) {
-            (true, false) if !has_default => report(
-                &member,
-                format!(
-                    "{}.{name} is optional, but the spec requires it",
-                    place.rust_type
-                ),
+            (true, false) if !has_default => mismatch(
+                "is optional, but the spec requires it",
                 "required".to_string(),
                 "optional".to_string(),
-                &at,
             ),
-            (false, true) => report(
-                &member,
-                format!(
-                    "{}.{name} is required, but the spec makes it optional (narrowed)",
-                    place.rust_type
-                ),
+            (false, true) => mismatch(
+                "is required, but the spec makes it optional (narrowed)",
                 "optional".to_string(),
                 "required".to_string(),
-                &at,
             ),
             _ => {}
         }
