@@ -236,24 +236,19 @@ pub fn seeds(root: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
     // The whole spec goes through the same code in every `gen` and test; the fuzzer's time
     // goes further on its slices (MAX_LEN).
     let mut seeds = Vec::new();
+    let mut seed = |target: &str, name: String, text: String| {
+        seeds.push((target.to_string(), name, text));
+    };
     for (i, (id, text)) in slices.iter().enumerate() {
-        seeds.push(("spec".into(), format!("seed-{id}"), text.clone()));
+        seed("spec", format!("seed-{id}"), text.clone());
         let (next_id, next) = &slices[(i + 1) % slices.len()];
         let pair = format!("{text}\0{next}");
-        seeds.push(("diff".into(), format!("seed-{id}-{next_id}"), pair));
-        seeds.push((
-            "diff".into(),
-            format!("seed-{id}"),
-            format!("{text}\0{text}"),
-        ));
+        seed("diff", format!("seed-{id}-{next_id}"), pair);
+        seed("diff", format!("seed-{id}"), format!("{text}\0{text}"));
     }
     for (name, body) in examples(root)? {
         let file = name.replace('/', "-");
-        seeds.push((
-            "verify".into(),
-            format!("seed-{file}"),
-            format!("{name}\n{body}"),
-        ));
+        seed("verify", format!("seed-{file}"), format!("{name}\n{body}"));
         let example = ExampleName::parse(Path::new(&name));
         if let Ok(ExampleName {
             operation,
@@ -262,27 +257,20 @@ pub fn seeds(root: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
         }) = example
         {
             let head = format!("{operation} {status}\ncontent-type: application/json\n");
-            seeds.push((
-                "client".into(),
-                format!("seed-{file}"),
-                format!("{head}\n{body}"),
-            ));
+            seed("client", format!("seed-{file}"), format!("{head}\n{body}"));
         }
     }
     let creates = creates(&operations);
     // Where the fake serves.
     let base_path = spec.base_path();
     for op in &operations {
-        seeds.push((
-            "client".into(),
-            format!("seed-{}-429", op.id),
-            format!("{} 429\nretry-after: 1\n\n{{}}", op.id),
-        ));
-        seeds.push((
-            "client".into(),
-            format!("seed-{}-204", op.id),
-            format!("{} 204\n\n", op.id),
-        ));
+        let id = &op.id;
+        seed(
+            "client",
+            format!("seed-{id}-429"),
+            format!("{id} 429\nretry-after: 1\n\n{{}}"),
+        );
+        seed("client", format!("seed-{id}-204"), format!("{id} 204\n\n"));
         // Twice: a create whose body refers to another's record succeeds the second time.
         let requests: Vec<String> = creates
             .iter()
@@ -291,11 +279,7 @@ pub fn seeds(root: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
             .chain([op])
             .map(|o| request(o, &operations, &base_path))
             .collect();
-        seeds.push((
-            "fake".into(),
-            format!("seed-{}", op.id),
-            requests.join("\0"),
-        ));
+        seed("fake", format!("seed-{id}"), requests.join("\0"));
     }
     Ok(seeds)
 }
