@@ -90,6 +90,7 @@ pub fn steps<'o, 'a>(spec: &Spec, operations: &'o [Operation<'a>]) -> Vec<Step<'
 
 fn refusals<'o, 'a>(spec: &Spec, order: &[&'o Operation<'a>]) -> Vec<Step<'o, 'a>> {
     let mut steps = Vec::new();
+    let mut step = |operation: &'o Operation<'a>, purpose| steps.push(Step { operation, purpose });
     for operation in order.iter().filter(|op| op.kind() == Kind::Create) {
         let Some((schema, pointer)) = body_schema(spec, operation) else {
             continue;
@@ -107,29 +108,17 @@ fn refusals<'o, 'a>(spec: &Spec, order: &[&'o Operation<'a>]) -> Vec<Step<'o, 'a
             .find(|name| !marks(name))
             .or(required.last())
         {
-            steps.push(Step {
-                operation,
-                purpose: Purpose::MissingField(field.clone()),
-            });
+            step(operation, Purpose::MissingField(field.clone()));
         }
         if carries_external_id(spec, schema, &pointer, 0) {
-            steps.push(Step {
-                operation,
-                purpose: Purpose::Duplicate,
-            });
+            step(operation, Purpose::Duplicate);
         }
     }
     for operation in order.iter().filter(|op| op.kind() == Kind::Read) {
-        steps.push(Step {
-            operation,
-            purpose: Purpose::UnknownId,
-        });
+        step(operation, Purpose::UnknownId);
     }
     if let Some(list) = order.iter().find(|op| op.kind() == Kind::List) {
-        steps.push(Step {
-            operation: list,
-            purpose: Purpose::WrongKey,
-        });
+        step(list, Purpose::WrongKey);
     }
     steps
 }
