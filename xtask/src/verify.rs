@@ -385,13 +385,8 @@ impl<'a> Verifier<'a> {
         if let Some(found) = self.targets.borrow().get(&key) {
             return Ok(found.clone());
         }
-        let example = ExampleName {
-            operation: key.0.clone(),
-            status: key.1,
-            case: String::new(),
-        };
         // A name the spec does not know is a finding, cheap to make again.
-        let target = Rc::new(self.target(&example)?);
+        let target = Rc::new(self.target(&key.0, key.1)?);
         self.targets.borrow_mut().insert(key, target.clone());
         Ok(target)
     }
@@ -416,19 +411,17 @@ impl<'a> Verifier<'a> {
         }
     }
 
-    /// What the spec says an example with this name is, or why it says nothing.
-    fn target(&self, example: &ExampleName) -> Result<Target, Box<Finding>> {
-        let Some(operation) = self.operations.get(&example.operation) else {
+    /// What the spec says an example of operation `id` with this status (`None`: the
+    /// request) is, or why it says nothing.
+    fn target(&self, id: &str, status: Option<u16>) -> Result<Target, Box<Finding>> {
+        let Some(operation) = self.operations.get(id) else {
             let mut known: Vec<&String> = self.operations.keys().collect();
             known.sort();
             let mut finding = Finding::new(
                 Class::UnmappedFile,
                 "",
                 "",
-                format!(
-                    "no operation `{}` in the spec (the folder names the operationId)",
-                    example.operation
-                ),
+                format!("no operation `{id}` in the spec (the folder names the operationId)"),
             );
             finding.fix = Some(format!(
                 "move the file into a folder named after one of: {}",
@@ -436,7 +429,7 @@ impl<'a> Verifier<'a> {
             ));
             return Err(Box::new(finding));
         };
-        let written = match example.status {
+        let written = match status {
             None => operation.request_body.clone(),
             Some(status) => {
                 let Some(response) = operation.response_for(status) else {
@@ -446,10 +439,7 @@ impl<'a> Verifier<'a> {
                         Class::UndocumentedStatus,
                         "",
                         "",
-                        format!(
-                            "operation `{}` documents no {status} response",
-                            example.operation
-                        ),
+                        format!("operation `{id}` documents no {status} response"),
                     );
                     finding.expected = Some(format!("one of {}", documented.join(", ")));
                     finding.actual = Some(status.to_string());
@@ -464,7 +454,7 @@ impl<'a> Verifier<'a> {
             }
         };
         let Some(schema) = written.as_ref().and_then(|node| node.json_schema()) else {
-            let what = match example.status {
+            let what = match status {
                 Some(_) => "this status",
                 None => "the request",
             };
@@ -482,12 +472,12 @@ impl<'a> Verifier<'a> {
             return Err(Box::new(finding));
         };
         let schema = schema.pointer;
-        let slot = match example.status {
+        let slot = match status {
             None => Slot::Request,
             Some(status) if (200..300).contains(&status) => Slot::Success,
             Some(_) => Slot::Error,
         };
-        Ok(self.build_target(&example.operation, slot, schema))
+        Ok(self.build_target(id, slot, schema))
     }
 
     /// The three checks of one body. Schema findings come first and cover what follows

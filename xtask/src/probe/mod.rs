@@ -336,15 +336,11 @@ impl<'s> Probe<'_, 's> {
             operation: id.clone(),
             route: format!("{} {}", operation.method.to_uppercase(), operation.path),
             purpose: step.purpose.describe(),
-            status: None,
             expected: match step.purpose.expected_status() {
                 Some(status) => status.to_string(),
                 None => documented_successes(operation),
             },
-            shape: None,
-            recording: None,
-            skipped: None,
-            millis: None,
+            ..Call::default()
         };
         let (path, body) = match self.request(step) {
             Ok(request) => request,

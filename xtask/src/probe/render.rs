@@ -12,7 +12,7 @@ use super::cleanup::Cleanup;
 use crate::report::markdown_cell;
 
 /// One call the plan made (or skipped).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct Call {
     /// The operationId.
     pub operation: String,
