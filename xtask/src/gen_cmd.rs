@@ -181,6 +181,6 @@ pub fn render(errors: &[SpecError]) -> anyhow::Error {
         "{}\n{} problem{} in the spec; nothing was written.",
         lines.join("\nerror: "),
         errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
+        xtask::report::plural(errors.len())
     )
 }

@@ -267,7 +267,7 @@ pub fn run(args: &clap::ArgMatches) -> anyhow::Result<PathBuf> {
         println!(
             "redacted {} value{} (the spec's `x-secret` and `x-redact`):",
             redacted.len(),
-            if redacted.len() == 1 { "" } else { "s" }
+            crate::report::plural(redacted.len())
         );
         for (pointer, kind) in &redacted {
             println!("  {pointer} -> {kind} pseudonym");

@@ -266,6 +266,11 @@ fn github(out: &mut String, f: &Finding) {
     let _ = writeln!(out, "::{level} {properties}::{}", escape_data(&message));
 }
 
+/// `s` unless `n` is one, for counts in messages: `{n} finding{}`.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 /// Text for a markdown table cell: its pipes escaped and its lines joined.
 pub fn markdown_cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::decoders::{Decode, Decoder, RoundTrip, Slot};
 use crate::examples::{self, ExampleName, MAX_EXAMPLE_BYTES};
-use crate::report::{self, Class, Finding, Format, SpecPlace};
+use crate::report::{self, Class, Finding, Format, SpecPlace, plural};
 use crate::roundtrip::PathIndex;
 use crate::{allow, workspace};
 use answering_agent_spec::pointer::{escape, unescape};
@@ -142,10 +142,6 @@ pub fn run(
     } else {
         ExitCode::FAILURE
     })
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 /// A path as the user should read it: relative to the workspace when inside it.
@@ -694,10 +690,7 @@ impl<'a> Verifier<'a> {
                     }
                     pointer.truncate(length);
                 }
-                for (key, value) in after {
-                    if before.contains_key(key) {
-                        continue;
-                    }
+                for (key, value) in after.iter().filter(|(key, _)| !before.contains_key(*key)) {
                     pointer.push('/');
                     pointer.push_str(&escape(key));
                     let property = child(key, false);

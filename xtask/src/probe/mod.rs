@@ -161,7 +161,7 @@ pub fn run(matches: &clap::ArgMatches, decoders: &[Decoder]) -> anyhow::Result<E
         for (route, count) in creates(&steps) {
             println!(
                 "  {route}: {count} call{} (the refusals among them should make nothing)",
-                if count == 1 { "" } else { "s" }
+                crate::report::plural(count)
             );
         }
         for operation in operations.iter().filter(|op| op.kind() == Kind::Create) {

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::assess::{Assessed, Contradiction, Verdict};
 use super::cleanup::Cleanup;
-use crate::report::markdown_cell;
+use crate::report::{markdown_cell, plural};
 
 /// One call the plan made (or skipped).
 #[derive(Clone, Debug, Default, Serialize)]
@@ -92,11 +92,7 @@ impl Report {
             self.exercised(),
             self.operations,
             self.contradictions.len(),
-            if self.contradictions.len() == 1 {
-                ""
-            } else {
-                "s"
-            },
+            plural(self.contradictions.len()),
             self.count(Verdict::Contradicted),
             self.count(Verdict::Consistent),
             self.count(Verdict::NotExercised),
