@@ -92,12 +92,10 @@ pub fn check_redaction_kinds(spec: &Spec) -> anyhow::Result<()> {
         if let Some(kind) = node.get("x-redact")
             && !kind.as_str().is_some_and(|k| KINDS.contains(&k))
         {
+            let message = format!("`x-redact: {kind}` is not one of {}", KINDS.join(", "));
             problems.push(
-                spec.error(
-                    &format!("{pointer}/x-redact"),
-                    format!("`x-redact: {kind}` is not one of {}", KINDS.join(", ")),
-                )
-                .to_string(),
+                spec.error(&format!("{pointer}/x-redact"), message)
+                    .to_string(),
             );
         }
     });

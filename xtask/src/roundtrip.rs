@@ -67,13 +67,8 @@ impl PathIndex {
                     self.optional
                         .insert(path.clone(), resolved.get("default").cloned());
                 }
-                self.visit(
-                    spec,
-                    property,
-                    &format!("{at}/properties/{}", escape(name)),
-                    path,
-                    refs,
-                );
+                let property_at = format!("{at}/properties/{}", escape(name));
+                self.visit(spec, property, &property_at, path, refs);
                 path.truncate(length);
             }
         }

@@ -103,12 +103,8 @@ pub fn run(
     // Needs no recording: each generated type's schema against the spec's.
     let generated_path = crate::codegen::GENERATED_PATH;
     let generated = std::fs::read_to_string(root.join(generated_path)).unwrap_or_default();
-    findings.extend(crate::type_schemas::check(
-        &spec,
-        types,
-        generated_path,
-        &generated,
-    ));
+    let mismatches = crate::type_schemas::check(&spec, types, generated_path, &generated);
+    findings.extend(mismatches);
 
     let allow_path = examples_dir.join(allow::FILE_NAME);
     let allow_list = allow::AllowList::load(&allow_path, &display(&root, &allow_path))?;

@@ -116,13 +116,8 @@ impl Touched {
                 .flatten()
                 .enumerate()
             {
-                self.node(
-                    spec,
-                    member,
-                    &format!("{pointer}/{key}/{index}"),
-                    value,
-                    depth + 1,
-                );
+                let at = format!("{pointer}/{key}/{index}");
+                self.node(spec, member, &at, value, depth + 1);
             }
         }
         match value {
@@ -141,14 +136,9 @@ impl Touched {
             }
             Some(Value::Array(items)) => {
                 if let Some(item_schema) = schema.get("items") {
+                    let at = format!("{pointer}/items");
                     for item in items {
-                        self.node(
-                            spec,
-                            item_schema,
-                            &format!("{pointer}/items"),
-                            Some(item),
-                            depth + 1,
-                        );
+                        self.node(spec, item_schema, &at, Some(item), depth + 1);
                     }
                 }
             }

@@ -159,12 +159,8 @@ fn carries_external_id(spec: &Spec, schema: &Value, pointer: &str, depth: usize)
     }
     let properties = schema.get("properties").and_then(Value::as_object);
     properties.into_iter().flatten().any(|(name, child)| {
-        carries_external_id(
-            spec,
-            child,
-            &format!("{pointer}/properties/{name}"),
-            depth + 1,
-        )
+        let at = format!("{pointer}/properties/{name}");
+        carries_external_id(spec, child, &at, depth + 1)
     }) || composition_members(schema).any(|m| carries_external_id(spec, m, &pointer, depth + 1))
 }
 
@@ -317,14 +313,9 @@ impl<'s> Brander<'s> {
             }
             Value::Array(items) => {
                 if let Some(items_schema) = schema.get("items") {
+                    let at = format!("{pointer}/items");
                     for item in items {
-                        self.brand(
-                            items_schema,
-                            &format!("{pointer}/items"),
-                            item,
-                            created,
-                            depth + 1,
-                        );
+                        self.brand(items_schema, &at, item, created, depth + 1);
                     }
                 }
             }
