@@ -444,7 +444,8 @@ impl ser::SerializeStruct for Struct<'_, '_, '_> {
                 }
                 let length = self.state.path.len();
                 push_segment(&mut self.state.path, key);
-                let droppable = (self.state.index.optional.get(&self.state.path))
+                let optional = self.state.index.optional.get(&self.state.path);
+                let droppable = optional
                     .is_some_and(|default| value.is_null() || default.as_ref() == Some(value));
                 self.state.path.truncate(length);
                 if !droppable {
