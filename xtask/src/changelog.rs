@@ -292,13 +292,10 @@ impl Pending {
             ));
         }
         let expected = self.block();
-        let described = changelog
-            .map(Changelog::parse)
-            .and_then(|log| {
-                log.newest_unreleased(self.release.version)
-                    .map(|section| section.block() == Some(expected.as_str()))
-            })
-            .unwrap_or(false);
+        let described = changelog.map(Changelog::parse).is_some_and(|log| {
+            log.newest_unreleased(self.release.version)
+                .is_some_and(|section| section.block() == Some(expected.as_str()))
+        });
         if !described {
             problems.push(format!(
                 "{CHANGELOG_PATH} does not describe the spec changes since {}: run `cargo xtask changelog`",
