@@ -2,7 +2,7 @@
 //! call it announces. A run killed at any moment leaves a journal that names everything it
 //! may have made, so `cargo xtask probe --cleanup RUN_ID` can remove it.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -47,20 +47,31 @@ pub struct Journal {
 
 impl Journal {
     /// Creates `DIR/journal.jsonl` for a new run; refuses to overwrite one.
+    ///
+    /// The journal appears with its first line already on disk (written beside it, then
+    /// linked into place), so a run killed at any moment leaves either no journal or one
+    /// that names its run.
     pub fn create(dir: &Path, run: &str, base: &str) -> anyhow::Result<Journal> {
         std::fs::create_dir_all(dir)
             .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", dir.display()))?;
         let path = dir.join(FILE_NAME);
-        let file = OpenOptions::new()
-            .create_new(true)
-            .append(true)
-            .open(&path)
-            .map_err(|e| anyhow::anyhow!("{}: cannot create: {e}", path.display()))?;
-        let mut journal = Journal { file, path };
+        let draft = dir.join(format!(".{FILE_NAME}.{}", std::process::id()));
+        let cannot_create =
+            |e: std::io::Error| anyhow::anyhow!("{}: cannot create: {e}", path.display());
+        let file = File::create(&draft).map_err(cannot_create)?;
+        let mut journal = Journal {
+            file,
+            path: draft.clone(),
+        };
         journal.write(&Entry::Started {
             run: run.to_string(),
             base: base.to_string(),
         })?;
+        // A hard link, unlike a rename, fails when the journal already exists.
+        let linked = std::fs::hard_link(&draft, &path);
+        let _ = std::fs::remove_file(&draft);
+        linked.map_err(cannot_create)?;
+        journal.path = path;
         Ok(journal)
     }
 
