@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::rules::{self, Level};
 use crate::report::SpecPlace;
-use answering_agent_spec::{Operation, Spec, pointer::escape};
+use answering_agent_spec::{Operation, Parameter, Spec, pointer::escape};
 
 /// One change between the two documents.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -171,22 +171,13 @@ impl<'a> Diff<'a> {
             self.base.get(base_pointer).unwrap_or(&Value::Null),
             self.head.get(head_pointer).unwrap_or(&Value::Null),
         );
-        match (is_deprecated(b), is_deprecated(h)) {
-            (false, true) => self.push(
-                "api-operation-deprecated",
-                Some(label),
-                "",
-                format!("{label} was deprecated"),
-                self.new_place(head_pointer),
-            ),
-            (true, false) => self.push(
-                "api-operation-reactivated",
-                Some(label),
-                "",
-                format!("{label} is no longer deprecated"),
-                self.new_place(head_pointer),
-            ),
-            _ => {}
+        if let Some((rule, what)) = toggled(
+            (is_deprecated(b), is_deprecated(h)),
+            ("api-operation-deprecated", "was deprecated"),
+            ("api-operation-reactivated", "is no longer deprecated"),
+        ) {
+            let place = self.new_place(head_pointer);
+            self.push(rule, Some(label), "", format!("{label} {what}"), place);
         }
         let (b_id, h_id) = (b.get("operationId"), h.get("operationId"));
         if b_id != h_id {
@@ -233,57 +224,35 @@ impl<'a> Diff<'a> {
             .keys()
             .map(|(place, name)| base_key(place, name))
             .collect();
-        for ((place, name), (node, pointer)) in &base {
+        for ((place, name), parameter) in &base {
             if matched.contains(&(place.clone(), name.clone())) {
                 continue;
             }
-            let (rule, message) = if is_deprecated(node) {
-                (
-                    "request-deprecated-parameter-removed",
-                    format!("the deprecated {place} parameter `{name}` was removed"),
-                )
+            let (rule, deprecated) = if is_deprecated(parameter.node.value) {
+                ("request-deprecated-parameter-removed", "deprecated ")
             } else {
-                (
-                    "request-parameter-removed",
-                    format!("the {place} parameter `{name}` was removed"),
-                )
+                ("request-parameter-removed", "")
             };
+            let message = format!("the {deprecated}{place} parameter `{name}` was removed");
             let location = format!("parameter {place}.{name}");
-            self.push(
-                rule,
-                Some(label),
-                &location,
-                message,
-                self.old_place(pointer),
-            );
+            let at = self.old_place(&parameter.node.pointer);
+            self.push(rule, Some(label), &location, message, at);
         }
-        for ((place, name), (node, pointer)) in &head {
+        for ((place, name), parameter) in &head {
             let location = format!("parameter {place}.{name}");
-            let required = is_required_parameter(node);
-            let Some((base_node, base_pointer)) = base.get(&base_key(place, name)) else {
-                let rule = if required {
-                    "new-required-request-parameter"
+            let at = self.new_place(&parameter.node.pointer);
+            let Some(before) = base.get(&base_key(place, name)) else {
+                let (rule, kind) = if parameter.required {
+                    ("new-required-request-parameter", "required")
                 } else {
-                    "new-optional-request-parameter"
+                    ("new-optional-request-parameter", "optional")
                 };
-                let kind = if required { "required" } else { "optional" };
-                self.push(
-                    rule,
-                    Some(label),
-                    &location,
-                    format!("a {kind} {place} parameter `{name}` was added"),
-                    self.new_place(pointer),
-                );
+                let message = format!("a {kind} {place} parameter `{name}` was added");
+                self.push(rule, Some(label), &location, message, at);
                 continue;
             };
             let report = |diff: &mut Self, rule: &'static str, message: String| {
-                diff.push(
-                    rule,
-                    Some(label),
-                    &location,
-                    message,
-                    diff.new_place(pointer),
-                );
+                diff.push(rule, Some(label), &location, message, at.clone());
             };
             if let Some(old) = renamed.get(name).filter(|_| place == "path") {
                 // `{a}/{b}` becoming `{b}/{a}`: the names changed places, and so does what a
@@ -304,35 +273,24 @@ impl<'a> Diff<'a> {
                     );
                 }
             }
-            match (is_required_parameter(base_node), required) {
-                (false, true) => report(
-                    self,
-                    "request-parameter-became-required",
-                    format!("`{name}` became required"),
+            let deprecated = |p: &Parameter<'_>| is_deprecated(p.node.value);
+            let flags = [
+                toggled(
+                    (before.required, parameter.required),
+                    ("request-parameter-became-required", "became required"),
+                    ("request-parameter-became-optional", "became optional"),
                 ),
-                (true, false) => report(
-                    self,
-                    "request-parameter-became-optional",
-                    format!("`{name}` became optional"),
+                toggled(
+                    (deprecated(before), deprecated(parameter)),
+                    ("request-parameter-deprecated", "was deprecated"),
+                    ("request-parameter-reactivated", "is no longer deprecated"),
                 ),
-                _ => {}
+            ];
+            for (rule, what) in flags.into_iter().flatten() {
+                report(self, rule, format!("`{name}` {what}"));
             }
-            match (is_deprecated(base_node), is_deprecated(node)) {
-                (false, true) => report(
-                    self,
-                    "request-parameter-deprecated",
-                    format!("`{name}` was deprecated"),
-                ),
-                (true, false) => report(
-                    self,
-                    "request-parameter-reactivated",
-                    format!("`{name}` is no longer deprecated"),
-                ),
-                _ => {}
-            }
-            if let (Some(b), Some(h)) = (base_node.get("schema"), node.get("schema")) {
-                let b = (b, format!("{base_pointer}/schema"));
-                let h = (h, format!("{pointer}/schema"));
+            if let (Some(b), Some(h)) = (before.schema(), parameter.schema()) {
+                let (b, h) = ((b.value, b.pointer), (h.value, h.pointer));
                 self.schema(Dir::Request, label, &location, "", b, h);
             }
         }
@@ -345,55 +303,40 @@ impl<'a> Diff<'a> {
         let required = |node: &Value| node.get("required") == Some(&Value::Bool(true));
         match (base, head) {
             (None, None) => {}
-            (Some((_, pointer)), None) => {
-                self.push(
-                    "request-body-removed",
-                    Some(label),
-                    location,
-                    "the request body was removed".into(),
-                    self.old_place(&pointer),
-                );
-            }
+            (Some((_, pointer)), None) => self.push(
+                "request-body-removed",
+                Some(label),
+                location,
+                "the request body was removed".into(),
+                self.old_place(&pointer),
+            ),
             (None, Some((node, pointer))) => {
                 let (rule, kind) = if required(node) {
                     ("request-body-added-required", "required")
                 } else {
                     ("request-body-added-optional", "optional")
                 };
+                let message = format!("a {kind} request body was added");
                 self.push(
                     rule,
                     Some(label),
                     location,
-                    format!("a {kind} request body was added"),
+                    message,
                     self.new_place(&pointer),
                 );
             }
             (Some((b, b_pointer)), Some((h, h_pointer))) => {
-                if !required(b) && required(h) {
-                    self.push(
-                        "request-body-became-required",
-                        Some(label),
-                        location,
-                        "the request body became required".into(),
-                        self.new_place(&h_pointer),
-                    );
+                if let Some((rule, state)) = toggled(
+                    (required(b), required(h)),
+                    ("request-body-became-required", "required"),
+                    ("request-body-became-optional", "optional"),
+                ) {
+                    let message = format!("the request body became {state}");
+                    let place = self.new_place(&h_pointer);
+                    self.push(rule, Some(label), location, message, place);
                 }
-                if required(b) && !required(h) {
-                    self.push(
-                        "request-body-became-optional",
-                        Some(label),
-                        location,
-                        "the request body became optional".into(),
-                        self.new_place(&h_pointer),
-                    );
-                }
-                self.content(
-                    Dir::Request,
-                    label,
-                    location,
-                    (b, b_pointer),
-                    (h, h_pointer),
-                );
+                let (b, h) = ((b, b_pointer), (h, h_pointer));
+                self.content(Dir::Request, label, location, b, h);
             }
         }
     }
@@ -409,50 +352,41 @@ impl<'a> Diff<'a> {
             statuses(self.base, base_pointer),
             statuses(self.head, head_pointer),
         );
-        let success = |status: &str| status.starts_with('2');
-        for status in base.difference(&head) {
-            let rule = if success(status) {
-                "response-success-status-removed"
-            } else {
-                "response-non-success-status-removed"
-            };
-            let pointer = format!("{base_pointer}/responses/{}", escape(status));
-            self.push(
-                rule,
-                Some(label),
-                &format!("response {status}"),
-                format!("the {status} response was removed"),
-                self.old_place(&pointer),
-            );
-        }
-        for status in head.difference(&base) {
-            let rule = if success(status) {
-                "response-success-status-added"
-            } else {
-                "response-non-success-status-added"
-            };
-            let pointer = format!("{head_pointer}/responses/{}", escape(status));
-            self.push(
-                rule,
-                Some(label),
-                &format!("response {status}"),
-                format!("a {status} response was added"),
-                self.new_place(&pointer),
-            );
-        }
-        for status in base.intersection(&head) {
+        for status in base.union(&head) {
             let location = format!("response {status}");
-            let b = resolved(
-                self.base,
-                &format!("{base_pointer}/responses/{}", escape(status)),
-            );
-            let h = resolved(
-                self.head,
-                &format!("{head_pointer}/responses/{}", escape(status)),
-            );
-            let (Some(b), Some(h)) = (b, h) else { continue };
-            self.headers(label, &location, &b, &h);
-            self.content(Dir::Response, label, &location, b, h);
+            let b_pointer = format!("{base_pointer}/responses/{}", escape(status));
+            let h_pointer = format!("{head_pointer}/responses/{}", escape(status));
+            let success = status.starts_with('2');
+            let (rule, message, place) = match (base.contains(status), head.contains(status)) {
+                (true, false) => (
+                    if success {
+                        "response-success-status-removed"
+                    } else {
+                        "response-non-success-status-removed"
+                    },
+                    format!("the {status} response was removed"),
+                    self.old_place(&b_pointer),
+                ),
+                (false, _) => (
+                    if success {
+                        "response-success-status-added"
+                    } else {
+                        "response-non-success-status-added"
+                    },
+                    format!("a {status} response was added"),
+                    self.new_place(&h_pointer),
+                ),
+                (true, true) => {
+                    let b = resolved(self.base, &b_pointer);
+                    let h = resolved(self.head, &h_pointer);
+                    if let (Some(b), Some(h)) = (b, h) {
+                        self.headers(label, &location, &b, &h);
+                        self.content(Dir::Response, label, &location, b, h);
+                    }
+                    continue;
+                }
+            };
+            self.push(rule, Some(label), &location, message, place);
         }
     }
 
@@ -492,9 +426,9 @@ impl<'a> Diff<'a> {
             );
         }
         for (name, (node, pointer)) in &h {
+            let place = self.new_place(pointer);
             let Some((b_node, b_pointer)) = b.get(name) else {
                 let message = format!("the header `{name}` was added");
-                let place = self.new_place(pointer);
                 self.push(
                     "response-header-added",
                     Some(label),
@@ -506,14 +440,8 @@ impl<'a> Diff<'a> {
             };
             if required(b_node) && !required(node) {
                 let message = format!("the header `{name}` may now be absent");
-                let place = self.new_place(pointer);
-                self.push(
-                    "response-header-became-optional",
-                    Some(label),
-                    location,
-                    message,
-                    place,
-                );
+                let rule = "response-header-became-optional";
+                self.push(rule, Some(label), location, message, place);
             }
             if let (Some(b_schema), Some(h_schema)) = (b_node.get("schema"), node.get("schema")) {
                 self.schema(
@@ -530,88 +458,63 @@ impl<'a> Diff<'a> {
 
     /// Media types of a request body or response, and the schema of each one both have.
     fn content(&mut self, dir: Dir, label: &str, location: &str, base: Node<'_>, head: Node<'_>) {
+        // Media types by their essence (`application/json` for `application/json;
+        // charset=utf-8`, in any case), each with its key as written.
         let types = |node: &Value| -> BTreeMap<String, String> {
             node.get("content")
                 .and_then(Value::as_object)
-                .map(|m| {
-                    m.keys()
-                        .map(|k| {
-                            (
-                                k.split(';').next().unwrap_or(k).trim().to_ascii_lowercase(),
-                                k.clone(),
-                            )
-                        })
-                        .collect()
+                .into_iter()
+                .flat_map(|m| m.keys())
+                .map(|k| {
+                    let essence = k.split(';').next().unwrap_or(k);
+                    (essence.trim().to_ascii_lowercase(), k.clone())
                 })
-                .unwrap_or_default()
+                .collect()
         };
         let (b, h) = (types(base.0), types(head.0));
-        let (added, removed) = match dir {
-            Dir::Request => (
+        let [added, removed, schema_added, schema_removed] = match dir {
+            Dir::Request => [
                 "request-body-media-type-added",
                 "request-body-media-type-removed",
-            ),
-            Dir::Response => ("response-media-type-added", "response-media-type-removed"),
+                "request-body-media-type-schema-added",
+                "request-body-media-type-schema-removed",
+            ],
+            Dir::Response => [
+                "response-media-type-added",
+                "response-media-type-removed",
+                "response-body-media-type-schema-added",
+                "response-body-media-type-schema-removed",
+            ],
         };
         for media in b.keys().filter(|m| !h.contains_key(*m)) {
-            self.push(
-                removed,
-                Some(label),
-                location,
-                format!("the media type `{media}` was removed"),
-                self.old_place(&format!("{}/content", base.1)),
-            );
+            let message = format!("the media type `{media}` was removed");
+            let place = self.old_place(&format!("{}/content", base.1));
+            self.push(removed, Some(label), location, message, place);
         }
         for media in h.keys().filter(|m| !b.contains_key(*m)) {
-            self.push(
-                added,
-                Some(label),
-                location,
-                format!("the media type `{media}` was added"),
-                self.new_place(&format!("{}/content", head.1)),
-            );
+            let message = format!("the media type `{media}` was added");
+            let place = self.new_place(&format!("{}/content", head.1));
+            self.push(added, Some(label), location, message, place);
         }
         for (media, b_key) in &b {
             let Some(h_key) = h.get(media) else { continue };
             let b_pointer = format!("{}/content/{}/schema", base.1, escape(b_key));
             let h_pointer = format!("{}/content/{}/schema", head.1, escape(h_key));
-            let (b_schema, h_schema) = (self.base.get(&b_pointer), self.head.get(&h_pointer));
-            let (schema_added, schema_removed) = match dir {
-                Dir::Request => (
-                    "request-body-media-type-schema-added",
-                    "request-body-media-type-schema-removed",
-                ),
-                Dir::Response => (
-                    "response-body-media-type-schema-added",
-                    "response-body-media-type-schema-removed",
-                ),
-            };
-            match (b_schema, h_schema) {
-                (None, Some(_)) => self.push(
-                    schema_added,
-                    Some(label),
-                    location,
-                    format!("`{media}` now has a schema"),
-                    self.new_place(&h_pointer),
-                ),
-                (Some(_), None) => self.push(
-                    schema_removed,
-                    Some(label),
-                    location,
-                    format!("`{media}` no longer has a schema"),
-                    self.old_place(&b_pointer),
-                ),
-                _ => {}
-            }
-            if let (Some(b_schema), Some(h_schema)) = (b_schema, h_schema) {
-                self.schema(
-                    dir,
-                    label,
-                    location,
-                    "",
-                    (b_schema, b_pointer),
-                    (h_schema, h_pointer),
-                );
+            match (self.base.get(&b_pointer), self.head.get(&h_pointer)) {
+                (None, Some(_)) => {
+                    let message = format!("`{media}` now has a schema");
+                    let place = self.new_place(&h_pointer);
+                    self.push(schema_added, Some(label), location, message, place);
+                }
+                (Some(_), None) => {
+                    let message = format!("`{media}` no longer has a schema");
+                    let place = self.old_place(&b_pointer);
+                    self.push(schema_removed, Some(label), location, message, place);
+                }
+                (Some(b), Some(h)) => {
+                    self.schema(dir, label, location, "", (b, b_pointer), (h, h_pointer));
+                }
+                (None, None) => {}
             }
         }
     }
@@ -716,42 +619,34 @@ impl<'a> Diff<'a> {
                 .unwrap_or_default()
         };
         let (b, h) = (schemes(self.base), schemes(self.head));
-        for (name, scheme) in &h {
+        let essentials =
+            |s: &Value| ["type", "in", "name", "scheme", "bearerFormat"].map(|k| s.get(k).cloned());
+        for name in b.keys().chain(h.keys()).collect::<BTreeSet<_>>() {
             let pointer = format!("/components/securitySchemes/{}", escape(name));
-            match b.get(name) {
-                None => self.push(
+            let (rule, what, place) = match (b.get(name), h.get(name)) {
+                (Some(_), None) => (
+                    "security-scheme-removed",
+                    "was removed",
+                    self.old_place(&pointer),
+                ),
+                (None, _) => (
                     "security-scheme-added",
-                    None,
-                    &format!("security scheme {name}"),
-                    format!("the security scheme `{name}` was added"),
+                    "was added",
                     self.new_place(&pointer),
                 ),
-                Some(before) => {
-                    let essentials = |s: &Value| {
-                        ["type", "in", "name", "scheme", "bearerFormat"].map(|k| s.get(k).cloned())
-                    };
-                    if essentials(before) != essentials(scheme) {
-                        self.push(
-                            "security-scheme-changed",
-                            None,
-                            &format!("security scheme {name}"),
-                            format!(
-                                "the security scheme `{name}` changed its type, location or name"
-                            ),
-                            self.new_place(&pointer),
-                        );
-                    }
-                }
-            }
-        }
-        for name in b.keys().filter(|n| !h.contains_key(*n)) {
-            let pointer = format!("/components/securitySchemes/{}", escape(name));
+                (Some(before), Some(after)) if essentials(before) != essentials(after) => (
+                    "security-scheme-changed",
+                    "changed its type, location or name",
+                    self.new_place(&pointer),
+                ),
+                _ => continue,
+            };
             self.push(
-                "security-scheme-removed",
+                rule,
                 None,
                 &format!("security scheme {name}"),
-                format!("the security scheme `{name}` was removed"),
-                self.old_place(&pointer),
+                format!("the security scheme `{name}` {what}"),
+                place,
             );
         }
     }
@@ -830,7 +725,6 @@ fn normalize_path(path: &str) -> String {
 
 /// A node after `$ref`s, with its pointer; `None` when absent or dangling.
 fn resolved<'s>(spec: &'s Spec, pointer: &str) -> Option<(&'s Value, String)> {
-    spec.get(pointer)?;
     spec.resolve(pointer).ok()
 }
 
@@ -839,18 +733,13 @@ fn resolved<'s>(spec: &'s Spec, pointer: &str) -> Option<(&'s Value, String)> {
 fn parameters_of<'s>(
     operations: &BTreeMap<String, Operation<'s>>,
     label: &str,
-) -> BTreeMap<(String, String), Node<'s>> {
+) -> BTreeMap<(String, String), Parameter<'s>> {
     let or_unknown = |text: &str| if text.is_empty() { "?" } else { text }.to_string();
     operations
         .get(label)
         .into_iter()
         .flat_map(|op| &op.parameters)
-        .map(|p| {
-            (
-                (or_unknown(p.location), or_unknown(p.name)),
-                (p.node.value, p.node.pointer.clone()),
-            )
-        })
+        .map(|p| ((or_unknown(p.location), or_unknown(p.name)), p.clone()))
         .collect()
 }
 
@@ -882,9 +771,13 @@ fn today() -> String {
     chrono::Utc::now().format("%Y-%m-%d").to_string()
 }
 
-fn is_required_parameter(node: &Value) -> bool {
-    node.get("required") == Some(&Value::Bool(true))
-        || node.get("in").and_then(Value::as_str) == Some("path")
+/// `on` when a flag became set, `off` when it was cleared, `None` when it stayed.
+fn toggled<T>(flag: (bool, bool), on: T, off: T) -> Option<T> {
+    match flag {
+        (false, true) => Some(on),
+        (true, false) => Some(off),
+        _ => None,
+    }
 }
 
 /// One way to authenticate: each scheme it needs, with the scopes it needs.
