@@ -753,7 +753,7 @@ fn path_parameters(template: &str) -> Vec<String> {
         .collect()
 }
 
-fn is_deprecated(node: &Value) -> bool {
+pub(super) fn is_deprecated(node: &Value) -> bool {
     node.get("deprecated") == Some(&Value::Bool(true))
 }
 
@@ -772,7 +772,7 @@ fn today() -> String {
 }
 
 /// `on` when a flag became set, `off` when it was cleared, `None` when it stayed.
-fn toggled<T>(flag: (bool, bool), on: T, off: T) -> Option<T> {
+pub(super) fn toggled<T>(flag: (bool, bool), on: T, off: T) -> Option<T> {
     match flag {
         (false, true) => Some(on),
         (true, false) => Some(off),

@@ -6,10 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::compare::{Diff, Dir, Node};
+use super::compare::{Diff, Dir, Node, is_deprecated, toggled};
 use super::rules;
 use answering_agent_spec::pointer::escape;
-use answering_agent_spec::schema::deref;
+use answering_agent_spec::schema::{deref, nullable};
 
 /// Where a schema comparison is: the direction, the operation and location, the path into
 /// the instance, and the new side's pointer (where findings point).
@@ -77,6 +77,11 @@ impl Diff<'_> {
         self.schema_with(dir, label, location, path, base, head, true);
     }
 
+    /// Compares two schemas inside those at `at`, at `path`.
+    fn below(&mut self, at: &At<'_>, path: &str, base: Node<'_>, head: Node<'_>) {
+        self.schema(at.dir, at.label, at.location, path, base, head);
+    }
+
     /// [`Self::schema`]; without the properties for an `allOf` member, whose properties
     /// count as the object's own and are compared there.
     #[allow(clippy::too_many_arguments)]
@@ -115,8 +120,7 @@ impl Diff<'_> {
         };
         if self.types(&at, b, h) {
             self.formats(&at, b, h);
-            self.nullability(&at, b, h);
-            self.deprecation(&at, b, h);
+            self.flags(&at, b, h);
             self.enums(&at, b, h);
             self.defaults(&at, b, h);
             self.bounds(&at, b, h);
@@ -127,14 +131,9 @@ impl Diff<'_> {
                 self.properties(&at, (b, &b_pointer), (h, &h_pointer));
             }
             if let (Some(b_items), Some(h_items)) = (b.get("items"), h.get("items")) {
-                self.schema(
-                    dir,
-                    label,
-                    location,
-                    &format!("{path}/*"),
-                    (b_items, format!("{b_pointer}/items")),
-                    (h_items, format!("{h_pointer}/items")),
-                );
+                let b_items = (b_items, format!("{b_pointer}/items"));
+                let h_items = (h_items, format!("{h_pointer}/items"));
+                self.below(&at, &format!("{path}/*"), b_items, h_items);
             }
         }
         self.stack.remove(&pair);
@@ -181,29 +180,26 @@ impl Diff<'_> {
         }
     }
 
-    fn nullability(&mut self, at: &At<'_>, b: &Value, h: &Value) {
-        let nullable = |s: &Value| s.get("nullable") == Some(&Value::Bool(true));
-        let change = match (at.dir, nullable(b), nullable(h)) {
-            (Dir::Request, true, false) => Some(("became-not-nullable", "no longer takes null")),
-            (Dir::Request, false, true) => Some(("became-nullable", "now takes null")),
-            (Dir::Response, false, true) => Some(("became-nullable", "may now be null")),
-            (Dir::Response, true, false) => Some(("became-not-nullable", "is no longer null")),
-            _ => None,
+    /// `nullable` and `deprecated`.
+    fn flags(&mut self, at: &At<'_>, b: &Value, h: &Value) {
+        let (now_null, no_null) = match at.dir {
+            Dir::Request => ("now takes null", "no longer takes null"),
+            Dir::Response => ("may now be null", "is no longer null"),
         };
-        if let Some((suffix, text)) = change {
+        let changes = [
+            toggled(
+                (nullable(b), nullable(h)),
+                ("became-nullable", now_null),
+                ("became-not-nullable", no_null),
+            ),
+            toggled(
+                (is_deprecated(b), is_deprecated(h)),
+                ("deprecated", "was deprecated"),
+                ("reactivated", "is no longer deprecated"),
+            ),
+        ];
+        for (suffix, text) in changes.into_iter().flatten() {
             self.report(at, suffix, format!("{} {text}", at.what));
-        }
-    }
-
-    fn deprecation(&mut self, at: &At<'_>, b: &Value, h: &Value) {
-        let deprecated = |s: &Value| s.get("deprecated") == Some(&Value::Bool(true));
-        match (deprecated(b), deprecated(h)) {
-            (false, true) => self.report(at, "deprecated", format!("{} was deprecated", at.what)),
-            (true, false) => {
-                let message = format!("{} is no longer deprecated", at.what);
-                self.report(at, "reactivated", message);
-            }
-            _ => {}
         }
     }
 
@@ -282,13 +278,8 @@ impl Diff<'_> {
                     Dir::Request => x % y != 0.0,
                     Dir::Response => y % x == 0.0,
                 },
-                (Some(x), Some(y)) => {
-                    if upper {
-                        y < x
-                    } else {
-                        y > x
-                    }
-                }
+                (Some(x), Some(y)) if upper => y < x,
+                (Some(x), Some(y)) => y > x,
                 (None, None) => continue,
             };
             let show = |v: Option<f64>| v.map_or("(none)".to_string(), |v| v.to_string());
@@ -481,14 +472,9 @@ impl Diff<'_> {
             base.0.get("additionalProperties"),
             head.0.get("additionalProperties"),
         ) {
-            self.schema(
-                at.dir,
-                at.label,
-                at.location,
-                &format!("{}/{{*}}", at.path),
-                (b, format!("{}/additionalProperties", base.1)),
-                (h, format!("{}/additionalProperties", head.1)),
-            );
+            let b = (b, format!("{}/additionalProperties", base.1));
+            let h = (h, format!("{}/additionalProperties", head.1));
+            self.below(at, &format!("{}/{{*}}", at.path), b, h);
         }
     }
 
@@ -497,10 +483,8 @@ impl Diff<'_> {
     /// becomes `readOnly` is, for a request, removed.
     fn properties(&mut self, at: &At<'_>, base: (&Value, &str), head: (&Value, &str)) {
         let dir = at.dir;
-        let (b_all, h_all) = (
-            all_properties(&self.base.value, base.0, base.1),
-            all_properties(&self.head.value, head.0, head.1),
-        );
+        let (b_all, b_required) = all_properties(&self.base.value, base.0, base.1);
+        let (h_all, h_required) = all_properties(&self.head.value, head.0, head.1);
         if b_all.is_empty() && h_all.is_empty() {
             return;
         }
@@ -528,10 +512,6 @@ impl Diff<'_> {
                 String::new()
             }
         };
-        let (b_required, h_required) = (
-            all_required(&self.base.value, base.0),
-            all_required(&self.head.value, head.0),
-        );
         let path = at.path;
         let location = at.location;
         for (name, (node, h_pointer)) in &h_props {
@@ -559,33 +539,14 @@ impl Diff<'_> {
                 continue;
             };
             let was = b_required.contains(*name);
-            let rule = match (dir, was, required) {
-                (Dir::Request, false, true) => Some("request-property-became-required"),
-                (Dir::Request, true, false) => Some("request-property-became-optional"),
-                (Dir::Response, true, false) => Some("response-property-became-optional"),
-                (Dir::Response, false, true) => Some("response-property-became-required"),
-                _ => None,
-            };
-            if let Some(rule) = rule {
-                let state = if required { "required" } else { "optional" };
+            if let Some(state) = toggled((was, required), "required", "optional") {
+                let rule = at.rule(&format!("became-{state}"));
+                let message = format!("`{child}` became {state}");
                 let place = self.new_place(h_pointer);
-                self.push(
-                    rule,
-                    Some(at.label),
-                    &here,
-                    format!("`{child}` became {state}"),
-                    place,
-                );
+                self.push(rule, Some(at.label), &here, message, place);
             }
-            let b = (*b_node, b_pointer.clone());
-            self.schema(
-                dir,
-                at.label,
-                location,
-                &child,
-                b,
-                (*node, h_pointer.clone()),
-            );
+            let (b, h) = ((*b_node, b_pointer.clone()), (*node, h_pointer.clone()));
+            self.below(at, &child, b, h);
         }
         for (name, (_, b_pointer)) in &b_props {
             if h_props.contains_key(name) {
@@ -597,15 +558,10 @@ impl Diff<'_> {
                 (Dir::Response, true) => "response-required-property-removed",
                 (Dir::Response, false) => "response-optional-property-removed",
             };
+            let here = format!("{location} {child}");
             let message = format!("the property `{child}` was removed{}", note(name, true));
             let place = self.old_place(b_pointer);
-            self.push(
-                rule,
-                Some(at.label),
-                &format!("{location} {child}"),
-                message,
-                place,
-            );
+            self.push(rule, Some(at.label), &here, message, place);
         }
     }
 }
@@ -671,7 +627,6 @@ fn members<'s>(
     };
     list.iter()
         .enumerate()
-        .filter(|(_, node)| keyword != "allOf" || !annotation_only(deref(spec, node, "").0))
         .map(|(index, node)| {
             let reference = node.get("$ref").and_then(Value::as_str).map(str::to_string);
             let resolved = deref(spec, node, "").0;
@@ -689,6 +644,7 @@ fn members<'s>(
                 resolved,
             }
         })
+        .filter(|member| keyword != "allOf" || !annotation_only(member.resolved))
         .collect()
 }
 
@@ -750,52 +706,36 @@ fn rule_id(prefix: &str, suffix: &str) -> &'static str {
 
 /// The properties of an object schema at `pointer`, also through `allOf`, each with the
 /// pointer of where it is written (after `$ref`s: a schema that reaches itself through an
-/// `allOf` is then recognised as the same schema, and its comparison ends).
+/// `allOf` is then recognised as the same schema, and its comparison ends); and the names
+/// it requires, also through `allOf`.
 fn all_properties<'s>(
     spec: &'s Value,
     schema: &'s Value,
     pointer: &str,
-) -> BTreeMap<String, (&'s Value, String)> {
-    let mut out = BTreeMap::new();
-    collect_properties(spec, schema, pointer, &mut out, 0);
-    out
+) -> (BTreeMap<String, Node<'s>>, BTreeSet<String>) {
+    let (mut properties, mut required) = (BTreeMap::new(), BTreeSet::new());
+    collect_properties(spec, schema, pointer, (&mut properties, &mut required), 0);
+    (properties, required)
 }
 
 fn collect_properties<'s>(
     spec: &'s Value,
     schema: &'s Value,
     pointer: &str,
-    out: &mut BTreeMap<String, (&'s Value, String)>,
+    (properties, required): (&mut BTreeMap<String, Node<'s>>, &mut BTreeSet<String>),
     depth: usize,
 ) {
     if depth > 8 {
         return;
     }
-    if let Some(Value::Object(properties)) = schema.get("properties") {
-        for (name, property) in properties {
-            out.entry(name.clone())
+    if let Some(Value::Object(own)) = schema.get("properties") {
+        for (name, property) in own {
+            properties
+                .entry(name.clone())
                 .or_insert((property, format!("{pointer}/properties/{}", escape(name))));
         }
     }
-    if let Some(Value::Array(branches)) = schema.get("allOf") {
-        for (index, branch) in branches.iter().enumerate() {
-            let (branch, branch_pointer) = deref(spec, branch, &format!("{pointer}/allOf/{index}"));
-            collect_properties(spec, branch, &branch_pointer, out, depth + 1);
-        }
-    }
-}
-
-fn all_required(spec: &Value, schema: &Value) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    collect_required(spec, schema, &mut out, 0);
-    out
-}
-
-fn collect_required(spec: &Value, schema: &Value, out: &mut BTreeSet<String>, depth: usize) {
-    if depth > 8 {
-        return;
-    }
-    out.extend(
+    required.extend(
         schema
             .get("required")
             .and_then(Value::as_array)
@@ -805,9 +745,15 @@ fn collect_required(spec: &Value, schema: &Value, out: &mut BTreeSet<String>, de
             .map(str::to_string),
     );
     if let Some(Value::Array(branches)) = schema.get("allOf") {
-        for branch in branches {
-            let (branch, _) = deref(spec, branch, "");
-            collect_required(spec, branch, out, depth + 1);
+        for (index, branch) in branches.iter().enumerate() {
+            let (branch, branch_pointer) = deref(spec, branch, &format!("{pointer}/allOf/{index}"));
+            collect_properties(
+                spec,
+                branch,
+                &branch_pointer,
+                (properties, required),
+                depth + 1,
+            );
         }
     }
 }
