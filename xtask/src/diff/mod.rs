@@ -65,7 +65,7 @@ pub fn run(matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
     let ((base_name, base_text), (head_name, head_text)) = match files.as_slice() {
         [base, head] => {
             if base_ref.is_some() || head_ref.is_some() {
-                return Err(anyhow::anyhow!("give two files or --base/--head, not both"));
+                anyhow::bail!("give two files or --base/--head, not both");
             }
             (read_file("base", base)?, read_file("head", head)?)
         }
@@ -147,13 +147,14 @@ pub fn run(matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
 /// large spec takes a while, and the sides are independent. Errors name the side.
 pub fn parse_sides(base: (&str, &str), head: (&str, &str)) -> anyhow::Result<(Spec, Spec)> {
     let parse = |side: &str, (name, text): (&str, &str)| -> anyhow::Result<Spec> {
-        let spec = Spec::parse(name, text).map_err(|e| anyhow::anyhow!("{side} ({name}): {e}"))?;
-        spec.check_openapi_30()
-            .map_err(|e| anyhow::anyhow!("{side} ({name}): {e}"))?;
-        if let Some(e) = spec.dangling_refs().into_iter().next() {
-            return Err(anyhow::anyhow!("{side} ({name}): {e}"));
-        }
-        Ok(spec)
+        let spec = Spec::parse(name, text).and_then(|spec| {
+            spec.check_openapi_30()?;
+            match spec.dangling_refs().into_iter().next() {
+                Some(e) => Err(e),
+                None => Ok(spec),
+            }
+        });
+        spec.map_err(|e| anyhow::anyhow!("{side} ({name}): {e}"))
     };
     std::thread::scope(|scope| {
         let base = scope.spawn(|| parse("base", base));
@@ -208,16 +209,15 @@ fn at_revision(root: &Path, side: &str, reference: &str) -> anyhow::Result<(Stri
         ],
     )
     .map_err(|_| anyhow::anyhow!("{side}: unknown git revision `{reference}`"))?;
+    let short = &commit[..7.min(commit.len())];
     let prefix = git(root, &["rev-parse", "--show-prefix"]).unwrap_or_default();
     let path = format!("{prefix}{}", crate::codegen::SPEC_PATH);
     let text = git(root, &["show", &format!("{commit}:{path}")]).map_err(|_| {
         anyhow::anyhow!(
-            "{side}: {} does not exist at `{reference}` ({})",
+            "{side}: {} does not exist at `{reference}` ({short})",
             crate::codegen::SPEC_PATH,
-            &commit[..7.min(commit.len())]
         )
     })?;
-    let short = &commit[..7.min(commit.len())];
     let name = if reference.len() >= 7 && commit.starts_with(reference) {
         format!("{short}:{}", crate::codegen::SPEC_PATH)
     } else {

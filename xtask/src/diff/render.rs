@@ -1,11 +1,12 @@
 //! A diff for people (text), for a pull-request comment (markdown: summary table first,
 //! details folded), and for tools (JSON).
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use serde_json::json;
 
-use super::causes::{self, Cause};
+use super::causes::{self, Cause, plural};
 use super::compare::Change;
 use super::rules::Level;
 use super::rust_impact::{Bump, RustChange, RustImpact};
@@ -41,13 +42,13 @@ fn bump_text(rust: &RustImpact) -> String {
 }
 
 fn line_of(change: &Change) -> String {
-    match &change.spec {
-        Some(place) => match place.line {
+    change
+        .spec
+        .as_ref()
+        .map_or(String::new(), |place| match place.line {
             Some(line) => format!("{}:{line}", place.file),
             None => place.file.clone(),
-        },
-        None => String::new(),
-    }
+        })
 }
 
 /// Plain text, grouped by level.
@@ -194,12 +195,7 @@ pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) ->
                 if change.breaking { "yes" } else { "no" },
                 change.note
             );
-            if row.len() > budget {
-                left_out += 1;
-                continue;
-            }
-            budget -= row.len();
-            out.push_str(&row);
+            push_row(&mut out, &row, &mut budget, &mut left_out);
         }
         out.push_str(&not_shown(left_out));
         out.push_str("\n</details>\n");
@@ -237,15 +233,13 @@ fn level_section(
         level.title(),
         counts(group)
     );
-    let mut by_rule: Vec<(&str, usize)> = Vec::new();
-    for cause in group {
-        match by_rule.iter_mut().find(|(rule, _)| *rule == cause.rule) {
-            Some((_, count)) => *count += 1,
-            None => by_rule.push((cause.rule, 1)),
-        }
-    }
-    by_rule.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     if group.len() > 1 {
+        let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+        for cause in group {
+            *by_rule.entry(cause.rule).or_default() += 1;
+        }
+        let mut by_rule: Vec<(&str, usize)> = by_rule.into_iter().collect();
+        by_rule.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let rules: Vec<String> = by_rule
             .iter()
             .map(|(rule, count)| format!("`{rule}` {count}"))
@@ -268,14 +262,14 @@ fn level_section(
 /// `3 causes, 19 places`, or `1 change` when each cause is one place.
 fn counts(group: &[&Cause]) -> String {
     let places: usize = group.iter().map(|c| c.places.len()).sum();
-    match (group.len(), places) {
-        (causes, places) if causes == places => {
-            format!("{causes} change{}", if causes == 1 { "" } else { "s" })
-        }
-        (causes, places) => format!(
-            "{causes} cause{}, {places} places",
-            if causes == 1 { "" } else { "s" }
-        ),
+    let causes = group.len();
+    if causes == places {
+        format!("{causes} {}", plural(causes, "change", "changes"))
+    } else {
+        format!(
+            "{causes} {}, {places} places",
+            plural(causes, "cause", "causes")
+        )
     }
 }
 
@@ -322,14 +316,19 @@ fn cause_table(
             items.concat(),
             markdown_cell(&line_of(cause.places[0]))
         );
-        if row.len() > *budget {
-            *left_out += 1;
-            continue;
-        }
-        *budget -= row.len();
-        out.push_str(&row);
+        push_row(&mut out, &row, budget, left_out);
     }
     out
+}
+
+/// Appends `row` when it fits the budget; counts it in `left_out` when it does not.
+fn push_row(out: &mut String, row: &str, budget: &mut usize, left_out: &mut usize) {
+    if row.len() > *budget {
+        *left_out += 1;
+    } else {
+        *budget -= row.len();
+        out.push_str(row);
+    }
 }
 
 /// The line saying how many rows the size limit left out, if any.

@@ -122,59 +122,39 @@ pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<Strin
         }
     };
     let mut changes = Vec::new();
-    let (added, removed, changed) = surface::compare(&old.operations, &new.operations);
-    changes.extend(
-        added
-            .iter()
-            .map(|i| change(i, "added", false, "a new method")),
-    );
-    changes.extend(
-        removed
-            .iter()
-            .map(|i| change(i, "removed", true, "calls to it stop compiling")),
-    );
-    changes.extend(
-        changed
-            .iter()
-            .map(|i| change(i, "changed", true, "its signature changed")),
-    );
-
-    let (added, removed, _) = surface::compare(&old.types, &new.types);
-    changes.extend(
-        added
-            .iter()
-            .map(|i| change(i, "added", false, "a new type")),
-    );
-    changes.extend(
-        removed
-            .iter()
-            .map(|i| change(i, "removed", true, "uses of it stop compiling")),
-    );
+    let operations = surface::compare(&old.operations, &new.operations);
+    let types = surface::compare(&old.types, &new.types);
+    for (items, kind, breaking, note) in [
+        (&operations.0, "added", false, "a new method"),
+        (&operations.1, "removed", true, "calls to it stop compiling"),
+        (&operations.2, "changed", true, "its signature changed"),
+        (&types.0, "added", false, "a new type"),
+        (&types.1, "removed", true, "uses of it stop compiling"),
+    ] {
+        changes.extend(items.iter().map(|i| change(i, kind, breaking, note)));
+    }
 
     let (added, removed, changed) = surface::compare(&old.members, &new.members);
     for item in added {
         // A new field or variant of a type that already existed: struct literals and
         // exhaustive matches stop compiling. On a new type it is part of that type.
         // On a `#[non_exhaustive]` type neither exists outside the crate: a minor change.
-        let owner = owner_of(item);
-        let Some(owner_text) = old.types.get(&owner) else {
+        let Some(owner) = old.types.get(&owner_of(item)) else {
             continue;
         };
-        if owner_text.contains("non_exhaustive") {
-            let note = if item.contains('.') {
-                "a new field of a #[non_exhaustive] struct: builders and reads are unaffected"
-            } else {
-                "a new variant of a #[non_exhaustive] enum: matches already have a wildcard arm"
-            };
-            changes.push(change(item, "added", false, note));
-        } else {
-            let note = if item.contains('.') {
-                "struct literals stop compiling (builders do not)"
-            } else {
-                "exhaustive matches stop compiling"
-            };
-            changes.push(change(item, "added", true, note));
-        }
+        let (breaking, note) = match (owner.contains("non_exhaustive"), item.contains('.')) {
+            (true, true) => (
+                false,
+                "a new field of a #[non_exhaustive] struct: builders and reads are unaffected",
+            ),
+            (true, false) => (
+                false,
+                "a new variant of a #[non_exhaustive] enum: matches already have a wildcard arm",
+            ),
+            (false, true) => (true, "struct literals stop compiling (builders do not)"),
+            (false, false) => (true, "exhaustive matches stop compiling"),
+        };
+        changes.push(change(item, "added", breaking, note));
     }
     for item in removed {
         if new.types.contains_key(&owner_of(item)) {
@@ -218,8 +198,7 @@ pub fn rust_impact(base: (&str, &str), head: (&str, &str), current: Option<Strin
         }
     }
     // A type whose members are unchanged but which still differs (derives, attributes).
-    let (_, _, changed_types) = surface::compare(&old.types, &new.types);
-    for item in changed_types {
+    for item in types.2 {
         if !changes.iter().any(|c| owner_of(&c.item) == item) {
             changes.push(change(
                 item,
