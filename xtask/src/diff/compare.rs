@@ -573,7 +573,7 @@ impl<'a> Diff<'a> {
             let before = b_free
                 .iter()
                 .enumerate()
-                .filter(|(_, a)| same_schemes(a, alternative))
+                .filter(|(_, a)| a.keys().eq(alternative.keys()))
                 .max_by_key(|(_, a)| shared(a))
                 .map(|(i, _)| i);
             let Some(before) = before.map(|i| b_free.remove(i)) else {
@@ -655,32 +655,21 @@ impl<'a> Diff<'a> {
         let urls = |spec: &Spec| -> BTreeSet<String> {
             spec.get("/servers")
                 .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|s| s.get("url")?.as_str())
-                        .map(|u| u.trim_end_matches('/').to_string())
-                        .collect()
-                })
-                .unwrap_or_default()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.get("url")?.as_str())
+                .map(|u| u.trim_end_matches('/').to_string())
+                .collect()
         };
         let (b, h) = (urls(self.base), urls(self.head));
-        for url in b.difference(&h) {
-            self.push(
-                "server-removed",
-                None,
-                "servers",
-                format!("the server {url} was removed"),
-                self.old_place("/servers"),
-            );
-        }
-        for url in h.difference(&b) {
-            self.push(
-                "server-added",
-                None,
-                "servers",
-                format!("the server {url} was added"),
-                self.new_place("/servers"),
-            );
+        for url in b.symmetric_difference(&h) {
+            let (rule, what, place) = if h.contains(url) {
+                ("server-added", "added", self.new_place("/servers"))
+            } else {
+                ("server-removed", "removed", self.old_place("/servers"))
+            };
+            let message = format!("the server {url} was {what}");
+            self.push(rule, None, "servers", message, place);
         }
     }
 }
@@ -811,10 +800,6 @@ fn alternatives(security: Option<&Value>) -> Vec<Alternative> {
 
 fn anonymous(alternatives: &[Alternative]) -> bool {
     alternatives.is_empty() || alternatives.iter().any(BTreeMap::is_empty)
-}
-
-fn same_schemes(a: &Alternative, b: &Alternative) -> bool {
-    a.keys().eq(b.keys())
 }
 
 /// `apiKey`, `oauth (read, write) + apiKey`.

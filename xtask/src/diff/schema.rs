@@ -3,6 +3,7 @@
 //! `writeOnly`, additional properties), arrays, and composition member by member.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Display;
 
 use serde_json::Value;
 
@@ -32,6 +33,11 @@ impl At<'_> {
             Dir::Response => "response-property",
         };
         rule_id(prefix, suffix)
+    }
+
+    /// `` `/age`: maximum 10 became 5 ``.
+    fn became(&self, what: &str, before: impl Display, after: impl Display) -> String {
+        format!("{}: {what} {before} became {after}", self.what)
     }
 }
 
@@ -147,35 +153,21 @@ impl Diff<'_> {
         if b_type == h_type {
             return true;
         }
-        let (from, to) = (b_type.as_str(), h_type.as_str());
-        let message = format!("{}: type {b_type} became {h_type}", at.what);
         // Every integer is a number: a request that takes numbers still takes the integers
         // callers send; a response of integers still decodes where numbers were expected.
-        match (at.dir, from, to) {
-            (Dir::Request, Some("integer"), Some("number")) => {
-                self.report(at, "type-generalized", message);
-                true
-            }
-            (Dir::Response, Some("number"), Some("integer")) => {
-                self.report(at, "type-specialized", message);
-                true
-            }
-            _ => {
-                self.report(at, "type-changed", message);
-                false
-            }
-        }
+        let suffix = match (at.dir, b_type.as_str(), h_type.as_str()) {
+            (Dir::Request, Some("integer"), Some("number")) => "type-generalized",
+            (Dir::Response, Some("number"), Some("integer")) => "type-specialized",
+            _ => "type-changed",
+        };
+        self.report(at, suffix, at.became("type", b_type, h_type));
+        suffix != "type-changed"
     }
 
     fn formats(&mut self, at: &At<'_>, b: &Value, h: &Value) {
         let (before, after) = (b.get("format"), h.get("format"));
         if before != after {
-            let message = format!(
-                "{}: format {} became {}",
-                at.what,
-                show(before),
-                show(after)
-            );
+            let message = at.became("format", show(before), show(after));
             self.report(at, "format-changed", message);
         }
     }
@@ -242,13 +234,7 @@ impl Diff<'_> {
             (Some(_), None) => "default-value-removed",
             (Some(_), Some(_)) => "default-value-changed",
         };
-        let message = format!(
-            "{}: default {} became {}",
-            at.what,
-            show(before),
-            show(after)
-        );
-        self.report(at, suffix, message);
+        self.report(at, suffix, at.became("default", show(before), show(after)));
     }
 
     /// Length, range, item and property bounds, `multipleOf`, and `pattern`.
@@ -288,13 +274,7 @@ impl Diff<'_> {
             } else {
                 "bound-loosened"
             };
-            let message = format!(
-                "{}: {keyword} {} became {}",
-                at.what,
-                show(before),
-                show(after)
-            );
-            self.report(at, suffix, message);
+            self.report(at, suffix, at.became(keyword, show(before), show(after)));
         }
         for keyword in ["exclusiveMinimum", "exclusiveMaximum", "uniqueItems"] {
             let flag = |s: &Value| s.get(keyword) == Some(&Value::Bool(true));
@@ -315,13 +295,7 @@ impl Diff<'_> {
                 (_, false) => "pattern-removed",
                 _ => "pattern-changed",
             };
-            let message = format!(
-                "{}: pattern {} became {}",
-                at.what,
-                show(before),
-                show(after)
-            );
-            self.report(at, suffix, message);
+            self.report(at, suffix, at.became("pattern", show(before), show(after)));
         }
     }
 
@@ -394,11 +368,7 @@ impl Diff<'_> {
         };
         let (b_name, h_name) = (before.get("propertyName"), after.get("propertyName"));
         if b_name != h_name {
-            let message = format!(
-                "{what}: the discriminator property {} became {}",
-                show(b_name),
-                show(h_name)
-            );
+            let message = at.became("the discriminator property", show(b_name), show(h_name));
             self.report(at, "discriminator-property-name-changed", message);
         }
         let (b_map, h_map) = (tag_values(b, before), tag_values(h, after));
