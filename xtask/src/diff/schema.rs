@@ -315,32 +315,26 @@ impl Diff<'_> {
                 continue;
             }
             let (pairs, removed, added) = match_members(&b, &h);
-            let changed = removed.into_iter().map(|m| (m, "removed", true));
-            for (member, what, old) in changed.chain(added.into_iter().map(|m| (m, "added", false)))
-            {
+            let removed = removed
+                .iter()
+                .map(|m| (m, "removed", self.old_place(&m.pointer)));
+            let added = added
+                .iter()
+                .map(|m| (m, "added", self.new_place(&m.pointer)));
+            for (member, what, place) in removed.chain(added).collect::<Vec<_>>() {
                 let message = format!(
                     "{}: the {keyword} member {} was {what}",
                     at.what, member.name
                 );
-                let place = if old {
-                    self.old_place(&member.pointer)
-                } else {
-                    self.new_place(&member.pointer)
-                };
                 let rule = at.rule(&format!("{suffix}-{what}"));
                 self.push(rule, Some(at.label), &at.at, message, place);
             }
             for (b_member, h_member) in pairs {
                 let path = format!("{}/{keyword}/{}", at.path, h_member.index);
-                self.schema_with(
-                    at.dir,
-                    at.label,
-                    at.location,
-                    &path,
-                    (b_member.node, b_member.pointer.clone()),
-                    (h_member.node, h_member.pointer.clone()),
-                    keyword != "allOf",
-                );
+                let b = (b_member.node, b_member.pointer.clone());
+                let h = (h_member.node, h_member.pointer.clone());
+                let (dir, label, location) = (at.dir, at.label, at.location);
+                self.schema_with(dir, label, location, &path, b, h, keyword != "allOf");
             }
         }
     }
@@ -490,20 +484,12 @@ impl Diff<'_> {
             let required = h_required.contains(*name);
             let Some((b_node, b_pointer)) = b_props.get(name) else {
                 let why = note(name, false);
-                let (rule, message) = match (dir, required) {
-                    (Dir::Request, true) => (
-                        "new-required-request-property",
-                        format!("a required property `{child}` was added{why}"),
-                    ),
-                    (Dir::Request, false) => (
-                        "new-optional-request-property",
-                        format!("an optional property `{child}` was added{why}"),
-                    ),
-                    (Dir::Response, _) => (
-                        "response-property-added",
-                        format!("the property `{child}` was added{why}"),
-                    ),
+                let (rule, article) = match (dir, required) {
+                    (Dir::Request, true) => ("new-required-request-property", "a required"),
+                    (Dir::Request, false) => ("new-optional-request-property", "an optional"),
+                    (Dir::Response, _) => ("response-property-added", "the"),
                 };
+                let message = format!("{article} property `{child}` was added{why}");
                 let place = self.new_place(h_pointer);
                 self.push(rule, Some(at.label), &here, message, place);
                 continue;
