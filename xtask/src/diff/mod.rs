@@ -81,12 +81,11 @@ pub fn run(matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
             let head = match head_ref {
                 Some(reference) => at_revision(&root, "head", reference)?,
                 None => {
-                    read_file("head", &root.join(crate::codegen::SPEC_PATH)).map(|(_, text)| {
-                        (
-                            format!("{} (working tree)", crate::codegen::SPEC_PATH),
-                            text,
-                        )
-                    })?
+                    let (_, text) = read_file("head", &root.join(crate::codegen::SPEC_PATH))?;
+                    (
+                        format!("{} (working tree)", crate::codegen::SPEC_PATH),
+                        text,
+                    )
                 }
             };
             (base, head)

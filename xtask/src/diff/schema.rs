@@ -60,8 +60,9 @@ fn same_value(a: &Value, b: &Value) -> bool {
     }
 }
 
-fn show(value: Option<&Value>) -> String {
-    value.map_or("(none)".to_string(), Value::to_string)
+/// A keyword's value for messages, `(none)` when absent.
+fn show(value: Option<impl Display>) -> String {
+    value.map_or("(none)".to_string(), |v| v.to_string())
 }
 
 impl Diff<'_> {
@@ -268,7 +269,6 @@ impl Diff<'_> {
                 (Some(x), Some(y)) => y > x,
                 (None, None) => continue,
             };
-            let show = |v: Option<f64>| v.map_or("(none)".to_string(), |v| v.to_string());
             let suffix = if tightened {
                 "bound-tightened"
             } else {
@@ -343,22 +343,16 @@ impl Diff<'_> {
     fn discriminator(&mut self, at: &At<'_>, b: &Value, h: &Value) {
         let what = &at.what;
         let (before, after) = match (b.get("discriminator"), h.get("discriminator")) {
+            (Some(before), Some(after)) => (before, after),
             (None, None) => return,
             (None, Some(_)) => {
-                return self.report(
-                    at,
-                    "discriminator-added",
-                    format!("{what}: a discriminator was added"),
-                );
+                let message = format!("{what}: a discriminator was added");
+                return self.report(at, "discriminator-added", message);
             }
             (Some(_), None) => {
-                return self.report(
-                    at,
-                    "discriminator-removed",
-                    format!("{what}: the discriminator was removed"),
-                );
+                let message = format!("{what}: the discriminator was removed");
+                return self.report(at, "discriminator-removed", message);
             }
-            (Some(before), Some(after)) => (before, after),
         };
         let (b_name, h_name) = (before.get("propertyName"), after.get("propertyName"));
         if b_name != h_name {
@@ -366,29 +360,18 @@ impl Diff<'_> {
             self.report(at, "discriminator-property-name-changed", message);
         }
         let (b_map, h_map) = (tag_values(b, before), tag_values(h, after));
-        for (value, target) in &h_map {
-            match b_map.get(value) {
-                None => self.report(
-                    at,
-                    "discriminator-mapping-added",
-                    format!("{what}: the discriminator value `{value}` was added"),
-                ),
-                Some(old) if old != target => self.report(
-                    at,
+        for value in b_map.keys().chain(h_map.keys()).collect::<BTreeSet<_>>() {
+            let (suffix, change) = match (b_map.get(value), h_map.get(value)) {
+                (None, _) => ("discriminator-mapping-added", "was added".to_string()),
+                (_, None) => ("discriminator-mapping-removed", "was removed".to_string()),
+                (Some(old), Some(target)) if old != target => (
                     "discriminator-mapping-changed",
-                    format!(
-                        "{what}: the discriminator value `{value}` now maps to {target} (was {old})"
-                    ),
+                    format!("now maps to {target} (was {old})"),
                 ),
-                Some(_) => {}
-            }
-        }
-        for value in b_map.keys().filter(|v| !h_map.contains_key(*v)) {
-            self.report(
-                at,
-                "discriminator-mapping-removed",
-                format!("{what}: the discriminator value `{value}` was removed"),
-            );
+                _ => continue,
+            };
+            let message = format!("{what}: the discriminator value `{value}` {change}");
+            self.report(at, suffix, message);
         }
     }
 
