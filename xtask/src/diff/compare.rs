@@ -59,12 +59,10 @@ pub fn compare(base: &Spec, head: &Spec) -> Vec<Change> {
     let mut diff = Diff {
         base,
         head,
-        base_operations: by_label(base),
-        head_operations: by_label(head),
         out: Vec::new(),
         stack: HashSet::new(),
     };
-    diff.operations();
+    diff.operations(&by_label(base), &by_label(head));
     diff.security();
     diff.servers();
     diff.out
@@ -79,10 +77,6 @@ pub(super) type Node<'a> = (&'a Value, String);
 pub(super) struct Diff<'a> {
     pub(super) base: &'a Spec,
     pub(super) head: &'a Spec,
-    /// Each side's operations, by their label (`POST /organizations`): two path items
-    /// may share one operation object through a `$ref`.
-    base_operations: BTreeMap<String, Operation<'a>>,
-    head_operations: BTreeMap<String, Operation<'a>>,
     out: Vec<Change>,
     /// Pairs of schemas being compared right now: a pair seen again is a cycle.
     pub(super) stack: HashSet<(String, String)>,
@@ -127,12 +121,17 @@ impl<'a> Diff<'a> {
 
     // Operations -------------------------------------------------------------------------
 
-    fn operations(&mut self) {
-        let base = operations_of(&self.base_operations);
-        let head = operations_of(&self.head_operations);
-        for (key, (label, pointer)) in &base {
+    /// Each side's operations, by their label (`POST /organizations`: two path items may
+    /// share one operation object through a `$ref`), matched by method and path.
+    fn operations(
+        &mut self,
+        base: &BTreeMap<String, Operation<'a>>,
+        head: &BTreeMap<String, Operation<'a>>,
+    ) {
+        let (base, head) = (operations_of(base), operations_of(head));
+        for (key, (label, op)) in &base {
             if !head.contains_key(key) {
-                let operation = self.base.get(pointer).unwrap_or(&Value::Null);
+                let operation = op.node.value;
                 let (rule, message) = match (is_deprecated(operation), sunset(operation)) {
                     (false, _) => ("api-operation-removed", format!("{label} was removed")),
                     (true, Some(date)) if date.as_str() > today().as_str() => (
@@ -144,33 +143,27 @@ impl<'a> Diff<'a> {
                         format!("{label}, deprecated, was removed"),
                     ),
                 };
-                self.push(rule, Some(label), "", message, self.old_place(pointer));
+                let place = self.old_place(&op.node.pointer);
+                self.push(rule, Some(label), "", message, place);
             }
         }
-        for (key, (label, pointer)) in &head {
+        for (key, (label, op)) in &head {
             match base.get(key) {
-                None => self.push(
-                    "api-operation-added",
-                    Some(label),
-                    "",
-                    format!("{label} was added"),
-                    self.new_place(pointer),
-                ),
-                Some((base_label, base_pointer)) => {
-                    self.operation((base_label, label), base_pointer, pointer)
+                None => {
+                    let place = self.new_place(&op.node.pointer);
+                    let message = format!("{label} was added");
+                    self.push("api-operation-added", Some(label), "", message, place);
                 }
+                Some((_, before)) => self.operation(label, before, op),
             }
         }
     }
 
-    /// One operation on both sides; `labels` as (base, head), which differ when a path
-    /// parameter was renamed.
-    fn operation(&mut self, labels: (&str, &str), base_pointer: &str, head_pointer: &str) {
-        let (_, label) = labels;
-        let (b, h) = (
-            self.base.get(base_pointer).unwrap_or(&Value::Null),
-            self.head.get(head_pointer).unwrap_or(&Value::Null),
-        );
+    /// One operation on both sides, named by its head side's `label` (which differs from
+    /// the base side's when a path parameter was renamed).
+    fn operation(&mut self, label: &str, base: &Operation<'a>, head: &Operation<'a>) {
+        let (b, h) = (base.node.value, head.node.value);
+        let (base_pointer, head_pointer) = (base.node.pointer.as_str(), head.node.pointer.as_str());
         if let Some((rule, what)) = toggled(
             (is_deprecated(b), is_deprecated(h)),
             ("api-operation-deprecated", "was deprecated"),
@@ -191,28 +184,22 @@ impl<'a> Diff<'a> {
                 self.new_place(&format!("{head_pointer}/operationId")),
             );
         }
-        self.parameters(labels);
+        self.parameters(label, base, head);
         self.request_body(label, base_pointer, head_pointer);
         self.responses(label, base_pointer, head_pointer);
         self.operation_security(label, base_pointer, head_pointer);
     }
 
-    fn parameters(&mut self, labels: (&str, &str)) {
-        let (base_label, label) = labels;
-        let base = parameters_of(&self.base_operations, base_label);
-        let head = parameters_of(&self.head_operations, label);
+    fn parameters(&mut self, label: &str, base_op: &Operation<'a>, head_op: &Operation<'a>) {
+        let (base, head) = (parameters_of(base_op), parameters_of(head_op));
         // A path parameter is its place in the template: `{group_id}` becoming `{groupId}`
         // at the same place is a rename, not a removal and an addition.
-        let template = |operations: &BTreeMap<String, Operation<'_>>, label: &str| {
-            operations.get(label).map_or("", |op| op.path).to_string()
-        };
-        let renamed: BTreeMap<String, String> =
-            path_parameters(&template(&self.base_operations, base_label))
-                .into_iter()
-                .zip(path_parameters(&template(&self.head_operations, label)))
-                .filter(|(old, new)| old != new)
-                .map(|(old, new)| (new, old))
-                .collect();
+        let renamed: BTreeMap<String, String> = path_parameters(base_op.path)
+            .into_iter()
+            .zip(path_parameters(head_op.path))
+            .filter(|(old, new)| old != new)
+            .map(|(old, new)| (new, old))
+            .collect();
         let base_key = |place: &str, name: &str| {
             let name = match renamed.get(name) {
                 Some(old) if place == "path" => old.clone(),
@@ -317,13 +304,8 @@ impl<'a> Diff<'a> {
                     ("request-body-added-optional", "optional")
                 };
                 let message = format!("a {kind} request body was added");
-                self.push(
-                    rule,
-                    Some(label),
-                    location,
-                    message,
-                    self.new_place(&pointer),
-                );
+                let place = self.new_place(&pointer);
+                self.push(rule, Some(label), location, message, place);
             }
             (Some((b, b_pointer)), Some((h, h_pointer))) => {
                 if let Some((rule, state)) = toggled(
@@ -417,25 +399,15 @@ impl<'a> Diff<'a> {
                 "response-optional-header-removed"
             };
             let message = format!("the header `{name}` was removed");
-            self.push(
-                rule,
-                Some(label),
-                location,
-                message,
-                self.old_place(pointer),
-            );
+            let place = self.old_place(pointer);
+            self.push(rule, Some(label), location, message, place);
         }
         for (name, (node, pointer)) in &h {
             let place = self.new_place(pointer);
             let Some((b_node, b_pointer)) = b.get(name) else {
                 let message = format!("the header `{name}` was added");
-                self.push(
-                    "response-header-added",
-                    Some(label),
-                    location,
-                    message,
-                    place,
-                );
+                let rule = "response-header-added";
+                self.push(rule, Some(label), location, message, place);
                 continue;
             };
             if required(b_node) && !required(node) {
@@ -679,18 +651,16 @@ fn label(operation: &Operation<'_>) -> String {
     format!("{} {}", operation.method.to_uppercase(), operation.path)
 }
 
-/// Operations keyed by method and path with parameter names blanked (`/orgs/{}`): their
-/// label and pointer.
-fn operations_of(
-    operations: &BTreeMap<String, Operation<'_>>,
-) -> BTreeMap<(String, String), (String, String)> {
+/// Operations keyed by method and path with parameter names blanked (`/orgs/{}`), each
+/// with its label.
+fn operations_of<'m, 's>(
+    operations: &'m BTreeMap<String, Operation<'s>>,
+) -> BTreeMap<(String, String), (&'m str, &'m Operation<'s>)> {
     operations
         .iter()
         .map(|(label, op)| {
-            (
-                (op.method.to_string(), normalize_path(op.path)),
-                (label.clone(), op.node.pointer.clone()),
-            )
+            let key = (op.method.to_string(), normalize_path(op.path));
+            (key, (label.as_str(), op))
         })
         .collect()
 }
@@ -717,18 +687,15 @@ fn resolved<'s>(spec: &'s Spec, pointer: &str) -> Option<(&'s Value, String)> {
     spec.resolve(pointer).ok()
 }
 
-/// The parameters of the operation labelled `label` (path-level ones overridden by its
-/// own), by location and name.
-fn parameters_of<'s>(
-    operations: &BTreeMap<String, Operation<'s>>,
-    label: &str,
-) -> BTreeMap<(String, String), Parameter<'s>> {
+/// An operation's parameters (path-level ones overridden by its own), by location and name.
+fn parameters_of<'o, 's>(
+    operation: &'o Operation<'s>,
+) -> BTreeMap<(String, String), &'o Parameter<'s>> {
     let or_unknown = |text: &str| if text.is_empty() { "?" } else { text }.to_string();
-    operations
-        .get(label)
-        .into_iter()
-        .flat_map(|op| &op.parameters)
-        .map(|p| ((or_unknown(p.location), or_unknown(p.name)), p.clone()))
+    operation
+        .parameters
+        .iter()
+        .map(|p| ((or_unknown(p.location), or_unknown(p.name)), p))
         .collect()
 }
 
