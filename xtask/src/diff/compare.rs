@@ -186,7 +186,7 @@ impl<'a> Diff<'a> {
         }
         self.parameters(label, base, head);
         self.request_body(label, base_pointer, head_pointer);
-        self.responses(label, base_pointer, head_pointer);
+        self.responses(label, base, head);
         self.operation_security(label, base_pointer, head_pointer);
     }
 
@@ -323,17 +323,12 @@ impl<'a> Diff<'a> {
         }
     }
 
-    fn responses(&mut self, label: &str, base_pointer: &str, head_pointer: &str) {
-        let statuses = |spec: &Spec, pointer: &str| -> BTreeSet<String> {
-            spec.get(&format!("{pointer}/responses"))
-                .and_then(Value::as_object)
-                .map(|m| m.keys().cloned().collect())
-                .unwrap_or_default()
+    fn responses(&mut self, label: &str, base_op: &Operation<'a>, head_op: &Operation<'a>) {
+        let statuses = |op: &Operation<'a>| -> BTreeSet<&'a str> {
+            op.responses.iter().map(|r| r.status).collect()
         };
-        let (base, head) = (
-            statuses(self.base, base_pointer),
-            statuses(self.head, head_pointer),
-        );
+        let (base, head) = (statuses(base_op), statuses(head_op));
+        let (base_pointer, head_pointer) = (&base_op.node.pointer, &head_op.node.pointer);
         for status in base.union(&head) {
             let location = format!("response {status}");
             let b_pointer = format!("{base_pointer}/responses/{}", escape(status));
