@@ -278,7 +278,7 @@ impl<'a> Diff<'a> {
             }
             if let (Some(b), Some(h)) = (before.schema(), parameter.schema()) {
                 let (b, h) = ((b.value, b.pointer), (h.value, h.pointer));
-                self.schema(Dir::Request, label, &location, "", b, h);
+                self.schema(Dir::Request, label, &location, b, h);
             }
         }
     }
@@ -415,7 +415,6 @@ impl<'a> Diff<'a> {
                     Dir::Response,
                     label,
                     &format!("{location} header {name}"),
-                    "",
                     (b_schema, format!("{b_pointer}/schema")),
                     (h_schema, format!("{pointer}/schema")),
                 );
@@ -479,7 +478,7 @@ impl<'a> Diff<'a> {
                     self.push(schema_removed, Some(label), location, message, place);
                 }
                 (Some(b), Some(h)) => {
-                    self.schema(dir, label, location, "", (b, b_pointer), (h, h_pointer));
+                    self.schema(dir, label, location, (b, b_pointer), (h, h_pointer));
                 }
                 (None, None) => {}
             }

@@ -71,26 +71,26 @@ impl Diff<'_> {
         self.push(at.rule(suffix), Some(at.label), &at.at, message, place);
     }
 
-    /// Compares two schemas at `path` (a pointer into the instance, `*` for array items).
+    /// Compares the two schemas of a location (a parameter, a header, a body).
     pub(super) fn schema(
         &mut self,
         dir: Dir,
         label: &str,
         location: &str,
-        path: &str,
         base: Node<'_>,
         head: Node<'_>,
     ) {
-        self.schema_with(dir, label, location, path, base, head, true);
+        self.schema_with(dir, label, location, "", base, head, true);
     }
 
     /// Compares two schemas inside those at `at`, at `path`.
     fn below(&mut self, at: &At<'_>, path: &str, base: Node<'_>, head: Node<'_>) {
-        self.schema(at.dir, at.label, at.location, path, base, head);
+        self.schema_with(at.dir, at.label, at.location, path, base, head, true);
     }
 
-    /// [`Self::schema`]; without the properties for an `allOf` member, whose properties
-    /// count as the object's own and are compared there.
+    /// Compares two schemas at `path` (a pointer into the instance, `*` for array items);
+    /// without the properties for an `allOf` member, whose properties count as the
+    /// object's own and are compared there.
     #[allow(clippy::too_many_arguments)]
     fn schema_with(
         &mut self,
