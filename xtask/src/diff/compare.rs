@@ -703,6 +703,7 @@ fn path_parameters(template: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether a node says `deprecated: true`.
 pub(super) fn is_deprecated(node: &Value) -> bool {
     node.get("deprecated") == Some(&Value::Bool(true))
 }
