@@ -108,21 +108,18 @@ impl Diff<'_> {
         if !self.stack.insert(pair.clone()) {
             return; // A cycle: this pair is being compared further up.
         }
+        let (here, what) = if path.is_empty() {
+            (location.to_string(), subject(location).to_string())
+        } else {
+            (format!("{location} {path}"), format!("`{path}`"))
+        };
         let at = At {
             dir,
             label,
             location,
             path,
-            at: if path.is_empty() {
-                location.to_string()
-            } else {
-                format!("{location} {path}")
-            },
-            what: if path.is_empty() {
-                subject(location).to_string()
-            } else {
-                format!("`{path}`")
-            },
+            at: here,
+            what,
             pointer: h_pointer.clone(),
         };
         if self.types(&at, b, h) {
