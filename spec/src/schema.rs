@@ -251,12 +251,23 @@ pub fn deref<'a>(spec: &'a Value, node: &'a Value, pointer: &str) -> (&'a Value,
 }
 
 /// The schema of one child of an instance node whose schema is `parent`: a property (or an
-/// `additionalProperties` value) for objects, `items` for arrays. Looks into `allOf`.
+/// `additionalProperties` value) for objects, `items` for arrays. Looks into `allOf`, only
+/// so deep when an `allOf` refers back to its own schema.
 pub fn child<'a>(
     spec: &'a Value,
     parent: (&'a Value, &str),
     key: &str,
     array: bool,
+) -> Option<(&'a Value, String)> {
+    child_within(spec, parent, key, array, 0)
+}
+
+fn child_within<'a>(
+    spec: &'a Value,
+    parent: (&'a Value, &str),
+    key: &str,
+    array: bool,
+    depth: usize,
 ) -> Option<(&'a Value, String)> {
     let (schema, pointer) = deref(spec, parent.0, parent.1);
     if array {
@@ -271,13 +282,10 @@ pub fn child<'a>(
         ));
     }
     if let Some(Value::Array(branches)) = schema.get("allOf")
+        && depth < 32
         && let Some(found) = branches.iter().enumerate().find_map(|(index, branch)| {
-            child(
-                spec,
-                (branch, &format!("{pointer}/allOf/{index}")),
-                key,
-                false,
-            )
+            let branch = (branch, format!("{pointer}/allOf/{index}"));
+            child_within(spec, (branch.0, &branch.1), key, false, depth + 1)
         })
     {
         return Some(found);
@@ -315,17 +323,22 @@ pub fn at<'a>(
 }
 
 /// Whether `schema` (an object schema) lists `name` in `required`, also through `allOf`.
+/// An `allOf` that refers back to its own schema is followed only so deep.
 pub fn requires(spec: &Value, schema: &Value, name: &str) -> bool {
-    let (schema, _) = deref(spec, schema, "");
-    let direct = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .is_some_and(|r| r.iter().any(|n| n == name));
-    direct
-        || schema
-            .get("allOf")
+    fn within(spec: &Value, schema: &Value, name: &str, depth: usize) -> bool {
+        let (schema, _) = deref(spec, schema, "");
+        let direct = schema
+            .get("required")
             .and_then(Value::as_array)
-            .is_some_and(|b| b.iter().any(|b| requires(spec, b, name)))
+            .is_some_and(|r| r.iter().any(|n| n == name));
+        direct
+            || depth < 32
+                && schema
+                    .get("allOf")
+                    .and_then(Value::as_array)
+                    .is_some_and(|b| b.iter().any(|b| within(spec, b, name, depth + 1)))
+    }
+    within(spec, schema, name, 0)
 }
 
 /// Whether the schema says `nullable: true`.
@@ -372,6 +385,22 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn required_and_children_are_found_through_all_of_and_a_cycle_of_all_of_ends() {
+        let spec = json!({"components": {"schemas": {
+            "Base": {"required": ["id"]},
+            "Item": {"allOf": [{"$ref": "#/components/schemas/Base"}], "required": ["name"]},
+            "Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}]}
+        }}});
+        let item = &spec["components"]["schemas"]["Item"];
+        assert!(requires(&spec, item, "id") && requires(&spec, item, "name"));
+        assert!(!requires(&spec, item, "other"));
+        let looping = &spec["components"]["schemas"]["Loop"];
+        assert!(!requires(&spec, looping, "id"));
+        let at = (looping, "/components/schemas/Loop");
+        assert_eq!(child(&spec, at, "id", false), None);
+    }
 
     #[test]
     fn nullable_and_read_only_are_translated() {
