@@ -121,6 +121,11 @@ impl<'a> Operation<'a> {
         self.node.text(key)
     }
 
+    /// The operation as people name it: `POST /organizations`.
+    pub fn route(&self) -> String {
+        format!("{} {}", self.method.to_uppercase(), self.path)
+    }
+
     /// Its tags.
     pub fn tags(&self) -> Vec<&'a str> {
         self.get("tags")

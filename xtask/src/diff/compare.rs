@@ -54,7 +54,7 @@ pub fn compare(base: &Spec, head: &Spec) -> Vec<Change> {
     // client; the diff still compares the rest.
     let by_label = |spec| -> BTreeMap<String, Operation<'_>> {
         let (operations, _broken_refs) = Spec::operations_despite_broken_refs(spec);
-        operations.into_iter().map(|op| (label(&op), op)).collect()
+        operations.into_iter().map(|op| (op.route(), op)).collect()
     };
     let mut diff = Diff {
         base,
@@ -638,11 +638,6 @@ impl<'a> Diff<'a> {
             self.push(rule, None, "servers", message, place);
         }
     }
-}
-
-/// An operation as people name it: `POST /organizations`.
-fn label(operation: &Operation<'_>) -> String {
-    format!("{} {}", operation.method.to_uppercase(), operation.path)
 }
 
 /// Operations keyed by method and path with parameter names blanked (`/orgs/{}`), each

@@ -108,12 +108,7 @@ pub fn clean(
                         .push(key.clone());
                     continue;
                 }
-                Ok(answer) => format!(
-                    "{} {} answered {}",
-                    delete.method.to_uppercase(),
-                    delete.path,
-                    answer.status
-                ),
+                Ok(answer) => format!("{} answered {}", delete.route(), answer.status),
                 Err(error) => format!("{error:#}"),
             };
             cleanup.left.push(Left {

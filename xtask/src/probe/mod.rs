@@ -334,7 +334,7 @@ impl<'s> Probe<'_, 's> {
         let id = operation.id.unwrap_or(operation.path).to_string();
         let mut call = Call {
             operation: id.clone(),
-            route: format!("{} {}", operation.method.to_uppercase(), operation.path),
+            route: operation.route(),
             purpose: step.purpose.describe(),
             expected: match step.purpose.expected_status() {
                 Some(status) => status.to_string(),
@@ -575,11 +575,7 @@ impl<'s> Probe<'_, 's> {
 fn creates(steps: &[plan::Step<'_, '_>]) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();
     for step in steps.iter().filter(|s| s.operation.kind() == Kind::Create) {
-        let route = format!(
-            "{} {}",
-            step.operation.method.to_uppercase(),
-            step.operation.path
-        );
+        let route = step.operation.route();
         match counts.iter_mut().find(|(r, _)| *r == route) {
             Some((_, count)) => *count += 1,
             None => counts.push((route, 1)),
