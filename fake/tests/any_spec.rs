@@ -179,3 +179,46 @@ async fn a_broken_spec_is_an_error_naming_the_file_and_line() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_schema_whose_all_of_refers_back_to_itself_is_answered_not_a_crash() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: Loops, version: '1'}
+servers: [{url: 'https://loops.example'}]
+components:
+  schemas:
+    Node:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        child: {type: object, properties: {name: {type: string}}}
+      allOf: [{$ref: '#/components/schemas/Node'}]
+paths:
+  /nodes:
+    post:
+      operationId: createNode
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/Node'}}}
+      responses:
+        '201': {description: created, content: {application/json: {schema: {$ref: '#/components/schemas/Node'}}}}
+        '422': {description: invalid}
+"##;
+    let fake = answering_agent_fake::Fake::builder()
+        .spec("loops.yaml", spec)
+        .api_key("t")
+        .start()
+        .await
+        .unwrap();
+    let url = format!("{}/nodes", fake.base_url());
+    let (status, body) = call("POST", url.clone(), Some(json!({"name": " ", "child": {}}))).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body["errors"]["name"],
+        json!(["The name field is required."])
+    );
+    let (status, body) = call("POST", url, Some(json!({"name": "a"}))).await;
+    assert_eq!((status, body["name"].as_str()), (201, Some("a")));
+}
