@@ -154,7 +154,7 @@ fn compare(
             report(&member, message, expected, actual, &at);
         };
         let (property, _) = answering_agent_spec::schema::deref(&spec.value, property, &at);
-        let wanted = spec_types(&spec.value, property);
+        let wanted = spec_types(&spec.value, property, 0);
         let accepted = rust_types(rust_root, rust_property);
         let required = spec_required.contains(name);
         if let (Some(wanted), Some(accepted)) = (wanted, accepted) {
@@ -300,15 +300,19 @@ fn rust_types(root: &Value, node: &Value) -> Option<BTreeSet<String>> {
     if types.is_empty() { None } else { Some(types) }
 }
 
-/// The JSON types an OpenAPI 3.0 schema accepts (`nullable` adds null); `None` for anything.
-fn spec_types(spec: &Value, node: &Value) -> Option<BTreeSet<String>> {
+/// The JSON types an OpenAPI 3.0 schema accepts (`nullable` adds null); `None` for anything,
+/// and for a composition that refers back to itself deeper than `depth` can tell.
+fn spec_types(spec: &Value, node: &Value, depth: usize) -> Option<BTreeSet<String>> {
+    if depth > 32 {
+        return None;
+    }
     let (node, _) = answering_agent_spec::schema::deref(spec, node, "");
     let mut types = BTreeSet::new();
     if let Some(kind) = node.get("type").and_then(Value::as_str) {
         types.insert(kind.to_string());
     }
     for member in answering_agent_spec::schema::composition_members(node) {
-        types.extend(spec_types(spec, member)?);
+        types.extend(spec_types(spec, member, depth + 1)?);
     }
     if types.is_empty() {
         if node.get("properties").is_some() {
@@ -408,6 +412,18 @@ mod tests {
             }}),
             json!({"anyOf": [{"type": "string", "enum": ["red", "green"]}, {"type": "string"}]}),
         )
+    }
+
+    #[test]
+    fn a_composition_that_refers_back_to_itself_accepts_anything() {
+        let spec = json!({"components": {"schemas": {
+            "Loop": {"oneOf": [{"$ref": "#/components/schemas/Loop"}]}
+        }}});
+        let looping = json!({"$ref": "#/components/schemas/Loop"});
+        assert_eq!(spec_types(&spec, &looping, 0), None);
+        let text = json!({"type": "string", "nullable": true});
+        let expected = ["null", "string"].map(String::from).into();
+        assert_eq!(spec_types(&spec, &text, 0), Some(expected));
     }
 
     #[test]
