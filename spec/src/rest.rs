@@ -87,16 +87,12 @@ fn collect(spec: &Spec, schema: &Value, out: &mut BTreeSet<String>, depth: usize
     if let Some(target) = schema.get("x-fake-refers-to").and_then(Value::as_str) {
         out.insert(target.to_string());
     }
-    let children = ["properties"]
-        .iter()
-        .filter_map(|k| schema.get(*k)?.as_object())
+    let children = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
         .flat_map(|m| m.values())
-        .chain(
-            ["allOf", "anyOf", "oneOf"]
-                .iter()
-                .filter_map(|k| schema.get(*k)?.as_array())
-                .flatten(),
-        )
+        .chain(crate::schema::composition_members(schema))
         .chain(schema.get("items"));
     for child in children {
         collect(spec, child, out, depth + 1);
