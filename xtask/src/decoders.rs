@@ -191,8 +191,7 @@ pub fn table_source(spec: &Spec, generated: &str) -> anyhow::Result<String> {
 }
 
 fn between(text: &str, start: &str, end: &str) -> Option<String> {
-    let rest = &text[text.find(start)? + start.len()..];
-    Some(rest[..rest.find(end)?].to_string())
+    Some(text.split_once(start)?.1.split_once(end)?.0.to_string())
 }
 
 /// The first generic argument after `opener` (`ResponseValue <`), angle brackets balanced.

@@ -332,14 +332,7 @@ pub fn redact(
         .response_for(status)
         .and_then(|response| response.node.json_schema());
     if let Some(schema) = schema {
-        redact_by_schema(
-            &spec.value,
-            schema.value,
-            value,
-            &mut String::new(),
-            &mut done,
-            0,
-        );
+        redact_by_schema(&spec.value, schema.value, value, "", &mut done, 0);
     }
     done
 }
@@ -348,7 +341,7 @@ fn redact_by_schema(
     spec: &Value,
     schema: &Value,
     value: &mut Value,
-    pointer: &mut String,
+    pointer: &str,
     done: &mut Vec<(String, String)>,
     depth: usize,
 ) {
@@ -359,12 +352,12 @@ fn redact_by_schema(
     if let Value::String(text) = value {
         if schema.get("x-secret") == Some(&Value::Bool(true)) {
             *text = SECRET_PLACEHOLDER.to_string();
-            done.push((pointer.clone(), "secret".to_string()));
+            done.push((pointer.to_string(), "secret".to_string()));
             return;
         }
         if let Some(kind) = schema.get("x-redact").and_then(Value::as_str) {
             *text = pseudonym(kind, text);
-            done.push((pointer.clone(), kind.to_string()));
+            done.push((pointer.to_string(), kind.to_string()));
             return;
         }
     }
@@ -379,21 +372,16 @@ fn redact_by_schema(
                     .and_then(|p| p.get(key))
                     .or_else(|| schema.get("additionalProperties").filter(|a| a.is_object()));
                 if let Some(child_schema) = child_schema {
-                    let length = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&escape(key));
-                    redact_by_schema(spec, child_schema, child, pointer, done, depth + 1);
-                    pointer.truncate(length);
+                    let at = format!("{pointer}/{}", escape(key));
+                    redact_by_schema(spec, child_schema, child, &at, done, depth + 1);
                 }
             }
         }
         Value::Array(items) => {
             if let Some(item_schema) = schema.get("items") {
                 for (index, child) in items.iter_mut().enumerate() {
-                    let length = pointer.len();
-                    pointer.push_str(&format!("/{index}"));
-                    redact_by_schema(spec, item_schema, child, pointer, done, depth + 1);
-                    pointer.truncate(length);
+                    let at = format!("{pointer}/{index}");
+                    redact_by_schema(spec, item_schema, child, &at, done, depth + 1);
                 }
             }
         }

@@ -266,7 +266,6 @@ fn rust_types(root: &Value, node: &Value) -> Option<BTreeSet<String>> {
         return None;
     }
     let mut types = BTreeSet::new();
-    let mut any = false;
     match node.get("type") {
         Some(Value::String(kind)) => {
             types.insert(kind.clone());
@@ -285,14 +284,9 @@ fn rust_types(root: &Value, node: &Value) -> Option<BTreeSet<String>> {
     {
         types.insert(json_type(value).to_string());
     }
+    // A member that accepts anything makes the whole accept anything.
     for member in answering_agent_spec::schema::composition_members(node) {
-        match rust_types(root, member) {
-            Some(inner) => types.extend(inner),
-            None => any = true,
-        }
-    }
-    if any {
-        return None;
+        types.extend(rust_types(root, member)?);
     }
     if types.is_empty() && node.get("properties").is_some() {
         types.insert("object".to_string());

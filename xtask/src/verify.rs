@@ -208,12 +208,8 @@ impl<'a> Verifier<'a> {
 
     /// Checks one example file; `name` is how findings name it.
     pub fn check_file(&self, path: &Path, name: &str) -> Vec<Finding> {
-        match ExampleName::parse(path) {
-            Ok(example) => {
-                if let Err(finding) = self.cached_target(example) {
-                    return vec![finding.with_file(name)];
-                }
-            }
+        let example = match ExampleName::parse(path) {
+            Ok(example) => example,
             Err(why) => {
                 let mut finding = Finding::new(
                     Class::UnmappedFile,
@@ -226,6 +222,9 @@ impl<'a> Verifier<'a> {
                 ));
                 return vec![finding];
             }
+        };
+        if let Err(finding) = self.cached_target(example) {
+            return vec![finding.with_file(name)];
         }
         let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
         if size >= MAX_EXAMPLE_BYTES {
@@ -352,14 +351,12 @@ impl<'a> Verifier<'a> {
             },
         );
         for schema_pointer in &property_examples {
-            let Some(example) = self.spec.get(&format!("{schema_pointer}/example")) else {
+            let at = format!("{schema_pointer}/example");
+            let Some(example) = self.spec.get(&at) else {
                 continue;
             };
-            let label = format!("{}#{schema_pointer}/example", self.spec.file);
-            let line = self
-                .spec
-                .locate(&format!("{schema_pointer}/example"))
-                .map(|l| l.line);
+            let label = format!("{}#{at}", self.spec.file);
+            let line = self.spec.locate(&at).map(|l| l.line);
             let validator = self.validator(schema_pointer, Direction::Response);
             findings.extend(
                 self.schema_findings(&label, example, schema_pointer, &validator)
@@ -508,7 +505,7 @@ impl<'a> Verifier<'a> {
                     value,
                     &encoded,
                     Some((root, target.schema.clone())),
-                    &mut String::new(),
+                    "",
                     &mut round_trip,
                 );
                 round_trip.retain(|f| !covered(&f.pointer, &findings));
@@ -631,13 +628,12 @@ impl<'a> Verifier<'a> {
         original: &Value,
         encoded: &Value,
         schema: Option<(&Value, String)>,
-        pointer: &mut String,
+        pointer: &str,
         out: &mut Vec<Finding>,
     ) {
         if original == encoded {
             return;
         }
-        let length = pointer.len();
         let child = |key: &str, array: bool| {
             let (node, at) = schema.as_ref()?;
             schema::child(&self.spec.value, (node, at), key, array)
@@ -645,11 +641,10 @@ impl<'a> Verifier<'a> {
         match (original, encoded) {
             (Value::Object(before), Value::Object(after)) => {
                 for (key, value) in before {
-                    pointer.push('/');
-                    pointer.push_str(&escape(key));
+                    let here = format!("{pointer}/{}", escape(key));
                     let property = child(key, false);
                     match after.get(key) {
-                        Some(again) => self.compare(file, value, again, property, pointer, out),
+                        Some(again) => self.compare(file, value, again, property, &here, out),
                         // Not in the spec: reported as an unknown field, or expected extra.
                         None if property.is_none() => {}
                         None => {
@@ -673,8 +668,7 @@ impl<'a> Verifier<'a> {
                                         format!("the generated type dropped `{key}`"),
                                     )
                                 };
-                                let mut finding =
-                                    Finding::new(class, file, pointer.clone(), message);
+                                let mut finding = Finding::new(class, file, here, message);
                                 finding.actual = Some(short(value));
                                 finding.expected =
                                     property.as_ref().map(|(node, _)| schema::describe(node));
@@ -684,18 +678,15 @@ impl<'a> Verifier<'a> {
                             }
                         }
                     }
-                    pointer.truncate(length);
                 }
                 for (key, value) in after.iter().filter(|(key, _)| !before.contains_key(*key)) {
-                    pointer.push('/');
-                    pointer.push_str(&escape(key));
                     let property = child(key, false);
                     let default = property.as_ref().and_then(|(node, _)| node.get("default"));
                     if default != Some(value) {
                         let mut finding = Finding::new(
                             Class::RoundTripChanged,
                             file,
-                            pointer.clone(),
+                            format!("{pointer}/{}", escape(key)),
                             format!("the generated type added `{key}`, absent from the example"),
                         );
                         finding.actual = Some("absent".to_string());
@@ -703,15 +694,12 @@ impl<'a> Verifier<'a> {
                         finding.spec = property.as_ref().map(|(_, at)| self.place(at));
                         out.push(finding);
                     }
-                    pointer.truncate(length);
                 }
             }
             (Value::Array(before), Value::Array(after)) if before.len() == after.len() => {
                 for (index, (value, again)) in before.iter().zip(after).enumerate() {
-                    pointer.push('/');
-                    pointer.push_str(&index.to_string());
-                    self.compare(file, value, again, child("", true), pointer, out);
-                    pointer.truncate(length);
+                    let here = format!("{pointer}/{index}");
+                    self.compare(file, value, again, child("", true), &here, out);
                 }
             }
             _ if same_on_the_wire(original, encoded, schema.as_ref().map(|(node, _)| *node)) => {}
@@ -719,7 +707,7 @@ impl<'a> Verifier<'a> {
                 let mut finding = Finding::new(
                     Class::RoundTripChanged,
                     file,
-                    pointer.clone(),
+                    pointer,
                     "decoding into the generated type and encoding again changed the value",
                 );
                 finding.actual = Some(short(original));
