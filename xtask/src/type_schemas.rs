@@ -158,20 +158,15 @@ fn compare(
         let accepted = rust_types(rust_root, rust_property);
         let required = spec_required.contains(name);
         if let (Some(wanted), Some(accepted)) = (wanted, accepted) {
-            let wanted_null = wanted.contains("null");
-            let accepted_null = accepted.contains("null");
-            if wanted_null && !accepted_null {
-                mismatch(
-                    "refuses null, which the spec allows (a nullable was lost)",
-                    describe(&wanted),
-                    describe(&accepted),
-                );
-            } else if !wanted_null && accepted_null && required {
-                mismatch(
-                    "accepts null, which the spec does not (widened)",
-                    describe(&wanted),
-                    describe(&accepted),
-                );
+            let null = match (wanted.contains("null"), accepted.contains("null")) {
+                (true, false) => Some("refuses null, which the spec allows (a nullable was lost)"),
+                (false, true) if required => {
+                    Some("accepts null, which the spec does not (widened)")
+                }
+                _ => None,
+            };
+            if let Some(words) = null {
+                mismatch(words, describe(&wanted), describe(&accepted));
             }
             let not_null = |types: &BTreeSet<String>| -> BTreeSet<String> {
                 types.iter().filter(|t| *t != "null").cloned().collect()
@@ -179,24 +174,21 @@ fn compare(
             let (wanted, accepted) = (not_null(&wanted), not_null(&accepted));
             let widened = not_covered(&accepted, &wanted);
             let narrowed = not_covered(&wanted, &accepted);
-            if !narrowed.is_empty() {
-                mismatch(
-                    &format!(
-                        "refuses {} that the spec allows (narrowed)",
-                        narrowed.join(", ")
-                    ),
-                    describe(&wanted),
-                    describe(&accepted),
-                );
+            let words = if !narrowed.is_empty() {
+                Some(format!(
+                    "refuses {} that the spec allows (narrowed)",
+                    narrowed.join(", ")
+                ))
             } else if !widened.is_empty() {
-                mismatch(
-                    &format!(
-                        "accepts {} that the spec does not (widened)",
-                        widened.join(", ")
-                    ),
-                    describe(&wanted),
-                    describe(&accepted),
-                );
+                Some(format!(
+                    "accepts {} that the spec does not (widened)",
+                    widened.join(", ")
+                ))
+            } else {
+                None
+            };
+            if let Some(words) = words {
+                mismatch(&words, describe(&wanted), describe(&accepted));
             }
         }
         let has_default = property.get("default").is_some();
