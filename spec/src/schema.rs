@@ -284,8 +284,8 @@ fn child_within<'a>(
     if let Some(Value::Array(branches)) = schema.get("allOf")
         && depth < 32
         && let Some(found) = branches.iter().enumerate().find_map(|(index, branch)| {
-            let branch = (branch, format!("{pointer}/allOf/{index}"));
-            child_within(spec, (branch.0, &branch.1), key, false, depth + 1)
+            let at = format!("{pointer}/allOf/{index}");
+            child_within(spec, (branch, &at), key, false, depth + 1)
         })
     {
         return Some(found);
