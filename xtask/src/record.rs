@@ -305,8 +305,8 @@ pub fn fill_path(template: &str, parameters: &[&String]) -> anyhow::Result<Strin
         );
         path = path.replace(&placeholder, &progenitor_client::encode_path(value));
     }
-    if let Some(start) = path.find('{') {
-        let name = &path[start + 1..path[start..].find('}').map_or(path.len(), |e| start + e)];
+    if let Some((_, rest)) = path.split_once('{') {
+        let name = rest.split_once('}').map_or(rest, |(name, _)| name);
         anyhow::bail!("the path {template} needs --param {name}=VALUE");
     }
     Ok(path)
