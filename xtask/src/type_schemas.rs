@@ -267,15 +267,7 @@ fn rust_types(root: &Value, node: &Value) -> Option<BTreeSet<String>> {
         }
         _ => {}
     }
-    for value in node
-        .get("enum")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .chain(node.get("const"))
-    {
-        types.insert(json_type(value).to_string());
-    }
+    types.extend(enum_and_const(node).map(|value| json_type(value).to_string()));
     // A member that accepts anything makes the whole accept anything.
     for member in answering_agent_spec::schema::composition_members(node) {
         types.extend(rust_types(root, member)?);
@@ -316,18 +308,17 @@ fn spec_types(spec: &Value, node: &Value, depth: usize) -> Option<BTreeSet<Strin
 /// Every enum or const value anywhere in a schemars schema, as JSON text.
 fn enum_values(root: &Value, node: &Value) -> BTreeSet<String> {
     let node = resolve(root, node);
-    let mut values: BTreeSet<String> = node
-        .get("enum")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .chain(node.get("const"))
-        .map(Value::to_string)
-        .collect();
+    let mut values: BTreeSet<String> = enum_and_const(node).map(Value::to_string).collect();
     for member in answering_agent_spec::schema::composition_members(node) {
         values.extend(enum_values(root, member));
     }
     values
+}
+
+/// A schemars schema's own `enum` values and `const`.
+fn enum_and_const(node: &Value) -> impl Iterator<Item = &Value> {
+    let values = node.get("enum").and_then(Value::as_array).into_iter();
+    values.flatten().chain(node.get("const"))
 }
 
 fn json_type(value: &Value) -> &'static str {
