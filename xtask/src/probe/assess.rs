@@ -158,24 +158,17 @@ impl Touched {
 /// field wrong in a component schema is that schema's, not a guess about the response
 /// that shows it.
 pub fn places_of_finding(operation: &Operation<'_>, status: u16, finding: &Finding) -> Vec<String> {
-    let mut places = Vec::new();
     match &finding.spec {
-        Some(place) => {
-            let mut pointer = place.pointer.as_str();
-            loop {
-                places.push(pointer.to_string());
-                match pointer.rfind('/') {
-                    Some(0) | None => break,
-                    Some(cut) => pointer = &pointer[..cut],
-                }
-            }
-        }
-        None => {
-            places.extend(response_place(operation, status));
-            places.push(operation.node.pointer.clone());
-        }
+        Some(place) => std::iter::successors(Some(place.pointer.as_str()), |pointer| {
+            pointer.rfind('/').filter(|&cut| cut > 0).map(|cut| &pointer[..cut])
+        })
+        .map(str::to_string)
+        .collect(),
+        None => response_place(operation, status)
+            .into_iter()
+            .chain([operation.node.pointer.clone()])
+            .collect(),
     }
-    places
 }
 
 /// Where the response `status` is documented (the model has followed its `$ref`s).

@@ -118,10 +118,8 @@ pub fn clean(
             });
         }
     }
-    for (resource, texts) in &found {
-        if deletes.iter().any(|d| d.resource() == resource) {
-            continue;
-        }
+    let deletable = |resource: &str| deletes.iter().any(|d| d.resource() == resource);
+    for (resource, texts) in found.iter().filter(|(r, _)| !deletable(r)) {
         for text in texts {
             cleanup.left.push(Left {
                 resource: resource.clone(),
@@ -131,10 +129,7 @@ pub fn clean(
         }
     }
     // What a delete answered is not the last word: the lists are.
-    for list in &lists {
-        if !deletes.iter().any(|d| d.resource() == list.resource()) {
-            continue;
-        }
+    for list in lists.iter().filter(|list| deletable(list.resource())) {
         for key in run_keys(caller, keys, list, run) {
             let text = key_text(&key);
             if let Some(removed) = cleanup.removed.get_mut(list.resource()) {
@@ -155,15 +150,12 @@ fn listed(caller: &Caller, list: &Operation<'_>) -> Vec<Value> {
     let Ok(answer) = caller.call(list.method, list.path, None, None) else {
         return Vec::new();
     };
-    match serde_json::from_slice::<Value>(&answer.body) {
-        Ok(Value::Array(items)) => items,
-        Ok(Value::Object(fields)) => fields
-            .into_values()
-            .find_map(|v| match v {
-                Value::Array(items) => Some(items),
-                _ => None,
-            })
-            .unwrap_or_default(),
+    let items = match serde_json::from_slice::<Value>(&answer.body) {
+        Ok(Value::Object(fields)) => fields.into_values().find(Value::is_array),
+        other => other.ok(),
+    };
+    match items {
+        Some(Value::Array(items)) => items,
         _ => Vec::new(),
     }
 }

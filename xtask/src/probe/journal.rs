@@ -77,8 +77,7 @@ impl Journal {
 
     /// Appends `entry` and waits until it is on disk.
     pub fn write(&mut self, entry: &Entry) -> anyhow::Result<()> {
-        let mut line = serde_json::to_string(entry).expect("an entry serializes");
-        line.push('\n');
+        let line = serde_json::to_string(entry).expect("an entry serializes") + "\n";
         self.file
             .write_all(line.as_bytes())
             .and_then(|()| self.file.sync_data())

@@ -129,8 +129,7 @@ pub fn run(matches: &clap::ArgMatches, decoders: &[Decoder]) -> anyhow::Result<E
             let base = base_url(environment.map_or("playground", String::as_str), production)?;
             (Vec::new(), base)
         };
-        let base = &base;
-        let caller = Caller::new(base, &key, "probe")?;
+        let caller = Caller::new(&base, &key, "probe")?;
         let keys = Keys::of(&operations);
         let done = cleanup::clean(&spec, &operations, &keys, &caller, run, &entries);
         for (deleted, resource, keys) in done.deleted() {

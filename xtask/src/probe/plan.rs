@@ -366,12 +366,8 @@ fn keep_external_ids(spec: &Spec, operation: &Operation<'_>, from: &Value, into:
             }
         }
     }
-    if let Some(schema) = operation
-        .request_body
-        .as_ref()
-        .and_then(|b| b.json_schema())
-    {
-        copy(spec, schema.value, &schema.pointer, from, into, 0);
+    if let Some((schema, pointer)) = body_schema(spec, operation) {
+        copy(spec, schema, &pointer, from, into, 0);
     }
 }
 
