@@ -26,11 +26,7 @@ pub fn render(value: &Value, format: Format) -> String {
         return String::new();
     }
     match format {
-        Format::Json => {
-            let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-            text.push('\n');
-            text
-        }
+        Format::Json => serde_json::to_string_pretty(value).unwrap_or_default() + "\n",
         Format::Table => table(value),
     }
 }

@@ -90,8 +90,7 @@ impl Journal {
         };
         event["key"] = Value::from(key);
         event["line"] = Value::from(line);
-        let mut text = event.to_string();
-        text.push('\n');
+        let text = format!("{event}\n");
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
         file.write_all(text.as_bytes())
             .map_err(|e| format!("{}: {e}", self.path.display()))
