@@ -53,13 +53,7 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
             let wanted: Vec<(&str, &Value)> = call
                 .query
                 .iter()
-                .map(|(name, value)| {
-                    let path = operation
-                        .filters
-                        .get(name)
-                        .map_or(name.as_str(), String::as_str);
-                    (path, value)
-                })
+                .map(|(name, value)| (operation.filters.get(name).unwrap_or(name).as_str(), value))
                 .collect();
             let records: Vec<Value> = store
                 .records(resource)
@@ -86,19 +80,17 @@ pub(crate) fn execute(api: &Api, store: &mut Store, call: &Call) -> Outcome {
             for (name, creates) in creates_all.into_iter().flatten() {
                 let property = body_schema
                     .and_then(|s| s.get("properties")?.get(name))
-                    .unwrap_or(&Value::Null);
+                    .map(|property| api.deref(property));
                 let Some(Value::Object(object)) = fields.remove(name) else {
                     continue;
                 };
                 let Some(target) = creates.get("resource").and_then(Value::as_str) else {
                     continue;
                 };
-                if let Some(missing) =
-                    missing_reference(api, store, Some(api.deref(property)), &object)
-                {
+                if let Some(missing) = missing_reference(api, store, property, &object) {
                     return Outcome::NotFound(missing);
                 }
-                let object = declared(Some(api.deref(property)), object);
+                let object = declared(property, object);
                 check_unique(api, store, target, &object, None, name, &mut errors);
                 nested.push((name.clone(), target, object, creates.get("set")));
             }

@@ -160,7 +160,10 @@ impl Touched {
 pub fn places_of_finding(operation: &Operation<'_>, status: u16, finding: &Finding) -> Vec<String> {
     match &finding.spec {
         Some(place) => std::iter::successors(Some(place.pointer.as_str()), |pointer| {
-            pointer.rfind('/').filter(|&cut| cut > 0).map(|cut| &pointer[..cut])
+            pointer
+                .rfind('/')
+                .filter(|&cut| cut > 0)
+                .map(|cut| &pointer[..cut])
         })
         .map(str::to_string)
         .collect(),
