@@ -2,6 +2,7 @@
 //! with the evidence and the spec line to change, every other contradiction, and the
 //! cleanup. As text, markdown (for a pull request) or JSON.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -68,14 +69,12 @@ pub struct Report {
 impl Report {
     /// How many operations at least one call reached.
     pub fn exercised(&self) -> usize {
-        let mut seen: Vec<&str> = self
+        let seen: BTreeSet<&str> = self
             .calls
             .iter()
             .filter(|c| c.status.is_some())
             .map(|c| c.operation.as_str())
             .collect();
-        seen.sort_unstable();
-        seen.dedup();
         seen.len()
     }
 
