@@ -24,6 +24,7 @@ use std::process::ExitCode;
 
 use crate::diff::causes::{self, Cause};
 use crate::diff::compare::{self, Change};
+use crate::diff::git;
 use crate::diff::rules::Level;
 use crate::diff::rust_impact::{self, Bump, RustImpact, Version};
 use crate::workspace;
@@ -115,13 +116,13 @@ impl Release {
     pub fn last(root: &Path) -> anyhow::Result<Release> {
         // A shallow clone has neither the tags nor the first commit: the answer would be
         // made up, so there is none.
-        if crate::diff::git(root, &["rev-parse", "--is-shallow-repository"])? == "true" {
+        if git(root, &["rev-parse", "--is-shallow-repository"])? == "true" {
             anyhow::bail!(
                 "this is a shallow clone: the last release (a v* tag) is not in it; fetch the \
                  history and tags (`git fetch --unshallow --tags`, or actions/checkout with fetch-depth: 0)"
             );
         }
-        let tags = crate::diff::git(
+        let tags = git(
             root,
             &[
                 "tag",
@@ -134,7 +135,7 @@ impl Release {
         )?;
         for tag in tags.lines() {
             if let Some(version) = tag.strip_prefix('v').and_then(Version::parse) {
-                let commit = crate::diff::git(root, &["rev-parse", &format!("{tag}^{{commit}}")])?;
+                let commit = git(root, &["rev-parse", &format!("{tag}^{{commit}}")])?;
                 return Ok(Release {
                     name: tag.to_string(),
                     version,
@@ -143,11 +144,11 @@ impl Release {
             }
         }
         let spec = crate::codegen::SPEC_PATH;
-        let first = crate::diff::git(root, &["log", "--diff-filter=A", "--format=%H", "--", spec])?;
+        let first = git(root, &["log", "--diff-filter=A", "--format=%H", "--", spec])?;
         let commit = first.lines().last().ok_or_else(|| {
             anyhow::anyhow!("no v* tag, and {spec} is in no commit: commit the spec first")
         })?;
-        let manifest = crate::diff::git(root, &["show", &format!("{commit}:Cargo.toml")])?;
+        let manifest = git(root, &["show", &format!("{commit}:Cargo.toml")])?;
         let version = crate_version(&manifest)
             .and_then(|v| Version::parse(&v))
             .ok_or_else(|| {
@@ -212,7 +213,7 @@ impl Pending {
             .and_then(|v| Version::parse(&v))
             .ok_or_else(|| anyhow::anyhow!("Cargo.toml names no version for the client crate"))?;
         let spec = crate::codegen::SPEC_PATH;
-        let base_text = crate::diff::git(root, &["show", &format!("{}:{spec}", release.commit)])
+        let base_text = git(root, &["show", &format!("{}:{spec}", release.commit)])
             .map_err(|e| anyhow::anyhow!("{spec} at {}: {e}", release.name))?
             + "\n";
         let base_name = format!("{}:{spec}", release.name);
@@ -331,12 +332,7 @@ impl Pending {
             }
         }
         let grouped = causes::group(&self.changes);
-        for level in [
-            Level::Breaking,
-            Level::PotentiallyBreaking,
-            Level::NonBreaking,
-        ] {
-            let at_level: Vec<&Cause> = grouped.iter().filter(|c| c.level == level).collect();
+        for (level, at_level) in causes::by_level(&grouped) {
             if at_level.is_empty() {
                 continue;
             }

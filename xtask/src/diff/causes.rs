@@ -127,6 +127,19 @@ pub(super) fn plural(n: usize, one: &'static str, many: &'static str) -> &'stati
     if n == 1 { one } else { many }
 }
 
+/// `causes` level by level, worst first; a level none of them has gets an empty list.
+pub fn by_level<'a, 'c>(
+    causes: &'a [Cause<'c>],
+) -> impl Iterator<Item = (Level, Vec<&'a Cause<'c>>)> {
+    [
+        Level::Breaking,
+        Level::PotentiallyBreaking,
+        Level::NonBreaking,
+    ]
+    .into_iter()
+    .map(|level| (level, causes.iter().filter(|c| c.level == level).collect()))
+}
+
 /// The causes of `changes`, in the order of their first change (the diff's order: level,
 /// then place), each at the worst level of its places.
 pub fn group(changes: &[Change]) -> Vec<Cause<'_>> {

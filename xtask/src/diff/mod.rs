@@ -20,6 +20,7 @@ use serde::Deserialize;
 use self::compare::Change;
 use self::render::Sides;
 use self::rules::Level;
+use crate::codegen::SPEC_PATH;
 use crate::workspace;
 use answering_agent_spec::Spec;
 
@@ -81,11 +82,8 @@ pub fn run(matches: &clap::ArgMatches) -> anyhow::Result<ExitCode> {
             let head = match head_ref {
                 Some(reference) => at_revision(&root, "head", reference)?,
                 None => {
-                    let (_, text) = read_file("head", &root.join(crate::codegen::SPEC_PATH))?;
-                    (
-                        format!("{} (working tree)", crate::codegen::SPEC_PATH),
-                        text,
-                    )
+                    let (_, text) = read_file("head", &root.join(SPEC_PATH))?;
+                    (format!("{SPEC_PATH} (working tree)"), text)
                 }
             };
             (base, head)
@@ -198,29 +196,18 @@ fn merge_base(root: &Path) -> anyhow::Result<String> {
 
 /// The spec at a revision, named `REF@abc1234:openapi/answering-agent.yaml`.
 fn at_revision(root: &Path, side: &str, reference: &str) -> anyhow::Result<(String, String)> {
-    let commit = git(
-        root,
-        &[
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            &format!("{reference}^{{commit}}"),
-        ],
-    )
-    .map_err(|_| anyhow::anyhow!("{side}: unknown git revision `{reference}`"))?;
+    let revision = format!("{reference}^{{commit}}");
+    let commit = git(root, &["rev-parse", "--verify", "--quiet", &revision])
+        .map_err(|_| anyhow::anyhow!("{side}: unknown git revision `{reference}`"))?;
     let short = &commit[..7.min(commit.len())];
     let prefix = git(root, &["rev-parse", "--show-prefix"]).unwrap_or_default();
-    let path = format!("{prefix}{}", crate::codegen::SPEC_PATH);
-    let text = git(root, &["show", &format!("{commit}:{path}")]).map_err(|_| {
-        anyhow::anyhow!(
-            "{side}: {} does not exist at `{reference}` ({short})",
-            crate::codegen::SPEC_PATH,
-        )
+    let text = git(root, &["show", &format!("{commit}:{prefix}{SPEC_PATH}")]).map_err(|_| {
+        anyhow::anyhow!("{side}: {SPEC_PATH} does not exist at `{reference}` ({short})")
     })?;
     let name = if reference.len() >= 7 && commit.starts_with(reference) {
-        format!("{short}:{}", crate::codegen::SPEC_PATH)
+        format!("{short}:{SPEC_PATH}")
     } else {
-        format!("{reference}@{short}:{}", crate::codegen::SPEC_PATH)
+        format!("{reference}@{short}:{SPEC_PATH}")
     };
     Ok((name, text + "\n"))
 }

@@ -23,12 +23,6 @@ pub struct Sides {
     pub release: Option<String>,
 }
 
-const LEVELS: [Level; 3] = [
-    Level::Breaking,
-    Level::PotentiallyBreaking,
-    Level::NonBreaking,
-];
-
 fn bump_text(rust: &RustImpact) -> String {
     let bump = match rust.bump {
         Bump::None => "no bump (no public item changed)",
@@ -59,8 +53,7 @@ pub fn text(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) -> Str
     }
     let causes = causes::group(changes);
     let rust_changes = rust.map_or(&[][..], |r| r.changes.as_slice());
-    for level in LEVELS {
-        let group: Vec<&Cause> = causes.iter().filter(|c| c.level == level).collect();
+    for (level, group) in causes::by_level(&causes) {
         if group.is_empty() {
             continue;
         }
@@ -126,8 +119,7 @@ pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) ->
     let _ = writeln!(out, "`{}` → `{}`\n", sides.base, sides.head);
     let causes = causes::group(changes);
     out.push_str("| Level | Causes (places) | Accepted |\n|---|---:|---:|\n");
-    for level in LEVELS {
-        let group: Vec<&Cause> = causes.iter().filter(|c| c.level == level).collect();
+    for (level, group) in causes::by_level(&causes) {
         let places: usize = group.iter().map(|c| c.places.len()).sum();
         let accepted = group.iter().filter(|c| c.accepted().is_some()).count();
         let _ = writeln!(
@@ -170,8 +162,7 @@ pub fn markdown(sides: &Sides, changes: &[Change], rust: Option<&RustImpact>) ->
     // the changes: rows beyond the budget are counted, not shown.
     let mut budget = COMMENT_BUDGET.saturating_sub(out.len());
     let rust_changes = rust.map_or(&[][..], |r| r.changes.as_slice());
-    for level in LEVELS {
-        let group: Vec<&Cause> = causes.iter().filter(|c| c.level == level).collect();
+    for (level, group) in causes::by_level(&causes) {
         if !group.is_empty() {
             let section = level_section(level, &group, rust_changes, &mut budget);
             out.push_str(&section);
