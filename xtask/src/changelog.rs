@@ -318,18 +318,15 @@ impl Pending {
                 self.release.name, self.release.version
             )
         };
-        match (required, self.bump()) {
-            (Some(required), Some(bump)) => {
-                let _ = writeln!(
-                    out,
-                    "Spec changes since {base}: {}. The release needs **{required}** or later ({}).",
-                    self.counted(),
-                    bump_words(bump)
-                );
-            }
-            _ => {
-                let _ = writeln!(out, "No spec change since {base}.");
-            }
+        if let (Some(required), Some(bump)) = (required, self.bump()) {
+            let _ = writeln!(
+                out,
+                "Spec changes since {base}: {}. The release needs **{required}** or later ({}).",
+                self.counted(),
+                bump_words(bump)
+            );
+        } else {
+            let _ = writeln!(out, "No spec change since {base}.");
         }
         let grouped = causes::group(&self.changes);
         for (level, at_level) in causes::by_level(&grouped) {
@@ -577,13 +574,10 @@ fn update(text: &str, pending: &Pending, today: &str) -> String {
 /// A section's prose with the block after it, one blank line between sections.
 fn append_block(body: &str, block: &str) -> String {
     let prose = body.trim_end();
-    if block.is_empty() {
-        return format!("{prose}\n\n");
-    }
-    if prose.is_empty() {
-        format!("\n{block}\n")
-    } else {
-        format!("{prose}\n\n{block}\n")
+    match (prose.is_empty(), block.is_empty()) {
+        (_, true) => format!("{prose}\n\n"),
+        (true, false) => format!("\n{block}\n"),
+        (false, false) => format!("{prose}\n\n{block}\n"),
     }
 }
 

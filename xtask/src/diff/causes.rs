@@ -128,9 +128,7 @@ pub(super) fn plural(n: usize, one: &'static str, many: &'static str) -> &'stati
 }
 
 /// `causes` level by level, worst first; a level none of them has gets an empty list.
-pub fn by_level<'a, 'c>(
-    causes: &'a [Cause<'c>],
-) -> impl Iterator<Item = (Level, Vec<&'a Cause<'c>>)> {
+pub fn by_level<'a>(causes: &'a [Cause<'a>]) -> impl Iterator<Item = (Level, Vec<&'a Cause<'a>>)> {
     [
         Level::Breaking,
         Level::PotentiallyBreaking,
