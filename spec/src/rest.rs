@@ -92,7 +92,13 @@ fn collect(spec: &Spec, schema: &Value, out: &mut BTreeSet<String>, depth: usize
         .and_then(Value::as_object)
         .into_iter()
         .flat_map(|m| m.values())
-        .chain(crate::schema::composition_members(schema))
+        // Not `schema::composition_members`: that module needs the `validate` feature.
+        .chain(
+            ["allOf", "anyOf", "oneOf"]
+                .iter()
+                .filter_map(|k| schema.get(*k)?.as_array())
+                .flatten(),
+        )
         .chain(schema.get("items"));
     for child in children {
         collect(spec, child, out, depth + 1);
