@@ -251,15 +251,15 @@ pub fn deref<'a>(spec: &'a Value, node: &'a Value, pointer: &str) -> (&'a Value,
 }
 
 /// The schema of one child of an instance node whose schema is `parent`: a property (or an
-/// `additionalProperties` value) for objects, `items` for arrays. Looks into `allOf`, only
-/// so deep when an `allOf` refers back to its own schema.
+/// `additionalProperties` value) for objects, `items` for arrays. Looks into `allOf`, each
+/// schema once, so an `allOf` that refers back to its own schema ends.
 pub fn child<'a>(
     spec: &'a Value,
     parent: (&'a Value, &str),
     key: &str,
     array: bool,
 ) -> Option<(&'a Value, String)> {
-    child_within(spec, parent, key, array, 0)
+    child_within(spec, parent, key, array, &mut Vec::new())
 }
 
 fn child_within<'a>(
@@ -267,7 +267,7 @@ fn child_within<'a>(
     parent: (&'a Value, &str),
     key: &str,
     array: bool,
-    depth: usize,
+    seen: &mut Vec<String>,
 ) -> Option<(&'a Value, String)> {
     let (schema, pointer) = deref(spec, parent.0, parent.1);
     if array {
@@ -282,10 +282,10 @@ fn child_within<'a>(
         ));
     }
     if let Some(Value::Array(branches)) = schema.get("allOf")
-        && depth < 32
+        && first_visit(seen, &pointer)
         && let Some(found) = branches.iter().enumerate().find_map(|(index, branch)| {
             let at = format!("{pointer}/allOf/{index}");
-            child_within(spec, (branch, &at), key, false, depth + 1)
+            child_within(spec, (branch, &at), key, false, seen)
         })
     {
         return Some(found);
@@ -298,6 +298,16 @@ fn child_within<'a>(
         extra,
         &format!("{pointer}/additionalProperties"),
     ))
+}
+
+/// Notes the schema at `pointer` as visited; `false` when it already was. A walk that looks
+/// into each schema once ends on any cycle of `$ref`s and takes time linear in the spec.
+fn first_visit(seen: &mut Vec<String>, pointer: &str) -> bool {
+    let first = !seen.iter().any(|p| p == pointer);
+    if first {
+        seen.push(pointer.to_string());
+    }
+    first
 }
 
 /// The schema for the instance node at `instance_pointer`, walking down from `root`.
@@ -322,23 +332,21 @@ pub fn at<'a>(
     Some(current)
 }
 
-/// Whether `schema` (an object schema) lists `name` in `required`, also through `allOf`.
-/// An `allOf` that refers back to its own schema is followed only so deep.
+/// Whether `schema` (an object schema) lists `name` in `required`, also through `allOf`
+/// (each schema once, so an `allOf` that refers back to its own schema ends).
 pub fn requires(spec: &Value, schema: &Value, name: &str) -> bool {
-    fn within(spec: &Value, schema: &Value, name: &str, depth: usize) -> bool {
-        let (schema, _) = deref(spec, schema, "");
+    fn within(spec: &Value, schema: &Value, name: &str, seen: &mut Vec<String>) -> bool {
+        let (schema, pointer) = deref(spec, schema, "");
         let direct = schema
             .get("required")
             .and_then(Value::as_array)
             .is_some_and(|r| r.iter().any(|n| n == name));
+        let branches = schema.get("allOf").and_then(Value::as_array);
         direct
-            || depth < 32
-                && schema
-                    .get("allOf")
-                    .and_then(Value::as_array)
-                    .is_some_and(|b| b.iter().any(|b| within(spec, b, name, depth + 1)))
+            || (first_visit(seen, &pointer)
+                && branches.is_some_and(|b| b.iter().any(|b| within(spec, b, name, seen))))
     }
-    within(spec, schema, name, 0)
+    within(spec, schema, name, &mut Vec::new())
 }
 
 /// Whether the schema says `nullable: true`.
@@ -391,7 +399,12 @@ mod tests {
         let spec = json!({"components": {"schemas": {
             "Base": {"required": ["id"]},
             "Item": {"allOf": [{"$ref": "#/components/schemas/Base"}], "required": ["name"]},
-            "Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}]}
+            "Loop": {"allOf": [{"$ref": "#/components/schemas/Loop"}]},
+            "Twice": {"allOf": [
+                {"$ref": "#/components/schemas/Twice"},
+                {"$ref": "#/components/schemas/Twice"},
+                {"$ref": "#/components/schemas/Item"}
+            ]}
         }}});
         let item = &spec["components"]["schemas"]["Item"];
         assert!(requires(&spec, item, "id") && requires(&spec, item, "name"));
@@ -400,6 +413,11 @@ mod tests {
         assert!(!requires(&spec, looping, "id"));
         let at = (looping, "/components/schemas/Loop");
         assert_eq!(child(&spec, at, "id", false), None);
+        // Two ways back to itself: each schema is looked into once, not 2^depth times.
+        let twice = &spec["components"]["schemas"]["Twice"];
+        assert!(requires(&spec, twice, "id") && !requires(&spec, twice, "other"));
+        let at = (twice, "/components/schemas/Twice");
+        assert_eq!(child(&spec, at, "other", false), None);
     }
 
     #[test]
