@@ -85,7 +85,7 @@ fn csv_rows(file: Lines<impl Read>, body: &Body) -> Result<Vec<Row>, String> {
             .map_err(|_| format!("line 1 (the header), column {}: not UTF-8", index + 1))?
             .trim()
             .trim_start_matches('\u{feff}');
-        let Some(field) = body.fields.iter().find(|f| f.dotted() == name) else {
+        let Some(field) = body.fields.iter().rfind(|f| f.dotted() == name) else {
             return Err(format!(
                 "line 1 (the header): unknown column `{name}`; the columns are {}",
                 known()
