@@ -61,17 +61,18 @@ impl Journal {
         let file = File::create(&draft).map_err(cannot_create)?;
         let mut journal = Journal {
             file,
-            path: draft.clone(),
+            path: path.clone(),
         };
-        journal.write(&Entry::Started {
+        let started = Entry::Started {
             run: run.to_string(),
             base: base.to_string(),
-        })?;
+        };
         // A hard link, unlike a rename, fails when the journal already exists.
-        let linked = std::fs::hard_link(&draft, &path);
+        let created = journal
+            .write(&started)
+            .and_then(|()| std::fs::hard_link(&draft, &path).map_err(cannot_create));
         let _ = std::fs::remove_file(&draft);
-        linked.map_err(cannot_create)?;
-        journal.path = path;
+        created?;
         Ok(journal)
     }
 
