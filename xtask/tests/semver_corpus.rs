@@ -173,7 +173,7 @@ fn every_case_applies_and_our_bump_is_the_recorded_one() {
     let base = base_spec();
     let base_items = base_surface(&base);
     let cases = cases();
-    // Each case generates the client twice; the cases are independent, so they share the cores.
+    // Each case generates its head once; the cases are independent, so they share the cores.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut verdicts: Vec<_> = std::thread::scope(|scope| {
